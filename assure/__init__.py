@@ -1,0 +1,1 @@
+"""Assure: assurance of decisions for children leaving care."""

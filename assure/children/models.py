@@ -1,0 +1,277 @@
+"""The child record: one row per child, with episodes of care, reviews, previous permanence,
+proceedings and hearings, permanence plans, SGO assessments and support plans.
+
+903 fields keep the return's codes as they are; `codes.py` gives their meaning.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from . import codes
+
+
+class Child(models.Model):
+    child_id = models.CharField(
+        "child ID", max_length=50, unique=True, help_text="The council's own ID for the child."
+    )
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=codes.Sex.choices, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=codes.Ethnicity.choices, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    uasc_ceased_date = models.DateField("date UASC status ceased", null=True, blank=True)
+    disability = models.CharField(max_length=200, blank=True)
+    is_mother = models.BooleanField(null=True, blank=True)
+    mother_child_dob = models.DateField("date of birth of the child's own child", null=True, blank=True)
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    worker = models.ForeignKey(
+        "people.StaffMember", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="allocated_children",
+    )
+    iro = models.ForeignKey(
+        "people.StaffMember", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="reviewed_children", verbose_name="IRO",
+    )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Only people on the access list and the assurance lead may see this child.",
+    )
+    access_list = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="ChildAccess", blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["child_id"]
+        verbose_name_plural = "children"
+        indexes = [
+            models.Index(fields=["team", "child_id"], name="child_team_idx"),
+            models.Index(fields=["last_name", "first_name"], name="child_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.child_id
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or f"Child {self.child_id}"
+
+
+class ChildAccess(models.Model):
+    """A named person allowed to see a restricted child."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "user"], name="unique_child_access")
+        ]
+
+
+class Episode(models.Model):
+    """A period with one legal status and one placement (903 Episodes table)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
+    start_date = models.DateField("DECOM")
+    reason_new_episode = models.CharField(
+        "RNE", max_length=1, choices=codes.ReasonNewEpisode.choices, blank=True
+    )
+    legal_status = models.CharField("LS", max_length=2, choices=codes.LegalStatus.choices, blank=True)
+    category_of_need = models.CharField(
+        "CIN", max_length=2, choices=codes.CategoryOfNeed.choices, blank=True
+    )
+    placement_type = models.CharField(
+        "PLACE", max_length=3, choices=codes.PlacementType.choices, blank=True
+    )
+    placement_provider = models.CharField(
+        "PLACE_PROVIDER", max_length=3, choices=codes.PlacementProvider.choices, blank=True
+    )
+    end_date = models.DateField("DEC", null=True, blank=True)
+    reason_ceased = models.CharField(
+        "REC", max_length=3, choices=codes.ReasonCeased.choices, blank=True
+    )
+    reason_place_change = models.CharField(
+        "REASON_PLACE_CHANGE", max_length=5, choices=codes.ReasonPlaceChange.choices, blank=True
+    )
+    home_postcode = models.CharField("HOME_POST", max_length=10, blank=True)
+    placement_postcode = models.CharField("PL_POST", max_length=10, blank=True)
+    urn = models.CharField("URN", max_length=10, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "start_date"], name="unique_episode_start"),
+        ]
+        indexes = [
+            models.Index(fields=["end_date"], name="episode_end_idx"),
+            models.Index(fields=["reason_ceased", "end_date"], name="episode_exit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} from {self.start_date}"
+
+    @property
+    def ends_period_of_care(self) -> bool:
+        return bool(self.end_date and self.reason_ceased and self.reason_ceased != "X1")
+
+
+class Review(models.Model):
+    """A looked-after review (903 Reviews table)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="reviews")
+    review_date = models.DateField()
+    review_code = models.CharField(max_length=3, choices=codes.ReviewCode.choices, blank=True)
+
+    class Meta:
+        ordering = ["child", "review_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "review_date"], name="unique_review_date")
+        ]
+
+
+class PreviousPermanenceRecord(models.Model):
+    """Permanence before the child's latest period of care (903 PrevPerm table). A child
+    entering care with P2 had an SGO that broke down."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="previous_permanence")
+    previous_permanence = models.CharField(
+        max_length=2, choices=codes.PreviousPermanence.choices
+    )
+    la_of_permanence = models.CharField("LA of the previous order", max_length=10, blank=True)
+    date_of_permanence = models.CharField(
+        max_length=10, blank=True, help_text="As returned: parts may be unknown (zz/zz/2015)."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "previous_permanence", "date_of_permanence"],
+                name="unique_previous_permanence",
+            )
+        ]
+
+
+class Proceedings(models.Model):
+    """Court proceedings. Siblings often share one set of proceedings."""
+
+    proceedings_id = models.CharField(max_length=50, unique=True)
+    children = models.ManyToManyField(Child, related_name="proceedings")
+    application_type = models.CharField(max_length=20, choices=codes.ApplicationType.choices)
+    issue_date = models.DateField(null=True, blank=True)
+    court = models.CharField(max_length=120, blank=True)
+    case_number = models.CharField(max_length=50, blank=True)
+    status = models.CharField(
+        max_length=20, choices=codes.ProceedingsStatus.choices, default=codes.ProceedingsStatus.OPEN
+    )
+    concluded_date = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["issue_date", "proceedings_id"]
+        verbose_name_plural = "proceedings"
+        indexes = [models.Index(fields=["status", "issue_date"], name="proceedings_status_idx")]
+
+    def __str__(self) -> str:
+        return self.proceedings_id
+
+
+class Hearing(models.Model):
+    proceedings = models.ForeignKey(Proceedings, on_delete=models.CASCADE, related_name="hearings")
+    hearing_date = models.DateField()
+    hearing_type = models.CharField(max_length=10, choices=codes.HearingType.choices)
+    outcome = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["hearing_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proceedings", "hearing_date", "hearing_type"], name="unique_hearing"
+            )
+        ]
+        indexes = [models.Index(fields=["hearing_date"], name="hearing_date_idx")]
+
+
+class PermanencePlan(models.Model):
+    """One version of a child's plan for permanence. The latest agreed one is current; the
+    earlier ones are its history."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered in Assure"
+        ANNEX_A = "annex_a", "Ofsted Annex A"
+        EXTRACT = "extract", "Case-management extract"
+        PROPOSAL = "proposal", "Approved proposal"
+        DEMO = "demo", "Demo data"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="permanence_plans")
+    plan = models.CharField(max_length=30, choices=codes.PermanencePlanType.choices)
+    parallel_plan = models.CharField(
+        max_length=30, choices=codes.PermanencePlanType.choices, blank=True
+    )
+    agreed_date = models.DateField()
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "agreed_date", "id"]
+        indexes = [models.Index(fields=["child", "-agreed_date"], name="plan_current_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id}: {self.plan} from {self.agreed_date}"
+
+
+class SGOAssessment(models.Model):
+    """An assessment of a prospective special guardian: viability first, then full."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="sgo_assessments")
+    assessment_id = models.CharField(max_length=50, unique=True)
+    carer_name = models.CharField("prospective special guardian", max_length=160)
+    relationship = models.CharField(max_length=20, choices=codes.CarerRelationship.choices)
+    stage = models.CharField(max_length=20, choices=codes.AssessmentStage.choices)
+    start_date = models.DateField(null=True, blank=True)
+    completed_date = models.DateField(null=True, blank=True)
+    recommendation = models.CharField(
+        max_length=20, choices=codes.AssessmentRecommendation.choices, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "start_date", "id"]
+        indexes = [
+            models.Index(fields=["stage", "completed_date"], name="sgo_assessment_stage_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} ({self.carer_name})"
+
+
+class SGOSupportPlan(models.Model):
+    """The services and money the council will give a special guardian."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="sgo_support_plans")
+    assessment = models.ForeignKey(
+        SGOAssessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_plans"
+    )
+    agreed_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    financial_support = models.BooleanField(default=False)
+    summary = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "agreed_date", "id"]
+        verbose_name = "SGO support plan"

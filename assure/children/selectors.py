@@ -1,0 +1,265 @@
+"""Reads of children, always through the access policy (core.access)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from assure.core import access, clock
+from assure.people.models import StaffMember, Team
+
+from . import codes
+from .models import Child, Episode, Hearing, PermanencePlan, Proceedings
+
+SORTS = {
+    "child_id": "child_id",
+    "name": "last_name",
+    "date_of_birth": "date_of_birth",
+    "team": "team__name",
+    "legal_status": "current_legal_status",
+    "period_start": "latest_start",
+}
+
+
+def _latest_episode(field_name: str) -> Subquery:
+    return Subquery(
+        Episode.objects.filter(child=OuterRef("pk"))
+        .order_by("-start_date")
+        .values(field_name)[:1]
+    )
+
+
+def looked_after_on(on: dt.date, prefix: str = "") -> Exists:
+    """Whether the child has an episode open on a date: started on or before it, and not
+    ended or ended after it."""
+    return Exists(
+        Episode.objects.filter(child=OuterRef(f"{prefix}pk"), start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=on)
+        )
+    )
+
+
+def children_for(
+    *,
+    user: Any,
+    search: str = "",
+    team_id: int | None = None,
+    worker_id: int | None = None,
+    legal_status: str = "",
+    placement_type: str = "",
+    care_status: str = "",
+    sort: str = "child_id",
+    descending: bool = False,
+) -> QuerySet[Child]:
+    """The children list: one annotated query, filtered by the access policy."""
+    today = clock.today()
+    children = (
+        access.visible_children(user)
+        .select_related("team", "worker")
+        .annotate(
+            current_legal_status=_latest_episode("legal_status"),
+            current_placement_type=_latest_episode("placement_type"),
+            latest_start=_latest_episode("start_date"),
+            looked_after=looked_after_on(today),
+        )
+    )
+    if search:
+        term = search.strip()
+        children = children.filter(
+            Q(child_id__iexact=term)
+            | Q(child_id__istartswith=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+        )
+    if team_id:
+        children = children.filter(team_id=team_id)
+    if worker_id:
+        children = children.filter(worker_id=worker_id)
+    if legal_status:
+        children = children.filter(current_legal_status=legal_status)
+    if placement_type:
+        children = children.filter(current_placement_type=placement_type)
+    if care_status == "in_care":
+        children = children.filter(looked_after=True)
+    elif care_status == "left_care":
+        children = children.filter(looked_after=False)
+    order = SORTS.get(sort, "child_id")
+    return children.order_by(f"-{order}" if descending else order, "child_id")
+
+
+def filter_options_for(*, user: Any) -> dict[str, Any]:
+    """Choices for the list's filter: only teams and workers of children the user may see."""
+    visible = access.visible_children(user)
+    return {
+        "teams": list(Team.objects.filter(pk__in=visible.values("team_id")).order_by("name")),
+        "workers": list(
+            StaffMember.objects.filter(pk__in=visible.values("worker_id")).order_by("name")
+        ),
+        "legal_statuses": codes.LegalStatus.choices,
+        "placement_types": codes.PlacementType.choices,
+    }
+
+
+def child_counts_for(*, user: Any) -> dict[str, int]:
+    today = clock.today()
+    children = access.visible_children(user).annotate(la=looked_after_on(today))
+    totals = children.aggregate(total=Count("pk"), looked_after=Count("pk", filter=Q(la=True)))
+    return {"total": totals["total"], "looked_after": totals["looked_after"]}
+
+
+def child_get_for_user(*, user: Any, child_id: str, via: str, where: str) -> Child:
+    """One child, if the user may see them; 404 otherwise, exactly as for a child that does
+    not exist. Every successful read is logged (ARCHITECTURE rule 2)."""
+    child = (
+        access.visible_children(user)
+        .select_related("team", "team__service", "worker", "iro")
+        .filter(child_id=child_id)
+        .first()
+    )
+    if child is None:
+        raise Http404("No child with that ID")
+    access.record_access(user=user, child=child, via=via, where=where)
+    return child
+
+
+@dataclass
+class TimelineEntry:
+    date: dt.date
+    kind: str
+    title: str
+    detail: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ChildRecord:
+    child: Child
+    episodes: list[Episode]
+    reviews: list[Any]
+    previous_permanence: list[Any]
+    proceedings: list[Proceedings]
+    plans: list[PermanencePlan]
+    assessments: list[Any]
+    support_plans: list[Any]
+    looked_after: bool
+    current_episode: Episode | None
+    current_plan: PermanencePlan | None
+    timeline: list[TimelineEntry]
+
+
+def child_record(*, child: Child) -> ChildRecord:
+    """Everything on a child's page, in a fixed number of queries."""
+    episodes = list(child.episodes.order_by("start_date"))
+    reviews = list(child.reviews.order_by("review_date"))
+    previous = list(child.previous_permanence.all())
+    proceedings = list(
+        child.proceedings.order_by("issue_date").prefetch_related(
+            Prefetch("hearings", queryset=Hearing.objects.order_by("hearing_date"))
+        )
+    )
+    plans = list(child.permanence_plans.order_by("agreed_date", "id"))
+    assessments = list(child.sgo_assessments.order_by("start_date", "id"))
+    support_plans = list(child.sgo_support_plans.order_by("agreed_date", "id"))
+    today = clock.today()
+    current = episodes[-1] if episodes else None
+    looked_after = bool(
+        current and current.start_date <= today and (current.end_date is None or current.end_date > today)
+    )
+    return ChildRecord(
+        child=child,
+        episodes=episodes,
+        reviews=reviews,
+        previous_permanence=previous,
+        proceedings=proceedings,
+        plans=plans,
+        assessments=assessments,
+        support_plans=support_plans,
+        looked_after=looked_after,
+        current_episode=current,
+        current_plan=plans[-1] if plans else None,
+        timeline=_timeline(episodes, reviews, proceedings, plans, assessments, support_plans),
+    )
+
+
+def _timeline(episodes, reviews, proceedings, plans, assessments, support_plans) -> list[TimelineEntry]:  # type: ignore[no-untyped-def]
+    """Merge every dated event in the record, newest first."""
+    entries: list[TimelineEntry] = []
+    previous: Episode | None = None
+    for episode in episodes:
+        entries.append(_episode_entry(episode, previous))
+        if episode.end_date and episode.reason_ceased and episode.reason_ceased != "X1":
+            entries.append(
+                TimelineEntry(
+                    episode.end_date, "left_care", "Left care",
+                    [codes.describe(codes.ReasonCeased, episode.reason_ceased)],
+                )
+            )
+        previous = episode
+    for review in reviews:
+        entries.append(
+            TimelineEntry(review.review_date, "review", "Looked-after review",
+                          [codes.describe(codes.ReviewCode, review.review_code)] if review.review_code else [])
+        )
+    for proc in proceedings:
+        if proc.issue_date:
+            entries.append(
+                TimelineEntry(proc.issue_date, "proceedings",
+                              f"Proceedings issued: {proc.get_application_type_display()}",
+                              [x for x in (proc.court, proc.case_number and f"Case {proc.case_number}") if x])
+            )
+        for hearing in proc.hearings.all():
+            entries.append(
+                TimelineEntry(hearing.hearing_date, "hearing", hearing.get_hearing_type_display(),
+                              [x for x in (proc.court, hearing.outcome) if x])
+            )
+        if proc.concluded_date:
+            entries.append(
+                TimelineEntry(proc.concluded_date, "proceedings",
+                              f"Proceedings {proc.get_status_display().lower()}", [proc.outcome] if proc.outcome else [])
+            )
+    for plan in plans:
+        detail = [f"Parallel plan: {plan.get_parallel_plan_display()}"] if plan.parallel_plan else []
+        entries.append(
+            TimelineEntry(plan.agreed_date, "plan", f"Permanence plan: {plan.get_plan_display()}",
+                          detail + [f"Source: {plan.get_source_display()}"])
+        )
+    for assessment in assessments:
+        if assessment.start_date:
+            entries.append(
+                TimelineEntry(assessment.start_date, "assessment",
+                              f"SGO {assessment.get_stage_display().lower()} started",
+                              [f"{assessment.carer_name} ({assessment.get_relationship_display().lower()})"])
+            )
+        if assessment.completed_date:
+            outcome = assessment.get_recommendation_display() or "No recommendation recorded"
+            entries.append(
+                TimelineEntry(assessment.completed_date, "assessment",
+                              f"SGO {assessment.get_stage_display().lower()} completed",
+                              [f"{assessment.carer_name}: {outcome}"])
+            )
+    for support in support_plans:
+        if support.agreed_date:
+            entries.append(TimelineEntry(support.agreed_date, "support_plan", "SGO support plan agreed",
+                                         [support.summary] if support.summary else []))
+    entries.sort(key=lambda e: e.date, reverse=True)
+    return entries
+
+
+def _episode_entry(episode: Episode, previous: Episode | None) -> TimelineEntry:
+    rne = episode.reason_new_episode
+    if rne == "S" or previous is None:
+        title = "Started to be looked after"
+    elif rne == "L":
+        title = "Legal status changed"
+    elif rne in {"P", "T"}:
+        title = "Placement changed"
+    else:
+        title = "Legal status and placement changed"
+    detail = [
+        codes.describe(codes.LegalStatus, episode.legal_status),
+        codes.describe(codes.PlacementType, episode.placement_type),
+    ]
+    if episode.reason_place_change:
+        detail.append("Reason for move: " + codes.describe(codes.ReasonPlaceChange, episode.reason_place_change))
+    return TimelineEntry(episode.start_date, "episode", title, [d for d in detail if d])

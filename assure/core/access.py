@@ -1,0 +1,117 @@
+"""The one access policy (ARCHITECTURE rules 1 and 2).
+
+`visible_children` answers "which children may this user see" as a queryset filter; the same
+predicate guards lists, single records, exports and the API. `can` answers "what may they
+do". A child outside the policy is treated exactly like one that does not exist (404).
+
+- practitioner, team_manager: children allocated to their teams;
+- service_manager, head_of_service: children of the teams they oversee (their teams);
+- assurance_lead, auditor, director, performance_officer, legal, iro: all children that are
+  not restricted;
+- panel_member: none yet; admin: none by virtue of the role;
+- a restricted child: the assurance lead, and the people on its access list who hold any
+  role that sees children.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from assure.people.roles import Role
+
+from . import clock
+from .models import AccessEvent
+
+ALL_UNRESTRICTED_ROLES = frozenset(
+    {
+        Role.ASSURANCE_LEAD,
+        Role.AUDITOR,
+        Role.DIRECTOR,
+        Role.PERFORMANCE_OFFICER,
+        Role.LEGAL,
+        Role.IRO,
+    }
+)
+TEAM_ROLES = frozenset(
+    {Role.PRACTITIONER, Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE}
+)
+CHILD_ROLES = ALL_UNRESTRICTED_ROLES | TEAM_ROLES
+
+# What each role may do beyond seeing children. One table, read by views, the API and
+# templates alike.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_children": CHILD_ROLES,
+    "view_access_report": frozenset({Role.ASSURANCE_LEAD}),
+    "manage_users": frozenset({Role.ADMIN}),
+    "import_data": frozenset({Role.PERFORMANCE_OFFICER, Role.ADMIN}),
+}
+
+
+def can(user: Any, action: str) -> bool:
+    """May this user do this action at all? (Which children it applies to is
+    `visible_children`.)"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    allowed = PERMISSIONS.get(action)
+    if allowed is None:
+        raise KeyError(f"Unknown action {action!r}")
+    return bool(user.role_slugs & allowed)
+
+
+def child_visibility_q(user: Any, prefix: str = "") -> Q:
+    """The policy as a Q over Child (or over a model that reaches Child through `prefix`,
+    such as "child__")."""
+    nothing = Q(**{f"{prefix}pk__in": []})
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return nothing
+    from assure.children.models import ChildAccess
+    from assure.people.models import User
+
+    roles = user.role_slugs
+    allowed = nothing
+    if roles & ALL_UNRESTRICTED_ROLES:
+        allowed |= Q(**{f"{prefix}restricted": False})
+    elif roles & TEAM_ROLES:
+        team_ids = User.teams.through.objects.filter(user_id=user.pk).values("team_id")
+        allowed |= Q(**{f"{prefix}restricted": False, f"{prefix}team_id__in": team_ids})
+    if Role.ASSURANCE_LEAD in roles:
+        allowed |= Q(**{f"{prefix}restricted": True})
+    elif roles & CHILD_ROLES:
+        granted = ChildAccess.objects.filter(user_id=user.pk).values("child_id")
+        allowed |= Q(**{f"{prefix}restricted": True, f"{prefix}pk__in": granted})
+    return allowed
+
+
+def visible_children(user: Any) -> QuerySet:
+    """Every child this user may see."""
+    from assure.children.models import Child
+
+    return Child.objects.filter(child_visibility_q(user))
+
+
+def record_access(
+    *, user: Any, child: Any, via: str, where: str, detail: dict[str, Any] | None = None
+) -> AccessEvent:
+    """Log one read of a child's record."""
+    return AccessEvent.objects.create(
+        at=clock.now(), user=user, child=child, via=via, where=where[:300], detail=detail or {}
+    )
+
+
+def record_export(
+    *, user: Any, where: str, child_pks: list[int], detail: dict[str, Any] | None = None
+) -> int:
+    """Log an export: one event for each child it held, written in bulk, so that "who
+    looked at this child" includes every export that carried them."""
+    moment = clock.now()
+    AccessEvent.objects.bulk_create(
+        (
+            AccessEvent(
+                at=moment, user=user, child_id=pk, via=AccessEvent.Via.EXPORT,
+                where=where[:300], detail=detail or {},
+            )
+            for pk in child_pks
+        ),
+        batch_size=2000,
+    )
+    return len(child_pks)

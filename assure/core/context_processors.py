@@ -1,0 +1,29 @@
+"""Navigation by role: each person sees the parts of the product they may use."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from . import access
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Home", reverse("core:home"), "core:home")]
+    if access.can(user, "view_children"):
+        items.append(("Children", reverse("children:list"), "children:"))
+    if access.can(user, "view_access_report"):
+        items.append(("Access report", reverse("core:access_report"), "core:access_report"))
+    if access.can(user, "manage_users"):
+        items.append(("Administration", reverse("admin:index"), "admin:"))
+    items.append(("Your account", reverse("people:account"), "people:"))
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {
+        "nav_items": [
+            {"text": text, "href": href, "active": current.startswith(match)}
+            for text, href, match in items
+        ]
+    }

@@ -1,0 +1,106 @@
+"""Sign-in, sign-out, the second factor, and the account page with API tokens."""
+
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import selectors, services
+from .forms import NewTokenForm, OneTimeCodeForm, SignInForm
+from .models import ApiToken
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "people/login.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["timed_out"] = self.request.GET.get("timeout") == "1"
+        return context
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return reverse("core:home")
+
+
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Ask for the one-time code after the password."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("people:two_factor_setup")
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("code", "The code is not right. Check the time on your device and try again.")
+    return render(request, "people/two_factor.html", {"form": form, "next": _safe_next(request)})
+
+
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: show the secret as a QR code, confirm with a code."""
+    if selectors.user_has_confirmed_device(user=request.user) and not request.user.is_verified():
+        return redirect("people:two_factor")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "Your authenticator app is set up.")
+            return redirect(_safe_next(request))
+        form.add_error("code", "The code is not right. Check the time on your device and try again.")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "people/two_factor_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _safe_next(request)},
+    )
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    form = NewTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, raw = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        return render(request, "people/token_created.html", {"token": token, "raw": raw})
+    return render(
+        request,
+        "people/account.html",
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_for(user=request.user),
+            "has_device": selectors.user_has_confirmed_device(user=request.user),
+        },
+    )
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, f"Token {token.prefix}… is revoked.")
+    return redirect("people:account")
