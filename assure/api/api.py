@@ -18,6 +18,7 @@ api = NinjaAPI(
     ),
     auth=BearerToken(),
     urls_namespace="api",
+    docs_url=None,  # the Swagger UI needs a CDN, which neither CSP nor the network allows
 )
 api.add_router("", children_router)
 

@@ -28,7 +28,11 @@ def access_report(request: HttpRequest) -> HttpResponse:
         date_to=filters.get("date_to"),
         page_number=request.GET.get("page") or 1,
     )
-    return render(request, "core/access_report.html", {"form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "core/access_report.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @login_not_required
