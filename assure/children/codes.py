@@ -125,6 +125,7 @@ class ReasonPlaceChange(models.TextChoices):
     APPRR = "APPRR", "Approval removed"
     CARPL = "CARPL", "Change to, or implementation of, care plan"
     CLOSE = "CLOSE", "Resignation or closure of provision"
+    CUSTOD = "CUSTOD", "Custody arrangement"
     CREQB = "CREQB", "Carer requests placement end due to child's behaviour"
     CREQO = "CREQO", "Carer requests placement end, other than due to child's behaviour"
     CHILD = "CHILD", "Child requests placement end"

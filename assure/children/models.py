@@ -102,7 +102,7 @@ class Episode(models.Model):
         "REC", max_length=3, choices=codes.ReasonCeased.choices, blank=True
     )
     reason_place_change = models.CharField(
-        "REASON_PLACE_CHANGE", max_length=5, choices=codes.ReasonPlaceChange.choices, blank=True
+        "REASON_PLACE_CHANGE", max_length=6, choices=codes.ReasonPlaceChange.choices, blank=True
     )
     home_postcode = models.CharField("HOME_POST", max_length=10, blank=True)
     placement_postcode = models.CharField("PL_POST", max_length=10, blank=True)
@@ -275,3 +275,120 @@ class SGOSupportPlan(models.Model):
     class Meta:
         ordering = ["child", "agreed_date", "id"]
         verbose_name = "SGO support plan"
+
+
+class MissingEpisode(models.Model):
+    """A period missing or away from placement without authorisation (903 Missing table)."""
+
+    class Kind(models.TextChoices):
+        MISSING = "M", "Missing"
+        AWAY = "A", "Away from placement without authorisation"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="missing_episodes")
+    kind = models.CharField("MISSING", max_length=1, choices=Kind.choices, blank=True)
+    start_date = models.DateField("MIS_START")
+    end_date = models.DateField("MIS_END", null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "start_date"], name="unique_missing_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} missing from {self.start_date}"
+
+
+class SocialWorkerEpisode(models.Model):
+    """A period with one allocated social worker (903 SWEpisodes table)."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="social_worker_episodes"
+    )
+    worker_id = models.CharField("SW_ID", max_length=20, blank=True)
+    start_date = models.DateField("SW_DECOM")
+    end_date = models.DateField("SW_DEC", null=True, blank=True)
+    reason_ended = models.CharField("SW_REASON", max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["child", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "start_date"], name="unique_sw_episode_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} worker {self.worker_id} from {self.start_date}"
+
+
+class PlacedForAdoption(models.Model):
+    """A placement for adoption and how it ended (903 PlacedAdoption table)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoption_placements")
+    date_placed = models.DateField("DATE_PLACED")
+    date_placed_ceased = models.DateField("DATE_PLACED_CEASED", null=True, blank=True)
+    reason_placed_ceased = models.CharField("REASON_PLACED_CEASED", max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["child", "date_placed"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "date_placed"], name="unique_adoption_placed")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} placed for adoption {self.date_placed}"
+
+
+class AdoptionDecision(models.Model):
+    """The decision that a child should be placed for adoption, and the match (903 AD1)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoption_decisions")
+    decision_date = models.DateField("DATE_INT")
+    match_date = models.DateField("DATE_MATCH", null=True, blank=True)
+    foster_care = models.BooleanField("FOSTER_CARE", null=True, blank=True)
+    number_of_adopters = models.CharField("NB_ADOPTR", max_length=1, blank=True)
+    sex_of_adopters = models.CharField("SEX_ADOPTR", max_length=2, blank=True)
+    legal_status_of_adopters = models.CharField("LS_ADOPTR", max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["child", "decision_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "decision_date"], name="unique_adoption_decision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} adoption decision {self.decision_date}"
+
+
+class ChildOutcome(models.Model):
+    """Outcomes for a child looked after for a year (903 OC2): the latest return's answers."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="outcome")
+    sdq_score = models.PositiveSmallIntegerField("SDQ_SCORE", null=True, blank=True)
+    sdq_reason = models.CharField("SDQ_REASON", max_length=4, blank=True)
+    convicted = models.BooleanField("CONVICTED", null=True, blank=True)
+    health_check = models.BooleanField("HEALTH_CHECK", null=True, blank=True)
+    immunisations = models.BooleanField("IMMUNISATIONS", null=True, blank=True)
+    teeth_check = models.BooleanField("TEETH_CHECK", null=True, blank=True)
+    health_assessment = models.BooleanField("HEALTH_ASSESSMENT", null=True, blank=True)
+    substance_misuse = models.BooleanField("SUBSTANCE_MISUSE", null=True, blank=True)
+    intervention_received = models.BooleanField("INTERVENTION_RECEIVED", null=True, blank=True)
+    intervention_offered = models.BooleanField("INTERVENTION_OFFERED", null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.child_id} outcomes"
+
+
+class CareLeaverOutcome(models.Model):
+    """A care leaver's situation around their birthday (903 OC3): the latest return's answers."""
+
+    child = models.OneToOneField(
+        Child, on_delete=models.CASCADE, related_name="care_leaver_outcome"
+    )
+    in_touch = models.CharField("IN_TOUCH", max_length=4, blank=True)
+    activity = models.CharField("ACTIV", max_length=2, blank=True)
+    accommodation = models.CharField("ACCOM", max_length=2, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.child_id} care leaver outcomes"
