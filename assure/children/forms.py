@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from assure.core.forms import GovUKFormMixin
@@ -10,7 +12,9 @@ class ChildListFilter(GovUKFormMixin, forms.Form):
 
     q = forms.CharField(label="Search by child ID or name", required=False, max_length=100)
     team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
-    worker = forms.TypedChoiceField(label="Allocated worker", required=False, coerce=int, empty_value=None)
+    worker = forms.TypedChoiceField(
+        label="Allocated worker", required=False, coerce=int, empty_value=None
+    )
     legal_status = forms.ChoiceField(label="Legal status", required=False)
     placement_type = forms.ChoiceField(label="Placement type", required=False)
     care_status = forms.ChoiceField(
@@ -23,7 +27,9 @@ class ChildListFilter(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args, options: dict, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "All teams")] + [(t.pk, t.name) for t in options["teams"]]
+        self.fields["team"].choices = [("", "All teams")] + [
+            (t.pk, t.name) for t in options["teams"]
+        ]
         self.fields["worker"].choices = [("", "All workers")] + [
             (w.pk, w.name) for w in options["workers"]
         ]
@@ -38,3 +44,35 @@ class ChildListFilter(GovUKFormMixin, forms.Form):
         """The valid filters only: an invalid value is ignored (and shown as an error)."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class RestrictionForm(GovUKFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        help_text="Why the record is being restricted or the restriction lifted. It is kept in the record's history.",
+        error_messages={"required": "Enter a reason"},
+    )
+
+
+class GrantAccessForm(GovUKFormMixin, forms.Form):
+    username = forms.CharField(
+        label="User name of the person to add",
+        max_length=150,
+        error_messages={"required": "Enter a user name"},
+    )
+    reason = forms.CharField(
+        label="Reason they need access",
+        max_length=200,
+        error_messages={"required": "Enter a reason"},
+    )
+
+    def clean_username(self) -> Any:
+        from assure.people.models import User
+
+        try:
+            return User.objects.get(
+                username__iexact=self.cleaned_data["username"].strip(), is_active=True
+            )
+        except User.DoesNotExist as error:
+            raise forms.ValidationError("There is no active user with that user name") from error

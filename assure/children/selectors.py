@@ -25,9 +25,7 @@ SORTS = {
 
 def _latest_episode(field_name: str) -> Subquery:
     return Subquery(
-        Episode.objects.filter(child=OuterRef("pk"))
-        .order_by("-start_date")
-        .values(field_name)[:1]
+        Episode.objects.filter(child=OuterRef("pk")).order_by("-start_date").values(field_name)[:1]
     )
 
 
@@ -164,7 +162,9 @@ def child_record(*, child: Child) -> ChildRecord:
     today = clock.today()
     current = episodes[-1] if episodes else None
     looked_after = bool(
-        current and current.start_date <= today and (current.end_date is None or current.end_date > today)
+        current
+        and current.start_date <= today
+        and (current.end_date is None or current.end_date > today)
     )
     return ChildRecord(
         child=child,
@@ -182,7 +182,9 @@ def child_record(*, child: Child) -> ChildRecord:
     )
 
 
-def _timeline(episodes, reviews, proceedings, plans, assessments, support_plans) -> list[TimelineEntry]:  # type: ignore[no-untyped-def]
+def _timeline(
+    episodes, reviews, proceedings, plans, assessments, support_plans
+) -> list[TimelineEntry]:  # type: ignore[no-untyped-def]
     """Merge every dated event in the record, newest first."""
     entries: list[TimelineEntry] = []
     previous: Episode | None = None
@@ -191,57 +193,94 @@ def _timeline(episodes, reviews, proceedings, plans, assessments, support_plans)
         if episode.end_date and episode.reason_ceased and episode.reason_ceased != "X1":
             entries.append(
                 TimelineEntry(
-                    episode.end_date, "left_care", "Left care",
+                    episode.end_date,
+                    "left_care",
+                    "Left care",
                     [codes.describe(codes.ReasonCeased, episode.reason_ceased)],
                 )
             )
         previous = episode
     for review in reviews:
         entries.append(
-            TimelineEntry(review.review_date, "review", "Looked-after review",
-                          [codes.describe(codes.ReviewCode, review.review_code)] if review.review_code else [])
+            TimelineEntry(
+                review.review_date,
+                "review",
+                "Looked-after review",
+                [codes.describe(codes.ReviewCode, review.review_code)]
+                if review.review_code
+                else [],
+            )
         )
     for proc in proceedings:
         if proc.issue_date:
             entries.append(
-                TimelineEntry(proc.issue_date, "proceedings",
-                              f"Proceedings issued: {proc.get_application_type_display()}",
-                              [x for x in (proc.court, proc.case_number and f"Case {proc.case_number}") if x])
+                TimelineEntry(
+                    proc.issue_date,
+                    "proceedings",
+                    f"Proceedings issued: {proc.get_application_type_display()}",
+                    [x for x in (proc.court, proc.case_number and f"Case {proc.case_number}") if x],
+                )
             )
         for hearing in proc.hearings.all():
             entries.append(
-                TimelineEntry(hearing.hearing_date, "hearing", hearing.get_hearing_type_display(),
-                              [x for x in (proc.court, hearing.outcome) if x])
+                TimelineEntry(
+                    hearing.hearing_date,
+                    "hearing",
+                    hearing.get_hearing_type_display(),
+                    [x for x in (proc.court, hearing.outcome) if x],
+                )
             )
         if proc.concluded_date:
             entries.append(
-                TimelineEntry(proc.concluded_date, "proceedings",
-                              f"Proceedings {proc.get_status_display().lower()}", [proc.outcome] if proc.outcome else [])
+                TimelineEntry(
+                    proc.concluded_date,
+                    "proceedings",
+                    f"Proceedings {proc.get_status_display().lower()}",
+                    [proc.outcome] if proc.outcome else [],
+                )
             )
     for plan in plans:
-        detail = [f"Parallel plan: {plan.get_parallel_plan_display()}"] if plan.parallel_plan else []
+        detail = (
+            [f"Parallel plan: {plan.get_parallel_plan_display()}"] if plan.parallel_plan else []
+        )
         entries.append(
-            TimelineEntry(plan.agreed_date, "plan", f"Permanence plan: {plan.get_plan_display()}",
-                          detail + [f"Source: {plan.get_source_display()}"])
+            TimelineEntry(
+                plan.agreed_date,
+                "plan",
+                f"Permanence plan: {plan.get_plan_display()}",
+                detail + [f"Source: {plan.get_source_display()}"],
+            )
         )
     for assessment in assessments:
         if assessment.start_date:
             entries.append(
-                TimelineEntry(assessment.start_date, "assessment",
-                              f"SGO {assessment.get_stage_display().lower()} started",
-                              [f"{assessment.carer_name} ({assessment.get_relationship_display().lower()})"])
+                TimelineEntry(
+                    assessment.start_date,
+                    "assessment",
+                    f"SGO {assessment.get_stage_display().lower()} started",
+                    [f"{assessment.carer_name} ({assessment.get_relationship_display().lower()})"],
+                )
             )
         if assessment.completed_date:
             outcome = assessment.get_recommendation_display() or "No recommendation recorded"
             entries.append(
-                TimelineEntry(assessment.completed_date, "assessment",
-                              f"SGO {assessment.get_stage_display().lower()} completed",
-                              [f"{assessment.carer_name}: {outcome}"])
+                TimelineEntry(
+                    assessment.completed_date,
+                    "assessment",
+                    f"SGO {assessment.get_stage_display().lower()} completed",
+                    [f"{assessment.carer_name}: {outcome}"],
+                )
             )
     for support in support_plans:
         if support.agreed_date:
-            entries.append(TimelineEntry(support.agreed_date, "support_plan", "SGO support plan agreed",
-                                         [support.summary] if support.summary else []))
+            entries.append(
+                TimelineEntry(
+                    support.agreed_date,
+                    "support_plan",
+                    "SGO support plan agreed",
+                    [support.summary] if support.summary else [],
+                )
+            )
     entries.sort(key=lambda e: e.date, reverse=True)
     return entries
 
@@ -261,5 +300,43 @@ def _episode_entry(episode: Episode, previous: Episode | None) -> TimelineEntry:
         codes.describe(codes.PlacementType, episode.placement_type),
     ]
     if episode.reason_place_change:
-        detail.append("Reason for move: " + codes.describe(codes.ReasonPlaceChange, episode.reason_place_change))
+        detail.append(
+            "Reason for move: "
+            + codes.describe(codes.ReasonPlaceChange, episode.reason_place_change)
+        )
     return TimelineEntry(episode.start_date, "episode", title, [d for d in detail if d])
+
+
+def child_history(*, child: Child, limit: int = 100) -> list[dict[str, Any]]:
+    """What was done to the record (domain events) and what changed in its fields (field
+    history), newest first."""
+    from assure.core.models import DomainEvent
+
+    entries: list[dict[str, Any]] = [
+        {
+            "at": e.at,
+            "who": e.actor.display_name if e.actor else "Assure",
+            "what": e.summary or e.verb,
+        }
+        for e in DomainEvent.objects.filter(child=child).select_related("actor")[:limit]
+    ]
+    records = list(child.history.select_related("history_user").order_by("-history_date")[:limit])
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if older is None:
+            what = "Record created"
+        else:
+            changes = newer.diff_against(older).changes
+            if not changes:
+                continue
+            what = "Changed " + ", ".join(
+                f"{c.field.replace('_', ' ')} from “{c.old or 'blank'}” to “{c.new or 'blank'}”"
+                for c in changes
+            )
+        who = newer.history_user.display_name if newer.history_user else "Assure (import or system)"
+        entries.append({"at": newer.history_date, "who": who, "what": what})
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries[:limit]
+
+
+def access_list_for(*, child: Child) -> list[Any]:
+    return list(child.access_grants.select_related("user").order_by("user__username"))

@@ -7,4 +7,5 @@ app_name = "children"
 urlpatterns = [
     path("", views.child_list, name="list"),
     path("<str:child_id>/", views.child_detail, name="detail"),
+    path("<str:child_id>/access/", views.child_access, name="access"),
 ]

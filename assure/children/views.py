@@ -1,15 +1,17 @@
 """The children list and a child's page."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from assure.core import access
 from assure.core.models import AccessEvent
+from assure.people.models import User
 
-from . import selectors
-from .forms import ChildListFilter
+from . import selectors, services
+from .forms import ChildListFilter, GrantAccessForm, RestrictionForm
 
 PAGE_SIZE = 25
 SORT_COLUMNS = [
@@ -71,4 +73,72 @@ def child_detail(request: HttpRequest, child_id: str) -> HttpResponse:
     child = selectors.child_get_for_user(
         user=request.user, child_id=child_id, via=AccessEvent.Via.PAGE, where=request.path
     )
-    return render(request, "children/detail.html", {"record": selectors.child_record(child=child)})
+    return render(
+        request,
+        "children/detail.html",
+        {
+            "record": selectors.child_record(child=child),
+            "history": selectors.child_history(child=child),
+            "may_manage_access": access.can(request.user, "manage_child_access"),
+        },
+    )
+
+
+def child_access(request: HttpRequest, child_id: str) -> HttpResponse:
+    """The assurance lead restricts a record and keeps its access list."""
+    if not access.can(request.user, "manage_child_access"):
+        raise PermissionDenied
+    child = selectors.child_get_for_user(
+        user=request.user, child_id=child_id, via=AccessEvent.Via.PAGE, where=request.path
+    )
+    action = request.POST.get("action", "")
+    restriction = RestrictionForm(request.POST if action == "restriction" else None)
+    grant = GrantAccessForm(request.POST if action == "grant" else None, prefix="grant")
+    if request.method == "POST":
+        done = _apply_access_action(
+            request, child=child, action=action, restriction=restriction, grant=grant
+        )
+        if done:
+            messages.success(request, done)
+            return redirect("children:access", child_id=child.child_id)
+    return render(
+        request,
+        "children/access.html",
+        {
+            "child": child,
+            "grants": selectors.access_list_for(child=child),
+            "restriction": restriction,
+            "grant": grant,
+        },
+    )
+
+
+def _apply_access_action(request, *, child, action, restriction, grant) -> str:  # type: ignore[no-untyped-def]
+    """Run one access-list action; the message to show, or "" when the form has errors."""
+    try:
+        if action == "restriction" and restriction.is_valid():
+            services.child_restrict(
+                child=child,
+                restricted=not child.restricted,
+                reason=restriction.cleaned_data["reason"],
+                actor=request.user,
+            )
+            return "The record is restricted." if child.restricted else "The restriction is lifted."
+        if action == "grant" and grant.is_valid():
+            user = grant.cleaned_data["username"]
+            services.child_access_grant(
+                child=child, user=user, reason=grant.cleaned_data["reason"], actor=request.user
+            )
+            return f"{user.display_name} is on the access list."
+        if action == "revoke":
+            user = (
+                User.objects.filter(pk=request.POST.get("user", "")).first()
+                if request.POST.get("user", "").isdigit()
+                else None
+            )
+            if user is not None:
+                services.child_access_revoke(child=child, user=user, actor=request.user)
+                return f"{user.display_name} is no longer on the access list."
+    except ValidationError as error:
+        (restriction if action == "restriction" else grant).add_error(None, error)
+    return ""

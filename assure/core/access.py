@@ -42,6 +42,7 @@ CHILD_ROLES = ALL_UNRESTRICTED_ROLES | TEAM_ROLES
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view_children": CHILD_ROLES,
     "view_access_report": frozenset({Role.ASSURANCE_LEAD}),
+    "manage_child_access": frozenset({Role.ASSURANCE_LEAD}),
     "manage_users": frozenset({Role.ADMIN}),
     "import_data": frozenset({Role.PERFORMANCE_OFFICER, Role.ADMIN}),
 }

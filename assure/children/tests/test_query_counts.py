@@ -16,9 +16,9 @@ from tests.factories import TeamFactory, UserFactory
 # Each count includes the test client's session read and save (4 queries), the user, their
 # roles and the second-factor check. The list adds the filter's choices (teams, workers),
 # the count and the page; the child page adds the access event and one query per part of
-# the record; the API adds the token lookup and its last-used stamp.
+# the record and two for its history; the API adds the token lookup and its last-used stamp.
 LIST_PAGE_QUERIES = 11
-CHILD_PAGE_QUERIES = 17
+CHILD_PAGE_QUERIES = 19
 API_LIST_QUERIES = 10
 API_DETAIL_QUERIES = 18
 
