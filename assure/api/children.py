@@ -16,9 +16,16 @@ from .schemas import ChildDetail, ChildList, Error
 router = Router(tags=["children"])
 
 EPISODE_FIELDS = (
-    "reason_new_episode", "legal_status", "category_of_need", "placement_type",
-    "placement_provider", "reason_ceased", "reason_place_change", "home_postcode",
-    "placement_postcode", "urn",
+    "reason_new_episode",
+    "legal_status",
+    "category_of_need",
+    "placement_type",
+    "placement_provider",
+    "reason_ceased",
+    "reason_place_change",
+    "home_postcode",
+    "placement_postcode",
+    "urn",
 )
 
 

@@ -59,7 +59,10 @@ class PlacementType(models.TextChoices):
     R2 = "R2", "NHS or health trust or other establishment providing medical or nursing care"
     R3 = "R3", "Family centre or mother and baby unit"
     R5 = "R5", "Young offender institution or prison"
-    S1 = "S1", "All residential schools, except where dual-registered as a school and children's home"
+    S1 = (
+        "S1",
+        "All residential schools, except where dual-registered as a school and children's home",
+    )
     T0 = "T0", "Temporary placement: all types"
     T1 = "T1", "Temporary periods in hospital"
     T2 = "T2", "Temporary absences of the child on holiday"
@@ -239,7 +242,7 @@ class AssessmentRecommendation(models.TextChoices):
 
 
 def describe(choices: type[models.TextChoices], code: str | None) -> str:
-    """"C2: Full care order" for a known code, the code alone for an unknown one."""
+    """ "C2: Full care order" for a known code, the code alone for an unknown one."""
     if not code:
         return ""
     try:

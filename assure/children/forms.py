@@ -50,7 +50,10 @@ class RestrictionForm(GovUKFormMixin, forms.Form):
     reason = forms.CharField(
         label="Reason",
         max_length=300,
-        help_text="Why the record is being restricted or the restriction lifted. It is kept in the record's history.",
+        help_text=(
+            "Why the record is being restricted or the restriction lifted. "
+            "It is kept in the record's history."
+        ),
         error_messages={"required": "Enter a reason"},
     )
 

@@ -108,8 +108,12 @@ def record_export(
     AccessEvent.objects.bulk_create(
         (
             AccessEvent(
-                at=moment, user=user, child_id=pk, via=AccessEvent.Via.EXPORT,
-                where=where[:300], detail=detail or {},
+                at=moment,
+                user=user,
+                child_id=pk,
+                via=AccessEvent.Via.EXPORT,
+                where=where[:300],
+                detail=detail or {},
             )
             for pk in child_pks
         ),

@@ -17,8 +17,9 @@ class GovUKDateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):  # type: ignore[no-untyped-def]
-        super().__init__(attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})},
-                         format="%Y-%m-%d")
+        super().__init__(
+            attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
+        )
 
 
 _WIDGET_CLASSES = {

@@ -17,7 +17,10 @@ class AccessEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_events"
     )
     child = models.ForeignKey(
-        "children.Child", null=True, blank=True, on_delete=models.PROTECT,
+        "children.Child",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="access_events",
     )
     via = models.CharField(max_length=10, choices=Via.choices)
@@ -40,14 +43,20 @@ class DomainEvent(models.Model):
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="domain_events",
     )
     verb = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=80)
     child = models.ForeignKey(
-        "children.Child", null=True, blank=True, on_delete=models.PROTECT,
+        "children.Child",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="domain_events",
     )
     summary = models.CharField(max_length=300, blank=True)
