@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "assure.people",
     "assure.children",
     "assure.api",
+    "assure.imports",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,8 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# The largest file an import accepts (bytes); larger ones are an error, not a crash.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

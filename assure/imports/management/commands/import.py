@@ -1,0 +1,93 @@
+"""`assure import KIND ...`: load the council's files.
+
+    assure import ssda903 PATH [PATH ...] [--dry-run] [--skip-invalid-rows] [--json]
+
+Exit codes: 0 applied (or a clean dry run), 1 rejected (any error without
+--skip-invalid-rows, or a file that cannot be read or recognised), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assure.imports.framework import APPLIED, DRY_RUN, ImportResult
+from assure.imports.services import import_execute
+
+# Subcommand -> importer kind; None for importers not built yet.
+KINDS: dict[str, str | None] = {"ssda903": "ssda903", "annex-a": None, "extract": None}
+SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = "Import the 903 return (and, later, Annex A and case-management extracts)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+        for name, blurb in (
+            ("ssda903", "SSDA903 CSV files (any tables), folders of them, or the XML layout"),
+            ("annex-a", "an Ofsted Annex A workbook (not available yet)"),
+            ("extract", "case-management extract CSVs (not available yet)"),
+        ):
+            sub = kinds.add_parser(name, help=blurb, description=blurb)
+            sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+            sub.add_argument(
+                "--dry-run", action="store_true", help="validate and report; store nothing"
+            )
+            sub.add_argument(
+                "--skip-invalid-rows",
+                action="store_true",
+                help="store the valid rows and list the rejected ones",
+            )
+            sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind = KINDS[options["kind"]]
+        if kind is None:
+            raise CommandError(f"`import {options['kind']}` is not available yet.", returncode=2)
+        result = import_execute(
+            kind=kind,
+            paths=options["paths"],
+            dry_run=options["dry_run"],
+            skip_invalid_rows=options["skip_invalid_rows"],
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+        else:
+            self._report(result)
+        if result.exit_code:
+            raise CommandError(
+                f"Import rejected: {len(result.errors)} error(s); nothing was stored.",
+                returncode=result.exit_code,
+            )
+
+    def _report(self, result: ImportResult) -> None:
+        write = self.stdout.write
+        for summary in result.files:
+            write(f"{summary.path}: {summary.table or 'not recognised'}, {summary.rows} rows")
+        write(
+            f"Rows read: {result.rows_read}; rejected: {result.rows_rejected}; "
+            f"children: {result.children}"
+        )
+        for problem in result.errors[:SHOWN]:
+            where = f"{problem.file}:{problem.row}" if problem.row else problem.file
+            column = f" {problem.column}" if problem.column else ""
+            write(f"ERROR {problem.code} at {where}{column}: {problem.message}")
+        if len(result.errors) > SHOWN:
+            write(f"... and {len(result.errors) - SHOWN} more errors (use --json for all).")
+        for code, count in sorted(Counter(p.code for p in result.warnings).items()):
+            write(f"warning {code}: {count}")
+        if result.status == APPLIED:
+            for table, counts in sorted(result.changes.items()):
+                write(f"{table}: {counts['created']} created, {counts['updated']} updated")
+            write(
+                self.style.SUCCESS(
+                    f"Applied (run {result.run_id}): {result.episodes_loaded} episodes stored."
+                )
+            )
+        elif result.status == DRY_RUN:
+            write("Dry run: nothing was stored.")

@@ -1,0 +1,1 @@
+"""The SSDA903 (looked-after children) return importer."""
