@@ -1,9 +1,16 @@
 """The administration site: for the `admin` role only, after the second factor. It manages
 people and settings; it shows no child data (ARCHITECTURE rule 1)."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from assure.people.roles import Role
 
@@ -21,6 +28,30 @@ class AssureAdminSite(admin.AdminSite):
             and Role.ADMIN in user.role_slugs
             and user.is_verified()
         )
+
+    @login_not_required
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:  # type: ignore[override]
+        """No second door: people sign in on Assure's own page (lockout, second factor).
+        An administrator who has not given a one-time code in this session (for example
+        after single sign-on) gives one now; anyone else is refused."""
+        # Imported here: this module loads with the app registry, before the auth models.
+        from django.contrib.auth.views import redirect_to_login
+
+        from assure.people.selectors import user_has_confirmed_device
+
+        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(next_url, reverse(settings.LOGIN_URL))
+        if self.has_permission(request):
+            return redirect("admin:index")
+        if Role.ADMIN in user.role_slugs:
+            target = (
+                "people:two_factor" if user_has_confirmed_device(user=user)
+                else "people:two_factor_setup"
+            )
+            return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")
+        raise PermissionDenied
 
 
 class AssureAdminConfig(AdminConfig):

@@ -1,8 +1,11 @@
 """Cross-cutting request handling: sign-in everywhere, the second factor, no caching."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,10 +17,26 @@ class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
     """Every page needs a signed-in user unless its view says `login_not_required`. The API
     answers 401 itself (bearer tokens), so it is left to its own authentication."""
 
+    # Single sign-on starts and returns here before anyone is signed in.
+    OPEN_NAMES = frozenset({"oidc_authentication_init", "oidc_authentication_callback"})
+
     def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[override]
         if request.path.startswith(API_PREFIX):
             return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.OPEN_NAMES:
+            return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(self, request, view_func):  # type: ignore[no-untyped-def]
+        """A session cookie without a live session means the session ran out (signing out
+        deletes the cookie), so the sign-in page says why the person has to sign in again."""
+        login_url = reverse(settings.LOGIN_URL)
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            login_url += "?timeout=1"
+        return redirect_to_login(
+            request.get_full_path(), login_url, self.get_redirect_field_name(view_func)
+        )
 
 
 class SecondFactorMiddleware:
@@ -45,14 +64,21 @@ class SecondFactorMiddleware:
             return None
         if user.is_verified():
             return None
-        from assure.people.selectors import user_needs_second_factor, user_has_confirmed_device
+        from assure.people.selectors import (
+            signed_in_with_sso,
+            user_has_confirmed_device,
+            user_needs_second_factor,
+        )
 
         if not user_needs_second_factor(
-            user=user, via_sso=request.session.get("signed_in_with_sso", False)
+            user=user, via_sso=signed_in_with_sso(session=request.session)
         ):
             return None
-        target = "people:two_factor" if user_has_confirmed_device(user=user) else "people:two_factor_setup"
-        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        target = (
+            "people:two_factor" if user_has_confirmed_device(user=user)
+            else "people:two_factor_setup"
+        )
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
 class NoStoreMiddleware:

@@ -28,11 +28,24 @@ class SignInView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["oidc_enabled"] = settings.OIDC_ENABLED
         context["timed_out"] = self.request.GET.get("timeout") == "1"
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
         return context
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """POST only (Django's own rule since 5.0), so no link or image can sign a person out."""
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
+    """django-axes calls this once a user name and address have failed too often."""
+    minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
+    wait = f"{minutes} minutes" if minutes < 120 else f"{round(minutes / 60)} hours"
+    if minutes == 60:
+        wait = "an hour"
+    return render(request, "people/locked_out.html", {"wait": wait}, status=429)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -43,8 +56,13 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("core:home")
 
 
+WRONG_CODE = "The code is not right. Check the time on your device and try again."
+
+
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Ask for the one-time code after the password."""
+    if request.user.is_verified():
+        return redirect(_safe_next(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return redirect("people:two_factor_setup")
@@ -53,7 +71,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["code"].strip()):
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("code", "The code is not right. Check the time on your device and try again.")
+        form.add_error("code", WRONG_CODE)
     return render(request, "people/two_factor.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -72,14 +90,21 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, "Your authenticator app is set up.")
             return redirect(_safe_next(request))
-        form.add_error("code", "The code is not right. Check the time on your device and try again.")
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+        form.add_error("code", WRONG_CODE)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
         "people/two_factor_setup.html",
-        {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _safe_next(request)},
+        {"form": form, "qr_src": _qr_data_uri(device.config_url), "secret": secret,
+         "next": _safe_next(request)},
     )
+
+
+def _qr_data_uri(text: str) -> str:
+    """The QR code as a data: URI for an <img>: the CSP allows data: images, whereas inline
+    SVG markup would need styles the policy forbids to size it."""
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=4, dark="#0b0c0c",
+                                                    light="#ffffff")
 
 
 def account(request: HttpRequest) -> HttpResponse:

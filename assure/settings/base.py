@@ -6,7 +6,9 @@ secure cookies, HSTS, a required SECRET_KEY.
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -16,8 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
+def env_bool(name: str, default: bool = False, environ: Mapping[str, str] = os.environ) -> bool:
+    value = environ.get(name)
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "assure.core",
     "assure.people",
     "assure.children",
+    "assure.audits",
+    "assure.tracker",
     "assure.api",
     "assure.imports",
 ]
@@ -142,7 +146,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "assure.people.views.locked_out"
 AXES_VERBOSE = False
 
 # Inactivity timeout: the session ends after SESSION_IDLE_MINUTES without a request.
@@ -160,7 +164,10 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False
+# Preloading binds the council's whole domain, a decision beyond one service: off unless
+# the operator opts in, and Django's reminder about it is silenced for that reason.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -225,20 +232,43 @@ TASKS = {
 }
 
 # Optional single sign-on with OpenID Connect (Microsoft Entra ID in most councils).
-OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+OIDC_REQUIRED = (
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+)
+
+
+def oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The single sign-on settings for an environment: off unless OIDC_RP_CLIENT_ID is set,
+    and then complete or refused at start-up with the names of what is missing."""
+    if not environ.get("OIDC_RP_CLIENT_ID"):
+        return {"OIDC_ENABLED": False}
+    algorithm = environ.get("OIDC_RP_SIGN_ALGO") or "RS256"
+    missing = [name for name in OIDC_REQUIRED if not environ.get(name)]
+    if algorithm.startswith(("RS", "ES")) and not environ.get("OIDC_OP_JWKS_ENDPOINT"):
+        missing.append("OIDC_OP_JWKS_ENDPOINT")
+    if missing:
+        raise ImproperlyConfigured(f"Single sign-on needs {', '.join(missing)} to be set.")
+    return {
+        "OIDC_ENABLED": True,
+        "OIDC_RP_CLIENT_ID": environ["OIDC_RP_CLIENT_ID"],
+        "OIDC_RP_CLIENT_SECRET": environ.get("OIDC_RP_CLIENT_SECRET", ""),
+        "OIDC_RP_SIGN_ALGO": algorithm,
+        **{name: environ[name] for name in OIDC_REQUIRED},
+        "OIDC_OP_JWKS_ENDPOINT": environ.get("OIDC_OP_JWKS_ENDPOINT") or None,
+        "OIDC_RP_SCOPES": environ.get("OIDC_RP_SCOPES") or "openid email profile",
+        "OIDC_CREATE_USER": env_bool("OIDC_CREATE_USER", environ=environ),
+        "OIDC_USERNAME_CLAIM": environ.get("OIDC_USERNAME_CLAIM") or "preferred_username",
+        "LOGIN_REDIRECT_URL_FAILURE": "/sign-in/?sso=failed",
+    }
+
+
+_OIDC = oidc_settings(os.environ)
+OIDC_ENABLED: bool = _OIDC.pop("OIDC_ENABLED")
+globals().update(_OIDC)
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("assure.people.oidc.AssureOIDCBackend")
-    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
-    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
-    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
-    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
-    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
-    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
-    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
-    OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER")
-    OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
-    LOGIN_REDIRECT_URL_FAILURE = "/sign-in/"
 
 # Operators' knobs for the access report and demo.
 DEMO_PASSWORDS_VISIBLE = DEBUG
