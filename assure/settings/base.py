@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "assure.audits",
     "assure.tracker",
     "assure.api",
+    "assure.families",
     "assure.imports",
 ]
 

@@ -1,0 +1,150 @@
+"""The whole-family chronology and its registry of event sources.
+
+A *source* is a function that, given a set of child primary keys, returns the dated events
+that concern those children. The chronology asks every registered source for the children the
+user may see and merges what they return, in date order.
+
+Plugging in a new source (audits, findings, escalations, proposals, panel outcomes) needs no
+change here. In your app's ``AppConfig.ready()``::
+
+    from assure.families.chronology import SourceEvent, register_source
+
+    def audit_events(child_pks):
+        for audit in Audit.objects.filter(child_id__in=child_pks, completed_at__isnull=False):
+            yield SourceEvent(
+                key=f"{audit.pk}:completed",
+                date=audit.completed_at.date(),
+                child_pks=(audit.child_id,),
+                kind="audit",
+                summary=f"Audit completed: {audit.get_grade_display()}",
+            )
+
+    register_source("audits", audit_events, kinds={"audit": "Audits"})
+
+The contract:
+
+- a source receives a frozenset of child pks the user may see, and must fetch in a fixed
+  number of queries (one or two `filter(child_id__in=...)` queries), never one per child;
+- each event names the children it concerns (`child_pks`); an event about several children
+  (shared proceedings) is returned once, naming them all. The chronology drops any child the
+  user may not see from it, and drops the event if none is left, so a source cannot leak a
+  restricted sibling even by mistake;
+- `key` is stable and unique within the source (annotations in practice reviews point at it);
+  the chronology prefixes it with the source's name;
+- `kinds` lists the kinds the source emits with a label for the filter;
+- summaries and details must not name children: the page names them from `child_pks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEvent:
+    """What a source returns."""
+
+    key: str
+    date: dt.date
+    child_pks: tuple[int, ...]
+    kind: str
+    summary: str
+    detail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChronologyEvent:
+    """One line of the chronology, limited to the children the user may see."""
+
+    key: str
+    date: dt.date
+    kind: str
+    kind_label: str
+    summary: str
+    detail: tuple[str, ...]
+    children: tuple[Any, ...]  # Child objects, in child ID order
+
+    @property
+    def child_ids(self) -> list[str]:
+        return [c.child_id for c in self.children]
+
+
+Source = Callable[[frozenset[int]], Iterable[SourceEvent]]
+
+
+@dataclass(slots=True)
+class _Registered:
+    name: str
+    function: Source
+    kinds: dict[str, str] = field(default_factory=dict)
+    order: int = 100
+
+
+_SOURCES: dict[str, _Registered] = {}
+
+
+def register_source(
+    name: str, function: Source, *, kinds: Mapping[str, str], order: int = 100
+) -> None:
+    """Add (or replace, by name) an event source. `order` breaks ties between events on the
+    same date: lower first."""
+    if not name or ":" in name:
+        raise ValueError("A source's name must be non-empty and must not contain a colon.")
+    _SOURCES[name] = _Registered(name=name, function=function, kinds=dict(kinds), order=order)
+
+
+def unregister_source(name: str) -> None:
+    _SOURCES.pop(name, None)
+
+
+def kinds() -> dict[str, str]:
+    """Every kind any source emits, with its label, for filters."""
+    merged: dict[str, str] = {}
+    for source in sorted(_SOURCES.values(), key=lambda s: (s.order, s.name)):
+        merged.update(source.kinds)
+    return merged
+
+
+def build(
+    *,
+    children: Sequence[Any],
+    child_pk: int | None = None,
+    kinds_wanted: Iterable[str] = (),
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[ChronologyEvent]:
+    """The merged chronology for `children` (already limited by the access policy), oldest
+    first, optionally limited to one child, some kinds and a date range (inclusive)."""
+    by_pk = {c.pk: c for c in children}
+    if not by_pk:
+        return []
+    allowed = frozenset(by_pk)
+    wanted = frozenset(kinds_wanted)
+    labels = kinds()
+    events: list[tuple[tuple[Any, ...], ChronologyEvent]] = []
+    for source in _SOURCES.values():
+        for index, raw in enumerate(source.function(allowed)):
+            if wanted and raw.kind not in wanted:
+                continue
+            if (date_from and raw.date < date_from) or (date_to and raw.date > date_to):
+                continue
+            named = sorted(
+                {pk for pk in raw.child_pks if pk in allowed}, key=lambda pk: by_pk[pk].child_id
+            )
+            if not named or (child_pk is not None and child_pk not in named):
+                continue
+            event = ChronologyEvent(
+                key=f"{source.name}:{raw.key}",
+                date=raw.date,
+                kind=raw.kind,
+                kind_label=labels.get(raw.kind, raw.kind),
+                summary=raw.summary,
+                detail=tuple(raw.detail),
+                children=tuple(by_pk[pk] for pk in named),
+            )
+            events.append(((raw.date, source.order, source.name, index), event))
+    events.sort(key=lambda pair: pair[0])
+    return [event for _, event in events]
