@@ -45,6 +45,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_child_access": frozenset({Role.ASSURANCE_LEAD}),
     "manage_users": frozenset({Role.ADMIN}),
     "import_data": frozenset({Role.PERFORMANCE_OFFICER, Role.ADMIN}),
+    "audit_cases": frozenset({Role.AUDITOR, Role.ASSURANCE_LEAD}),
+    "moderate_audits": frozenset({Role.ASSURANCE_LEAD}),
+    "manage_audit_templates": frozenset({Role.ASSURANCE_LEAD}),
     "manage_families": frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR}) | TEAM_ROLES,
     "start_practice_review": frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR}),
     "view_practice_reviews": frozenset(

@@ -1,0 +1,920 @@
+"""Every write to audits. Each service validates, writes and records a domain event in one
+transaction (ARCHITECTURE rule 3). Grades are never edited in place: a new record supersedes.
+
+The audit's life is the explicit table `TRANSITIONS` below; anything not in it is refused.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+
+from assure.core import clock, events
+from assure.people.models import User
+from assure.people.roles import Role
+
+from .models import (
+    Answer,
+    Audit,
+    AuditTemplate,
+    AuditTransition,
+    CaseAction,
+    Contribution,
+    Escalation,
+    Finding,
+    Grade,
+    Mode,
+    Notification,
+    OverallGrade,
+    Question,
+    Status,
+    Strand,
+    TemplateSection,
+    Theme,
+)
+
+YES_NO_VALUES = ("yes", "partly", "no", "not_applicable")
+OVERALL_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+EDITABLE = frozenset({Status.SCHEDULED, Status.IN_PROGRESS})
+
+
+class AuditError(Exception):
+    """A refusal, with a message for the person who asked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Forbidden(AuditError):
+    """This person may not do this (the API answers 403)."""
+
+
+class Conflict(AuditError):
+    """Not allowed from the audit's state, or the audit is incomplete (the API answers 409)."""
+
+
+# --- who may ---------------------------------------------------------------------------
+
+
+def is_lead(user: Any) -> bool:
+    return Role.ASSURANCE_LEAD in user.role_slugs
+
+
+def is_audits_auditor(user: Any, audit: Audit) -> bool:
+    return audit.auditor_id == user.pk
+
+
+def managers_of(user: User) -> Any:
+    """Team managers of any of this person's teams."""
+    return (
+        User.objects.filter(
+            is_active=True, roles__role=Role.TEAM_MANAGER, teams__in=user.teams.all()
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+def child_managers(child: Any) -> list[User]:
+    """The child's team manager(s) and head(s) of service: people holding those roles whose
+    teams include the child's team."""
+    if not child.team_id:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            roles__role__in=[Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE],
+            teams=child.team_id,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+# --- the state machine -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    who: str  # described to the person refused
+    may: Callable[[Any, Audit], bool]
+    guards: tuple[Callable[[Audit, dict[str, Any]], str], ...] = ()
+
+
+def _needs_comment(audit: Audit, params: dict[str, Any]) -> str:
+    return "" if (params.get("comment") or "").strip() else "Say why the audit is returned."
+
+
+def _complete(audit: Audit, params: dict[str, Any]) -> str:
+    missing = missing_required(audit)
+    if missing:
+        return f"Answer every required question first: {len(missing)} still unanswered."
+    return ""
+
+
+def _has_overall_grade(audit: Audit, params: dict[str, Any]) -> str:
+    if params.get("overall_grade") or current_overall_grade(audit):
+        return ""
+    return "Give an overall grade before submitting."
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Status.SCHEDULED, Status.IN_PROGRESS, "the audit's auditor", is_audits_auditor),
+    Transition(
+        Status.IN_PROGRESS,
+        Status.SUBMITTED,
+        "the audit's auditor",
+        is_audits_auditor,
+        (_complete, _has_overall_grade),
+    ),
+    Transition(Status.SUBMITTED, Status.CLOSED, "the assurance lead", lambda u, a: is_lead(u)),
+    Transition(
+        Status.SUBMITTED, Status.IN_MODERATION, "the assurance lead", lambda u, a: is_lead(u)
+    ),
+    Transition(Status.IN_MODERATION, Status.CLOSED, "the assurance lead", lambda u, a: is_lead(u)),
+    Transition(
+        Status.SUBMITTED,
+        Status.RETURNED,
+        "the assurance lead",
+        lambda u, a: is_lead(u),
+        (_needs_comment,),
+    ),
+    Transition(
+        Status.IN_MODERATION,
+        Status.RETURNED,
+        "the assurance lead",
+        lambda u, a: is_lead(u),
+        (_needs_comment,),
+    ),
+    Transition(Status.RETURNED, Status.IN_PROGRESS, "the audit's auditor", is_audits_auditor),
+)
+TRANSITION_TABLE = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+def allowed_moves(*, audit: Audit, user: Any) -> list[str]:
+    """The states this user may move this audit to now (guards not yet checked)."""
+    return [t.target for t in TRANSITIONS if t.source == audit.status and t.may(user, audit)]
+
+
+def _label(status: str) -> str:
+    try:
+        return Status(status).label.lower()
+    except ValueError:
+        return repr(status)
+
+
+@transaction.atomic
+def audit_transition(
+    *,
+    audit: Audit,
+    to: str,
+    actor: Any,
+    overall_grade: str | None = None,
+    comment: str = "",
+) -> Audit:
+    """Move an audit. Refuses a move not in the table (Conflict), a person not allowed to
+    make it (Forbidden), and a move whose guards fail (Conflict)."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    rule = TRANSITION_TABLE.get((audit.status, to))
+    if rule is None:
+        if to not in Status.values:
+            raise Conflict(f"{to!r} is not a state an audit can be in.")
+        raise Conflict(f"An audit that is {_label(audit.status)} cannot be moved to {_label(to)}.")
+    if not rule.may(actor, audit):
+        raise Forbidden(f"Only {rule.who} may move this audit to {_label(to)}.")
+    if overall_grade and to == Status.SUBMITTED:
+        _give_overall_grade(audit=audit, grade_slug=overall_grade, actor=actor)
+    params = {"overall_grade": overall_grade, "comment": comment}
+    for guard in rule.guards:
+        problem = guard(audit, params)
+        if problem:
+            raise Conflict(problem)
+    before = audit.status
+    now = clock.now()
+    audit.status = to
+    if to == Status.SUBMITTED:
+        audit.submitted_at = now
+    if to == Status.CLOSED:
+        audit.closed_at = now
+    audit.save(update_fields=["status", "submitted_at", "closed_at"])
+    AuditTransition.objects.create(
+        audit=audit, from_status=before, to_status=to, by=actor, at=now, comment=comment.strip()
+    )
+    events.record(
+        actor=actor,
+        verb=f"audit.{to}",
+        obj=audit,
+        child=audit.child,
+        summary=f"Audit {audit.pk} moved from {_label(before)} to {_label(to)}",
+        data={"from": before, "to": to, "comment": comment.strip()},
+    )
+    return audit
+
+
+# --- creating and allocating -----------------------------------------------------------
+
+
+def current_template(slug: str) -> AuditTemplate | None:
+    return AuditTemplate.objects.filter(slug=slug).order_by("-version").first()
+
+
+@transaction.atomic
+def audit_create(
+    *,
+    child: Any,
+    template_slug: str,
+    mode: str,
+    auditor: User,
+    actor: Any,
+    strand: Strand | None = None,
+    queue_tier: int | None = None,
+    due_date: dt.date | None = None,
+) -> Audit:
+    """Allocate a child to an auditor. The assurance lead allocates to anyone who audits; an
+    auditor may take a case for themself."""
+    if not (is_lead(actor) or (Role.AUDITOR in actor.role_slugs and auditor.pk == actor.pk)):
+        raise Forbidden("Only the assurance lead allocates audits to others.")
+    if not auditor.is_active or not auditor.role_slugs & {Role.AUDITOR, Role.ASSURANCE_LEAD}:
+        raise ValidationError({"auditor": f"{auditor.username} is not an auditor."})
+    if mode not in Mode.values:
+        raise ValidationError({"mode": "Choose paper or collaborative."})
+    template = current_template(template_slug)
+    if template is None:
+        raise ValidationError({"template": f"There is no audit template {template_slug!r}."})
+    if Audit.objects.filter(child=child).exclude(status=Status.CLOSED).exists():
+        raise Conflict(f"Child {child.child_id} already has an audit that is not closed.")
+    audit = Audit.objects.create(
+        child=child,
+        template=template,
+        mode=mode,
+        auditor=auditor,
+        strand=strand,
+        queue_tier=queue_tier,
+        due_date=due_date,
+        created_at=clock.now(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    events.record(
+        actor=actor,
+        verb="audit.scheduled",
+        obj=audit,
+        child=child,
+        summary=f"{template.title} ({mode}) allocated to {auditor.display_name}",
+        data={
+            "template": template.slug,
+            "version": template.version,
+            "mode": mode,
+            "auditor": auditor.username,
+        },
+    )
+    return audit
+
+
+def audit_bulk_allocate(
+    *,
+    children: Iterable[Any],
+    template_slug: str,
+    mode: str,
+    auditor: User,
+    actor: Any,
+    due_date: dt.date | None = None,
+    tiers: dict[int, int] | None = None,
+) -> list[Audit]:
+    """Allocate several children at once: all or nothing."""
+    with transaction.atomic():
+        return [
+            audit_create(
+                child=child,
+                template_slug=template_slug,
+                mode=mode,
+                auditor=auditor,
+                actor=actor,
+                due_date=due_date,
+                queue_tier=(tiers or {}).get(child.pk),
+            )
+            for child in children
+        ]
+
+
+# --- answers and grades ----------------------------------------------------------------
+
+
+def _grade(slug: str) -> Grade | None:
+    return Grade.objects.filter(slug=slug).first()
+
+
+def validate_answer(*, question: Question, value: str, evidence: str) -> str:
+    """The problem with an answer, or "" when it is acceptable. A graded answer below good
+    needs a note of evidence."""
+    if question.type == Question.Type.GRADED:
+        grade = _grade(value)
+        if grade is None:
+            return "Choose a grade from the scale."
+        if grade.below_good and not evidence.strip():
+            return f"Give the evidence for grading this {grade.label.lower()}."
+    elif question.type == Question.Type.YES_NO and value not in YES_NO_VALUES:
+        return "Choose yes, partly, no or not applicable."
+    return ""
+
+
+def current_answers(audit: Audit) -> dict[int, Answer]:
+    return {a.question_id: a for a in audit.answers.filter(is_current=True)}
+
+
+def missing_required(audit: Audit) -> list[Question]:
+    answered = {q for q, a in current_answers(audit).items() if a.value.strip()}
+    required = Question.objects.filter(section__template=audit.template_id, required=True)
+    return [q for q in required if q.pk not in answered]
+
+
+def current_overall_grade(audit: Audit) -> OverallGrade | None:
+    return audit.overall_grades.filter(is_current=True).select_related("grade").first()
+
+
+def _supersede(model: Any, current: Any, **fields: Any) -> Any:
+    if current is not None:
+        model.objects.filter(pk=current.pk).update(is_current=False)
+    return model.objects.create(supersedes=current, is_current=True, **fields)
+
+
+@transaction.atomic
+def answers_save(*, audit: Audit, answers: list[dict[str, Any]], actor: Any) -> list[Answer]:
+    """Save draft answers: all or nothing. Unchanged answers are left alone; a changed one
+    is a new row that supersedes the old. Blank values clear nothing (drafts keep the last
+    answer)."""
+    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    if audit.status == Status.CLOSED:
+        raise Conflict("A closed audit is read-only.")
+    if not is_audits_auditor(actor, audit):
+        raise Forbidden("Only the audit's auditor may answer its questions.")
+    if audit.status != Status.IN_PROGRESS:
+        raise Conflict(
+            "Answers can only be saved while the audit is in progress; "
+            f"it is {_label(audit.status)}."
+        )
+    questions = {q.pk: q for q in Question.objects.filter(section__template=audit.template_id)}
+    problems: dict[str, list[str]] = {}
+    cleaned = []
+    for item in answers:
+        question = questions.get(_int(item.get("question")))
+        if question is None:
+            problems.setdefault(str(item.get("question")), []).append(
+                "This question is not in the audit's template."
+            )
+            continue
+        value, evidence = (
+            str(item.get("value") or "").strip(),
+            str(item.get("evidence") or "").strip(),
+        )
+        if not value:
+            continue
+        problem = validate_answer(question=question, value=value, evidence=evidence)
+        if problem:
+            problems.setdefault(str(question.pk), []).append(problem)
+        cleaned.append((question, value, evidence))
+    if problems:
+        raise ValidationError(problems)
+    existing = current_answers(audit)
+    saved, now = [], clock.now()
+    for question, value, evidence in cleaned:
+        old = existing.get(question.pk)
+        if old and old.value == value and old.evidence == evidence:
+            continue
+        saved.append(
+            _supersede(
+                Answer,
+                old,
+                audit=audit,
+                question=question,
+                value=value,
+                evidence=evidence,
+                given_by=actor,
+                given_at=now,
+            )
+        )
+    if saved:
+        events.record(
+            actor=actor,
+            verb="audit.answers_saved",
+            obj=audit,
+            child=audit.child,
+            summary=f"{len(saved)} answer(s) saved",
+            data={"questions": [a.question_id for a in saved]},
+        )
+    return saved
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def suggest_overall_grade(audit: Audit) -> str | None:
+    """The mean score of the graded answers, rounded to the nearest point on the scale
+    (not applicable left out; a tie goes to the lower grade); None when nothing is graded."""
+    values = [
+        a.value for a in audit.answers.filter(is_current=True, question__type=Question.Type.GRADED)
+    ]
+    return suggest_from_values(values)
+
+
+def suggest_from_values(values: list[str]) -> str | None:
+    scores_by_slug = dict(Grade.objects.filter(score__isnull=False).values_list("slug", "score"))
+    return _nearest_grade([scores_by_slug[v] for v in values if v in scores_by_slug])
+
+
+def _nearest_grade(scores: list[int]) -> str | None:
+    if not scores:
+        return None
+    mean = sum(scores) / len(scores)
+    grades = list(Grade.objects.filter(score__isnull=False))
+    return min(grades, key=lambda g: (abs(g.score - mean), g.score)).slug
+
+
+def _give_overall_grade(
+    *, audit: Audit, grade_slug: str, actor: Any, kind: str = "auditor", reason: str = ""
+) -> OverallGrade:
+    if grade_slug not in OVERALL_GRADES:
+        raise Conflict(
+            "The overall grade must be outstanding, good, requires improvement or inadequate."
+        )
+    grade = _grade(grade_slug)
+    current = current_overall_grade(audit)
+    if current and current.grade_id == grade.pk and current.kind == kind:
+        return current
+    made = _supersede(
+        OverallGrade,
+        current,
+        audit=audit,
+        grade=grade,
+        kind=kind,
+        reason=reason,
+        given_by=actor,
+        given_at=clock.now(),
+    )
+    events.record(
+        actor=actor,
+        verb="audit.overall_grade",
+        obj=audit,
+        child=audit.child,
+        summary=f"Overall grade {grade.label}",
+        data={"grade": grade_slug, "kind": kind, "reason": reason},
+    )
+    return made
+
+
+@transaction.atomic
+def overall_grade_give(*, audit: Audit, grade_slug: str, actor: Any) -> OverallGrade:
+    """The auditor's overall grade, while the audit is in progress."""
+    if not is_audits_auditor(actor, audit):
+        raise Forbidden("Only the audit's auditor grades it.")
+    if audit.status != Status.IN_PROGRESS:
+        raise Conflict("The overall grade can only be given while the audit is in progress.")
+    return _give_overall_grade(audit=audit, grade_slug=grade_slug, actor=actor)
+
+
+def _require_moderation(audit: Audit, actor: Any) -> None:
+    if not is_lead(actor):
+        raise Forbidden("Only the assurance lead moderates audits.")
+    if audit.status != Status.IN_MODERATION:
+        raise Conflict("Move the audit into moderation before regrading it.")
+
+
+@transaction.atomic
+def answer_regrade(
+    *, audit: Audit, question: Question, value: str, reason: str, actor: Any
+) -> Answer:
+    """A moderator's regrade of one question: a new answer that supersedes, with reasons."""
+    _require_moderation(audit, actor)
+    if question.type != Question.Type.GRADED or question.section.template_id != audit.template_id:
+        raise ValidationError({"question": "Only a graded question of this audit can be regraded."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the regrade."})
+    old = current_answers(audit).get(question.pk)
+    problem = validate_answer(question=question, value=value, evidence=reason)
+    if problem:
+        raise ValidationError({"value": problem})
+    made = _supersede(
+        Answer,
+        old,
+        audit=audit,
+        question=question,
+        value=value,
+        evidence=old.evidence if old else "",
+        kind="moderation",
+        reason=reason.strip(),
+        given_by=actor,
+        given_at=clock.now(),
+    )
+    events.record(
+        actor=actor,
+        verb="audit.regraded",
+        obj=audit,
+        child=audit.child,
+        summary=f"Question {question.key} regraded to {value}",
+        data={
+            "question": question.key,
+            "from": old.value if old else None,
+            "to": value,
+            "reason": reason.strip(),
+        },
+    )
+    return made
+
+
+@transaction.atomic
+def overall_grade_moderate(
+    *, audit: Audit, grade_slug: str, reason: str, actor: Any
+) -> OverallGrade:
+    _require_moderation(audit, actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the regrade."})
+    return _give_overall_grade(
+        audit=audit, grade_slug=grade_slug, actor=actor, kind="moderation", reason=reason.strip()
+    )
+
+
+# --- findings, actions, contributions --------------------------------------------------
+
+
+def _may_record_findings(actor: Any, audit: Audit) -> bool:
+    if audit.status == Status.IN_PROGRESS:
+        return is_audits_auditor(actor, audit)
+    return audit.status == Status.IN_MODERATION and is_lead(actor)
+
+
+@transaction.atomic
+def finding_add(
+    *,
+    audit: Audit,
+    question: Question,
+    type: str,
+    text: str,
+    themes: Iterable[Theme] = (),
+    actor: Any,
+) -> Finding:
+    if audit.status == Status.CLOSED:
+        raise Conflict("A closed audit is read-only.")
+    if not _may_record_findings(actor, audit):
+        raise Forbidden(
+            "Only the auditor (while in progress) or the lead (in moderation) records findings."
+        )
+    if question.section.template_id != audit.template_id:
+        raise ValidationError({"question": "Choose a question from this audit."})
+    if type not in Finding.Type.values:
+        raise ValidationError({"type": "Choose strength or area for development."})
+    if not text.strip():
+        raise ValidationError({"text": "Describe the finding."})
+    finding = Finding.objects.create(
+        audit=audit,
+        question=question,
+        type=type,
+        text=text.strip(),
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    finding.themes.set(list(themes))
+    events.record(
+        actor=actor,
+        verb="audit.finding_added",
+        obj=finding,
+        child=audit.child,
+        summary=f"{finding.get_type_display()}: {text.strip()[:200]}",
+        data={
+            "audit": audit.pk,
+            "question": question.key,
+            "themes": [t.slug for t in finding.themes.all()],
+        },
+    )
+    return finding
+
+
+@transaction.atomic
+def action_add(
+    *,
+    audit: Audit,
+    description: str,
+    owner: User,
+    due_date: dt.date,
+    priority: str,
+    actor: Any,
+    finding: Finding | None = None,
+) -> CaseAction:
+    if audit.status == Status.CLOSED:
+        raise Conflict("A closed audit is read-only.")
+    if not (_may_record_findings(actor, audit) or _is_participant(actor, audit)):
+        raise Forbidden(
+            "Only the auditor, the lead or the collaborative audit's participants agree actions."
+        )
+    errors = {}
+    if not description.strip():
+        errors["description"] = "Describe the action."
+    if priority not in CaseAction.Priority.values:
+        errors["priority"] = "Choose high, medium or low."
+    if due_date < clock.today():
+        errors["due_date"] = "The due date must be today or later."
+    if errors:
+        raise ValidationError(errors)
+    action = CaseAction.objects.create(
+        audit=audit,
+        finding=finding,
+        description=description.strip(),
+        owner=owner,
+        due_date=due_date,
+        priority=priority,
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    events.record(
+        actor=actor,
+        verb="audit.action_added",
+        obj=action,
+        child=audit.child,
+        summary=f"Action for {owner.display_name} due {due_date:%d/%m/%Y}",
+        data={"audit": audit.pk, "owner": owner.username, "priority": priority},
+    )
+    return action
+
+
+def may_complete_action(user: Any, action: CaseAction) -> bool:
+    return action.owner_id == user.pk or managers_of(action.owner).filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def action_complete(*, action: CaseAction, evidence_note: str, actor: Any) -> CaseAction:
+    """Only the owner or their manager completes an action, with a note of evidence."""
+    action = (
+        CaseAction.objects.select_for_update().select_related("audit", "owner").get(pk=action.pk)
+    )
+    if not may_complete_action(actor, action):
+        raise Forbidden("Only the action's owner or their manager may complete it.")
+    if action.status == CaseAction.ActionStatus.COMPLETED:
+        raise Conflict("This action is already complete.")
+    if not evidence_note.strip():
+        raise ValidationError(
+            {"evidence_note": "Say what was done, as evidence the action is complete."}
+        )
+    action.status = CaseAction.ActionStatus.COMPLETED
+    action.completed_by, action.completed_at = actor, clock.now()
+    action.evidence_note = evidence_note.strip()
+    action.save(update_fields=["status", "completed_by", "completed_at", "evidence_note"])
+    events.record(
+        actor=actor,
+        verb="audit.action_completed",
+        obj=action,
+        child=action.audit.child_id and action.audit.child,
+        summary="Action completed",
+        data={"evidence": action.evidence_note},
+    )
+    return action
+
+
+def _is_participant(user: Any, audit: Audit) -> bool:
+    return audit.mode == Mode.COLLABORATIVE and user.pk in {audit.practitioner_id, audit.manager_id}
+
+
+@transaction.atomic
+def participants_invite(
+    *, audit: Audit, practitioner: User | None, manager: User | None, actor: Any
+) -> Audit:
+    """Invite the practitioner and their manager to a collaborative audit."""
+    if not (is_audits_auditor(actor, audit) or is_lead(actor)):
+        raise Forbidden("Only the auditor or the lead invites participants.")
+    if audit.mode != Mode.COLLABORATIVE:
+        raise Conflict("Only a collaborative audit has participants.")
+    if audit.status == Status.CLOSED:
+        raise Conflict("A closed audit is read-only.")
+    audit.practitioner, audit.manager = practitioner, manager
+    audit.save(update_fields=["practitioner", "manager"])
+    events.record(
+        actor=actor,
+        verb="audit.participants_invited",
+        obj=audit,
+        child=audit.child,
+        summary="Participants invited",
+        data={
+            "practitioner": practitioner.username if practitioner else None,
+            "manager": manager.username if manager else None,
+        },
+    )
+    return audit
+
+
+@transaction.atomic
+def contribution_add(*, audit: Audit, type: str, text: str, actor: Any) -> Contribution:
+    """A reflection from the practitioner or manager; the learning from any of those who
+    took part."""
+    if audit.status == Status.CLOSED:
+        raise Conflict("A closed audit is read-only.")
+    if audit.mode != Mode.COLLABORATIVE:
+        raise Conflict("Reflections belong to collaborative audits.")
+    if type == Contribution.Type.REFLECTION and not _is_participant(actor, audit):
+        raise Forbidden("Only the invited practitioner or manager adds a reflection.")
+    if type == Contribution.Type.LEARNING and not (
+        _is_participant(actor, audit) or is_audits_auditor(actor, audit)
+    ):
+        raise Forbidden("Only those who took part record the learning.")
+    if type not in Contribution.Type.values:
+        raise ValidationError({"type": "Choose reflection or learning."})
+    if not text.strip():
+        raise ValidationError({"text": "Write the reflection."})
+    made = Contribution.objects.create(
+        audit=audit, author=actor, type=type, text=text.strip(), created_at=clock.now()
+    )
+    events.record(
+        actor=actor,
+        verb=f"audit.{type}_added",
+        obj=made,
+        child=audit.child,
+        summary=f"{made.get_type_display()} added",
+        data={"audit": audit.pk},
+    )
+    return made
+
+
+# --- escalation ------------------------------------------------------------------------
+
+
+def next_working_day(moment: dt.datetime) -> dt.datetime:
+    """The same time on the next weekday (bank holidays are not yet data)."""
+    later = moment + dt.timedelta(days=1)
+    while later.weekday() >= 5:
+        later += dt.timedelta(days=1)
+    return later
+
+
+def _may_escalate(user: Any, audit: Audit) -> bool:
+    return is_audits_auditor(user, audit) or is_lead(user) or _is_participant(user, audit)
+
+
+@transaction.atomic
+def escalation_raise(*, audit: Audit, concern: str, actor: Any) -> Escalation:
+    """ "This child may be unsafe now": notify the child's team manager and head of service
+    at once, in the product and by email (sent once the transaction commits)."""
+    if not _may_escalate(actor, audit):
+        raise Forbidden("Only those taking part in the audit may raise an escalation from it.")
+    if not concern.strip():
+        raise ValidationError({"concern": "Say why the child may be unsafe now."})
+    now = clock.now()
+    escalation = Escalation.objects.create(
+        audit=audit,
+        child=audit.child,
+        concern=concern.strip(),
+        raised_by=actor,
+        raised_at=now,
+        acknowledge_by=next_working_day(now),
+    )
+    recipients = child_managers(audit.child)
+    text = f"Child {audit.child.child_id} may be unsafe now: raised by {actor.display_name}"
+    Notification.objects.bulk_create(
+        Notification(user=u, escalation=escalation, text=text, created_at=now) for u in recipients
+    )
+    emails = [u.email for u in recipients if u.email]
+    events.record(
+        actor=actor,
+        verb="escalation.raised",
+        obj=escalation,
+        child=audit.child,
+        summary=text,
+        data={"notified": [u.username for u in recipients]},
+    )
+    if emails:
+        body = (
+            f"{text}.\n\nConcern: {escalation.concern}\n\nAcknowledge it in Assure by "
+            f"{escalation.acknowledge_by:%A %d %B %Y %H:%M}, and record what was done."
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Escalation: child {audit.child.child_id} may be unsafe now",
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=emails,
+            )
+        )
+    return escalation
+
+
+@transaction.atomic
+def escalation_acknowledge(*, escalation: Escalation, response: str, actor: Any) -> Escalation:
+    """The child's team manager or head of service acknowledges, saying what was done."""
+    escalation = (
+        Escalation.objects.select_for_update().select_related("child").get(pk=escalation.pk)
+    )
+    if actor not in child_managers(escalation.child):
+        raise Forbidden(
+            "Only the child's team manager or head of service acknowledges an escalation."
+        )
+    if escalation.acknowledged_at:
+        raise Conflict("This escalation is already acknowledged.")
+    if not response.strip():
+        raise ValidationError({"response": "Say what was done to keep the child safe."})
+    escalation.acknowledged_by, escalation.acknowledged_at = actor, clock.now()
+    escalation.response = response.strip()
+    escalation.save(update_fields=["acknowledged_by", "acknowledged_at", "response"])
+    Notification.objects.filter(escalation=escalation, read_at__isnull=True).update(
+        read_at=clock.now()
+    )
+    events.record(
+        actor=actor,
+        verb="escalation.acknowledged",
+        obj=escalation,
+        child=escalation.child,
+        summary="Escalation acknowledged",
+        data={
+            "response": escalation.response,
+            "late": escalation.acknowledged_at > escalation.acknowledge_by,
+        },
+    )
+    return escalation
+
+
+# --- templates -------------------------------------------------------------------------
+
+
+def template_is_used(template: AuditTemplate) -> bool:
+    return template.audits.exists()
+
+
+@transaction.atomic
+def template_revise(
+    *, template: AuditTemplate, sections: list[dict[str, Any]], actor: Any, title: str | None = None
+) -> AuditTemplate:
+    """Edit a template. A version no audit has used is changed in place; a used one never
+    changes and the edit makes the next version."""
+    if not is_lead(actor):
+        raise Forbidden("Only the assurance lead edits audit templates.")
+    latest = current_template(template.slug)
+    if latest.pk != template.pk:
+        raise Conflict("Edit the latest version of the template.")
+    if template_is_used(template):
+        target = AuditTemplate.objects.create(
+            slug=template.slug,
+            version=template.version + 1,
+            title=title or template.title,
+            description=template.description,
+            created_at=clock.now(),
+            created_by=actor,
+        )
+    else:
+        target = template
+        target.title = title or target.title
+        target.save(update_fields=["title"])
+        target.sections.all().delete()
+    _write_sections(target, sections)
+    events.record(
+        actor=actor,
+        verb="audit_template.revised",
+        obj=target,
+        summary=f"{target.slug} version {target.version}",
+        data={"from_version": template.version, "version": target.version},
+    )
+    return target
+
+
+def _write_sections(template: AuditTemplate, sections: list[dict[str, Any]]) -> None:
+    for s_pos, spec in enumerate(sections, start=1):
+        section = TemplateSection.objects.create(
+            template=template, position=s_pos, title=spec["title"]
+        )
+        for q_pos, q in enumerate(spec["questions"], start=1):
+            if q["type"] not in Question.Type.values:
+                raise ValidationError({"type": f"Unknown question type {q['type']!r}."})
+            Question.objects.create(
+                section=section,
+                position=q_pos,
+                key=q["key"],
+                text=q["text"],
+                type=q["type"],
+                guidance=q.get("guidance", ""),
+                required=q.get("required", True),
+            )
+
+
+def template_as_spec(template: AuditTemplate) -> list[dict[str, Any]]:
+    """A template's sections as the plain data `template_revise` takes."""
+    return [
+        {
+            "title": s.title,
+            "questions": [
+                {
+                    "key": q.key,
+                    "text": q.text,
+                    "type": q.type,
+                    "guidance": q.guidance,
+                    "required": q.required,
+                }
+                for q in s.questions.all()
+            ],
+        }
+        for s in template.sections.prefetch_related("questions")
+    ]
