@@ -130,26 +130,31 @@ class Merger:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self.tables: dict[str, dict[tuple[Any, ...], Row]] = {}
-        self.children: set[str] = set()
+        # Rows seen, by a hash of file, year and values, for reporting exact repeats; only
+        # the warning depends on it, never what is stored.
+        self.seen: dict[int, int] = {}
 
     def add(self, row: Row) -> None:
         rows = self.tables.setdefault(row.table.name, {})
         key = row.key()
         earlier = rows.get(key)
+        fingerprint = hash((row.table.name, row.file_index, row.year, row.values))
+        if fingerprint in self.seen:
+            self._duplicate(row)
+        else:
+            self.seen[fingerprint] = row.row
         if earlier is None:
             rows[key] = row
             return
-        same_batch = earlier.file_index == row.file_index and earlier.year == row.year
         if earlier.values == row.values:
-            if same_batch:
-                self._duplicate(row, earlier)
             return
-        if same_batch:
+        if earlier.file_index == row.file_index and earlier.year == row.year:
             self._conflict(row, earlier)
         elif (row.year, row.file_index) >= (earlier.year, earlier.file_index):
             rows[key] = row
 
-    def _duplicate(self, row: Row, earlier: Row) -> None:
+    def _duplicate(self, row: Row) -> None:
+        first = self.seen[hash((row.table.name, row.file_index, row.year, row.values))]
         self.problems.warning(
             Problem(
                 row.file,
@@ -157,7 +162,7 @@ class Merger:
                 "",
                 "",
                 "duplicate-row",
-                f"Row {row.row} repeats row {earlier.row} exactly: it is stored once.",
+                f"Row {row.row} repeats row {first} exactly: it is stored once.",
             )
         )
 
