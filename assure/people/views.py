@@ -57,6 +57,16 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 WRONG_CODE = "The code is not right. Check the time on your device and try again."
+TOO_MANY = "Too many wrong codes. Wait a moment, then enter the code the app shows now."
+
+
+def _code_error(*, device: TOTPDevice, code: str) -> str | None:
+    """Why a code is refused, or None when it is right. After wrong codes django-otp makes
+    each next try wait longer; say so rather than call a right code wrong."""
+    allowed, _why = device.verify_is_allowed()
+    if not allowed:
+        return TOO_MANY
+    return None if device.verify_token(code.strip()) else WRONG_CODE
 
 
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -68,10 +78,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect("people:two_factor_setup")
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].strip()):
+        error = _code_error(device=device, code=form.cleaned_data["code"])
+        if error is None:
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("code", WRONG_CODE)
+        form.add_error("code", error)
     return render(request, "people/two_factor.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -84,13 +95,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].strip()):
+        error = _code_error(device=device, code=form.cleaned_data["code"])
+        if error is None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, "Your authenticator app is set up.")
             return redirect(_safe_next(request))
-        form.add_error("code", WRONG_CODE)
+        form.add_error("code", error)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
