@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "assure.core",
     "assure.people",
     "assure.children",
+    "assure.tracker",
     "assure.audits",
     "assure.tracker",
     "assure.api",

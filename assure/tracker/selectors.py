@@ -1,0 +1,398 @@
+"""Reads for the tracker: who is on it at a date, and one computed row per child.
+
+A fixed number of queries whatever the number of children (ARCHITECTURE rule 8): the rule
+set, one query for the members (the access policy and the membership test in SQL), then one
+query per part of the record, each selecting its rows with the members query as a subquery
+(never a list of ids, which would not scale to a country's worth of children). Rows are then
+computed, filtered, sorted and counted in Python, because most filters depend on the flags.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from assure.children import codes
+from assure.children.models import (
+    Child,
+    Episode,
+    Hearing,
+    PermanencePlan,
+    PreviousPermanenceRecord,
+    Proceedings,
+    Review,
+    SGOAssessment,
+    SGOSupportPlan,
+)
+from assure.core import access, clock
+
+from . import rules
+from .models import RuleSet
+
+AGE_BANDS = [
+    ("under_1", "Under 1", 0, 0),
+    ("1_4", "1 to 4", 1, 4),
+    ("5_9", "5 to 9", 5, 9),
+    ("10_15", "10 to 15", 10, 15),
+    ("16_plus", "16 and over", 16, 200),
+]
+
+
+def current_rule_set() -> RuleSet:
+    """The latest version of the rules (the data migration ships version 1)."""
+    rule_set = RuleSet.objects.order_by("-version").first()
+    if rule_set is None:  # only if someone deleted every version: fall back to the law
+        return RuleSet(version=0, **vars(rules.Thresholds()))
+    return rule_set
+
+
+def membership_q(on: dt.date) -> Q:
+    """The tracker's membership at a date, as a filter over Child; the same test as
+    `rules.standing_on`, which the tests hold it to."""
+    open_on = Episode.objects.filter(child=OuterRef("pk"), start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on)
+    )
+    left_in_year = Episode.objects.filter(
+        child=OuterRef("pk"),
+        start_date__lte=on,
+        end_date__gt=rules.one_year_before(on),
+        end_date__lte=on,
+    ).exclude(reason_ceased=rules.CONTINUES)
+    return Q(Exists(open_on)) | Q(Exists(left_in_year))
+
+
+def members_for(
+    *,
+    user: Any,
+    on: dt.date,
+    team_id: int | None = None,
+    team_name: str = "",
+    worker_id: int | None = None,
+) -> QuerySet[Child]:
+    children = access.visible_children(user).filter(membership_q(on))
+    if team_id:
+        children = children.filter(team_id=team_id)
+    if team_name:
+        children = children.filter(team__name=team_name)
+    if worker_id:
+        children = children.filter(worker_id=worker_id)
+    return children
+
+
+@dataclass
+class Row:
+    """One child on the tracker at a date."""
+
+    child: Child
+    on: dt.date
+    age: int | None
+    looked_after: bool
+    period_start: dt.date
+    days_in_care: int
+    legal_status: str
+    placement_type: str
+    plan: PermanencePlan | None
+    plan_stage: str
+    proceedings: Proceedings | None
+    proceedings_week: int | None
+    limit_date: dt.date | None  # the 26-week date
+    next_hearing: Hearing | None
+    assessment: SGOAssessment | None
+    last_review: dt.date | None
+    next_review: rules.ReviewDue | None
+    panel_outcome: str | None  # filled once panels land (issue: panels)
+    ceased_date: dt.date | None
+    reason_ceased: str
+    flags: list[rules.Flag] = field(default_factory=list)
+    rag: str = rules.GREEN
+
+    @property
+    def plan_value(self) -> str | None:
+        return self.plan.plan if self.plan else None
+
+    @property
+    def age_band(self) -> str:
+        return next((key for key, _, low, high in AGE_BANDS if low <= (self.age or 0) <= high), "")
+
+    @property
+    def flag_codes(self) -> set[str]:
+        return {f.code for f in self.flags}
+
+
+@dataclass
+class Parts:
+    """The parts of each member's record, grouped by child pk."""
+
+    episodes: dict[int, list[Episode]]
+    reviews: dict[int, list[dt.date]]
+    plans: dict[int, list[PermanencePlan]]
+    proceedings: dict[int, list[Proceedings]]
+    hearings: dict[int, list[Hearing]]
+    assessments: dict[int, list[SGOAssessment]]
+    support_plans: dict[int, list[SGOSupportPlan]]
+    previous: dict[int, set[str]]
+
+
+def _grouped(rows: Iterable[Any], key: Callable[[Any], int]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
+
+
+def _is_open(proceedings: Proceedings, on: dt.date) -> bool:
+    if proceedings.issue_date is None or proceedings.issue_date > on:
+        return False
+    if proceedings.status == codes.ProceedingsStatus.OPEN:
+        return True
+    return proceedings.concluded_date is not None and proceedings.concluded_date > on
+
+
+def _fetch_parts(members: QuerySet[Child], on: dt.date) -> Parts:
+    ids = members.values("pk")
+    links = Proceedings.children.through.objects.filter(
+        child_id__in=ids, proceedings__issue_date__lte=on
+    ).select_related("proceedings")
+    by_child = _grouped(links, lambda link: link.child_id)
+    hearings = _grouped(
+        Hearing.objects.filter(proceedings_id__in=links.values("proceedings_id")).order_by(
+            "hearing_date"
+        ),
+        lambda h: h.proceedings_id,
+    )
+    return Parts(
+        episodes=_grouped(
+            Episode.objects.filter(child_id__in=ids, start_date__lte=on).order_by("start_date"),
+            lambda e: e.child_id,
+        ),
+        reviews=_grouped(
+            Review.objects.filter(child_id__in=ids, review_date__lte=on).values_list(
+                "child_id", "review_date"
+            ),
+            lambda r: r[0],
+        ),
+        plans=_grouped(
+            PermanencePlan.objects.filter(child_id__in=ids, agreed_date__lte=on).order_by(
+                "agreed_date", "id"
+            ),
+            lambda p: p.child_id,
+        ),
+        proceedings={
+            pk: [link.proceedings for link in links if _is_open(link.proceedings, on)]
+            for pk, links in by_child.items()
+        },
+        hearings=hearings,
+        assessments=_grouped(
+            SGOAssessment.objects.filter(child_id__in=ids, start_date__lte=on).order_by(
+                "start_date", "id"
+            ),
+            lambda a: a.child_id,
+        ),
+        support_plans=_grouped(
+            SGOSupportPlan.objects.filter(child_id__in=ids, agreed_date__lte=on),
+            lambda s: s.child_id,
+        ),
+        previous={
+            pk: {r.previous_permanence for r in records}
+            for pk, records in _grouped(
+                PreviousPermanenceRecord.objects.filter(child_id__in=ids), lambda r: r.child_id
+            ).items()
+        },
+    )
+
+
+def _plan_stage(
+    plan: PermanencePlan | None,
+    assessments: list[SGOAssessment],
+    final: Hearing | None,
+    on: dt.date,
+) -> str:
+    if plan is None:
+        return ""
+    if plan.plan != codes.PermanencePlanType.SGO:
+        return "Plan agreed"
+    if final is not None:
+        return f"Final hearing {rules.fmt(final.hearing_date)}"
+    full = [a for a in assessments if a.stage == codes.AssessmentStage.FULL]
+    if any(a.completed_date and a.completed_date <= on for a in full):
+        return "Full assessment completed"
+    if full:
+        return "Full assessment under way"
+    if assessments:
+        return "Viability assessment"
+    return "Plan agreed, no assessment yet"
+
+
+def _last_update(
+    child: Child, parts: Parts, on: dt.date, hearings: list[Hearing]
+) -> dt.date | None:
+    """The latest date, on or before `on`, at which anything about the child was recorded
+    or happened. Timestamps after `on` are unknown at `on` and left out."""
+    pk = child.pk
+    dates: list[dt.date | None] = [child.updated_at.date() if child.updated_at else None]
+    for plan in parts.plans.get(pk, []):
+        dates += [plan.recorded_at.date(), plan.agreed_date]
+    for episode in parts.episodes.get(pk, []):
+        dates += [episode.start_date, episode.end_date]
+    dates += [r[1] for r in parts.reviews.get(pk, [])]
+    for proc in parts.proceedings.get(pk, []):
+        dates += [proc.issue_date, proc.concluded_date]
+    dates += [h.hearing_date for h in hearings]
+    for assessment in parts.assessments.get(pk, []):
+        dates += [assessment.start_date, assessment.completed_date]
+    dates += [s.agreed_date for s in parts.support_plans.get(pk, [])]
+    known = [d for d in dates if d is not None and d <= on]
+    return max(known, default=None)
+
+
+def build_row(child: Child, parts: Parts, on: dt.date, thresholds: rules.Thresholds) -> Row | None:
+    standing = rules.standing_on(parts.episodes.get(child.pk, []), on)
+    if standing is None:  # cannot happen for a member; kept so a stray row never breaks a page
+        return None
+    open_proceedings = sorted(parts.proceedings.get(child.pk, []), key=lambda p: p.issue_date)
+    hearings = [h for p in open_proceedings for h in parts.hearings.get(p.pk, [])]
+    upcoming = sorted((h for h in hearings if h.hearing_date >= on), key=lambda h: h.hearing_date)
+    final = next((h for h in upcoming if h.hearing_type == codes.HearingType.FINAL), None)
+    plans = parts.plans.get(child.pk, [])
+    plan = plans[-1] if plans else None
+    assessments = parts.assessments.get(child.pk, [])
+    reviews = sorted(r[1] for r in parts.reviews.get(child.pk, []) if r[1] >= standing.period_start)
+    first = open_proceedings[0] if open_proceedings else None
+    facts = rules.Facts(
+        on=on,
+        looked_after=standing.looked_after,
+        period_start=standing.period_start,
+        plan=plan.plan if plan else None,
+        proceedings_issued=first.issue_date if first else None,
+        final_hearing=final.hearing_date if final else None,
+        full_assessment_started=any(a.stage == codes.AssessmentStage.FULL for a in assessments),
+        support_plan_agreed=bool(parts.support_plans.get(child.pk)),
+        reviews=reviews,
+        previous_permanence=parts.previous.get(child.pk, set()),
+        last_update=_last_update(child, parts, on, hearings),
+    )
+    flags = rules.evaluate(facts, thresholds)
+    end = standing.ceased_date or on
+    return Row(
+        child=child,
+        on=on,
+        age=rules.age_on(child.date_of_birth, on),
+        looked_after=standing.looked_after,
+        period_start=standing.period_start,
+        days_in_care=(end - standing.period_start).days,
+        legal_status=standing.episode.legal_status,
+        placement_type=standing.episode.placement_type,
+        plan=plan,
+        plan_stage=_plan_stage(plan, assessments, final, on),
+        proceedings=first,
+        proceedings_week=rules.proceedings_week(first.issue_date, on) if first else None,
+        limit_date=(
+            first.issue_date + dt.timedelta(days=thresholds.plo_overdue_days) if first else None
+        ),
+        next_hearing=upcoming[0] if upcoming else None,
+        assessment=assessments[-1] if assessments else None,
+        last_review=reviews[-1] if reviews else None,
+        next_review=(
+            rules.next_review_due(standing.period_start, reviews) if standing.looked_after else None
+        ),
+        panel_outcome=None,
+        ceased_date=standing.ceased_date,
+        reason_ceased=standing.reason_ceased,
+        flags=flags,
+        rag=rules.rag_of(flags),
+    )
+
+
+def tracker_rows(
+    *,
+    user: Any,
+    on: dt.date | None = None,
+    team_id: int | None = None,
+    team_name: str = "",
+    worker_id: int | None = None,
+    rule_set: RuleSet | None = None,
+) -> list[Row]:
+    """Every row the user may see on the tracker at `on` (today by the clock), in child ID
+    order."""
+    on = on or clock.today()
+    thresholds = rules.Thresholds.of(rule_set or current_rule_set())
+    members = members_for(
+        user=user, on=on, team_id=team_id, team_name=team_name, worker_id=worker_id
+    )
+    children = list(members.select_related("team", "worker").order_by("child_id"))
+    if not children:
+        return []
+    parts = _fetch_parts(members, on)
+    rows = (build_row(child, parts, on, thresholds) for child in children)
+    return [row for row in rows if row is not None]
+
+
+# Filtering, sorting and counting the computed rows -----------------------------------------
+
+
+@dataclass
+class RowFilter:
+    plan: str = ""  # a plan value, or "none"
+    legal_status: str = ""
+    rag: str = ""
+    flag: str = ""
+    looked_after: bool | None = None
+    age_band: str = ""
+    open_proceedings: bool | None = None
+
+    def matches(self, row: Row) -> bool:
+        checks = (
+            not self.plan or (row.plan_value or "none") == self.plan,
+            not self.legal_status or row.legal_status == self.legal_status,
+            not self.rag or row.rag == self.rag,
+            not self.flag or self.flag in row.flag_codes,
+            self.looked_after is None or row.looked_after == self.looked_after,
+            not self.age_band or (row.age is not None and row.age_band == self.age_band),
+            self.open_proceedings is None or (row.proceedings is not None) == self.open_proceedings,
+        )
+        return all(checks)
+
+
+def filter_rows(rows: list[Row], row_filter: RowFilter) -> list[Row]:
+    return [row for row in rows if row_filter.matches(row)]
+
+
+SORT_KEYS: dict[str, Callable[[Row], Any]] = {
+    "child_id": lambda r: r.child.child_id,
+    "name": lambda r: (r.child.last_name.lower(), r.child.first_name.lower()),
+    "age": lambda r: r.age,
+    "team": lambda r: r.child.team.name if r.child.team else None,
+    "period_start": lambda r: r.period_start,
+    "legal_status": lambda r: r.legal_status or None,
+    "plan": lambda r: r.plan_value,
+    "proceedings_week": lambda r: r.proceedings_week,
+    "next_hearing": lambda r: r.next_hearing.hearing_date if r.next_hearing else None,
+    "next_review": lambda r: r.next_review.due if r.next_review else None,
+    "ceased_date": lambda r: r.ceased_date,
+    "rag": lambda r: rules.SEVERITY[r.rag],
+}
+
+
+def sort_rows(rows: list[Row], *, sort: str, descending: bool = False) -> list[Row]:
+    """Sorted by a column, blanks always last, then by child ID."""
+    key = SORT_KEYS.get(sort, SORT_KEYS["child_id"])
+    by_id = sorted(rows, key=lambda r: r.child.child_id)
+    present = [r for r in by_id if key(r) is not None]
+    blank = [r for r in by_id if key(r) is None]
+    return sorted(present, key=key, reverse=descending) + blank
+
+
+def counts_of(rows: list[Row]) -> dict[str, Any]:
+    """The counts at the top of the page: by RAG and by plan."""
+    rag = Counter(r.rag for r in rows)
+    plans = Counter(r.plan_value or "none" for r in rows)
+    labels = dict(codes.PermanencePlanType.choices) | {"none": "No plan"}
+    return {
+        "total": len(rows),
+        "looked_after": sum(r.looked_after for r in rows),
+        "rag": [(level, rag.get(level, 0)) for level in (rules.RED, rules.AMBER, rules.GREEN)],
+        "plans": [(value, labels.get(value, value), n) for value, n in plans.most_common()],
+    }

@@ -1,0 +1,224 @@
+"""The tracker's rows from the database, at dates set through the clock: membership at its
+boundaries, each part of a row, every rule seen end to end, and the access policy."""
+
+import datetime as dt
+
+import pytest
+
+from assure.core import clock
+from assure.tracker import selectors
+from assure.tracker.models import RuleSet
+from tests.factories import EpisodeFactory, TeamFactory, UserFactory
+
+from .helpers import (
+    child_in_care,
+    full_assessment_for,
+    plan_for,
+    previous_permanence_for,
+    proceedings_for,
+    review_for,
+    support_plan_for,
+)
+
+D = dt.date
+
+
+@pytest.fixture
+def lead(db):
+    return UserFactory(username="lead", roles=["assurance_lead"])
+
+
+def rows_at(user, day: dt.date) -> dict[str, selectors.Row]:
+    with clock.frozen_at(day):
+        return {r.child.child_id: r for r in selectors.tracker_rows(user=user)}
+
+
+def test_membership_boundaries_through_the_clock(lead):
+    child_in_care(child_id="ENTERS", start=D(2026, 3, 10))
+    child_in_care(child_id="LEAVES", start=D(2025, 1, 1), end=D(2026, 3, 10), reason="E47")
+    child_in_care(child_id="X1GAP", start=D(2025, 1, 1), end=D(2026, 3, 1), reason="X1")
+    assert set(rows_at(lead, D(2026, 3, 9))) == {"LEAVES"}
+    on_day = rows_at(lead, D(2026, 3, 10))
+    assert set(on_day) == {"ENTERS", "LEAVES"}
+    assert on_day["ENTERS"].looked_after and on_day["ENTERS"].days_in_care == 0
+    left = on_day["LEAVES"]
+    assert (left.looked_after, left.ceased_date, left.reason_ceased) == (
+        False,
+        D(2026, 3, 10),
+        "E47",
+    )
+    assert set(rows_at(lead, D(2027, 3, 9))) == {"ENTERS", "LEAVES"}
+    assert set(rows_at(lead, D(2027, 3, 10))) == {"ENTERS"}
+
+
+def test_membership_in_sql_matches_the_rules_on_a_leap_year(lead):
+    child_in_care(child_id="LEAP", start=D(2027, 1, 1), end=D(2027, 2, 28), reason="E4A")
+    child_in_care(child_id="MARCH", start=D(2027, 1, 1), end=D(2027, 3, 1), reason="E4A")
+    at_leap_day = rows_at(lead, D(2028, 2, 29))
+    assert set(at_leap_day) == {"MARCH"}
+    assert set(rows_at(lead, D(2028, 2, 27))) == {"LEAP", "MARCH"}
+
+
+def test_period_of_care_spans_x1_episodes_and_the_row_shows_the_current_episode(lead):
+    team = TeamFactory(name="North")
+    child = child_in_care(
+        child_id="A1",
+        start=D(2025, 1, 6),
+        end=D(2025, 4, 1),
+        reason="X1",
+        team=team,
+        date_of_birth=D(2016, 7, 1),
+    )
+    EpisodeFactory(
+        child=child,
+        start_date=D(2025, 4, 1),
+        reason_new_episode="L",
+        legal_status="C2",
+        placement_type="U1",
+    )
+    EpisodeFactory(
+        child=child,
+        start_date=D(2026, 9, 1),
+        reason_new_episode="P",
+        legal_status="E1",
+        placement_type="A5",
+    )
+    row = rows_at(lead, D(2026, 6, 1))["A1"]
+    assert row.period_start == D(2025, 1, 6)
+    assert (row.legal_status, row.placement_type) == ("C2", "U1")  # the later one is not known
+    assert row.age == 9 and row.days_in_care == (D(2026, 6, 1) - D(2025, 1, 6)).days
+
+
+def test_plan_and_proceedings_as_at_the_date(lead):
+    child = child_in_care(child_id="B2", start=D(2026, 1, 5))
+    plan_for(child, plan="long_term_fostering", agreed=D(2026, 2, 1))
+    plan_for(child, plan="sgo", agreed=D(2026, 5, 1))
+    proceedings_for(
+        child,
+        issued=D(2026, 1, 5),
+        final=D(2026, 8, 3),
+        status="concluded",
+        concluded=D(2026, 8, 3),
+    )
+    row = rows_at(lead, D(2026, 4, 1))["B2"]
+    assert row.plan_value == "long_term_fostering"
+    assert row.proceedings_week == 13
+    assert row.limit_date == D(2026, 7, 6)
+    assert row.next_hearing.hearing_date == D(2026, 8, 3)
+    later = rows_at(lead, D(2026, 8, 10))["B2"]
+    assert later.plan_value == "sgo" and later.proceedings is None
+
+
+def test_every_rule_end_to_end_at_both_sides(lead):
+    # A child in care from 5 Jan 2026 with a review on 20 Jan and another on 20 Apr.
+    child = child_in_care(child_id="C3", start=D(2026, 1, 5))
+    review_for(child, on=D(2026, 1, 20))
+    review_for(child, on=D(2026, 4, 20))
+    proceedings_for(child, issued=D(2026, 1, 5), final=D(2026, 8, 28))
+    # Before a plan: more than 4 months on 6 May.
+    assert "no_permanence_plan" not in rows_at(lead, D(2026, 5, 5))["C3"].flag_codes
+    assert "no_permanence_plan" in rows_at(lead, D(2026, 5, 6))["C3"].flag_codes
+    plan_for(child, plan="sgo", agreed=D(2026, 5, 10))
+    # 12 weeks before the final hearing is 5 Jun; 4 weeks before is 31 Jul.
+    assert "sgo_assessment_late" not in rows_at(lead, D(2026, 6, 4))["C3"].flag_codes
+    row = rows_at(lead, D(2026, 6, 5))["C3"]
+    assert "sgo_assessment_late" in row.flag_codes and row.rag == "red"
+    full_assessment_for(child, started=D(2026, 6, 8))
+    assert "sgo_assessment_late" not in rows_at(lead, D(2026, 6, 8))["C3"].flag_codes
+    assert "sgo_no_support_plan" not in rows_at(lead, D(2026, 7, 30))["C3"].flag_codes
+    assert "sgo_no_support_plan" in rows_at(lead, D(2026, 7, 31))["C3"].flag_codes
+    support_plan_for(child, agreed=D(2026, 8, 2))
+    assert "sgo_no_support_plan" not in rows_at(lead, D(2026, 8, 2))["C3"].flag_codes
+    # Week 20 (140 days) on 25 May; past 26 weeks (182 days) after 6 Jul.
+    assert "plo_week_20" not in rows_at(lead, D(2026, 5, 24))["C3"].flag_codes
+    assert "plo_week_20" in rows_at(lead, D(2026, 5, 25))["C3"].flag_codes
+    assert rows_at(lead, D(2026, 7, 6))["C3"].flag_codes & {"plo_week_20", "plo_overdue"} == {
+        "plo_week_20"
+    }
+    assert "plo_overdue" in rows_at(lead, D(2026, 7, 7))["C3"].flag_codes
+    # The third review is due 6 months after the second: 20 Oct.
+    assert "review_overdue" not in rows_at(lead, D(2026, 10, 20))["C3"].flag_codes
+    overdue = rows_at(lead, D(2026, 10, 21))["C3"]
+    assert "review_overdue" in overdue.flag_codes
+    assert overdue.next_review.due == D(2026, 10, 20)
+
+
+def test_stale_record_uses_the_latest_dated_part(lead):
+    child = child_in_care(child_id="D4", start=D(2026, 1, 5))
+    review_for(child, on=D(2026, 1, 20))
+    # Written today (real time), so the child's and the plan's own timestamps are after the
+    # dates below and unknown at them: the latest part is the review, then the plan's date.
+    assert "stale_record" not in rows_at(lead, D(2026, 4, 20))["D4"].flag_codes
+    assert "stale_record" in rows_at(lead, D(2026, 4, 21))["D4"].flag_codes
+    plan_for(child, plan="adoption", agreed=D(2026, 3, 1))
+    assert "stale_record" not in rows_at(lead, D(2026, 5, 30))["D4"].flag_codes
+    stale = rows_at(lead, D(2026, 5, 31))["D4"]
+    assert [f.message for f in stale.flags if f.code == "stale_record"] == [
+        "Nothing about the child has been updated since 1 Mar 2026 (91 days): more than 90 days."
+    ]
+
+
+def test_sgo_breakdown_and_rag(lead):
+    child = child_in_care(child_id="E5", start=D(2026, 5, 1))
+    previous_permanence_for(child, code="P2")
+    row = rows_at(lead, D(2026, 5, 2))["E5"]
+    assert row.rag == "red" and [f.code for f in row.flags] == ["sgo_breakdown"]
+    calm = child_in_care(child_id="F6", start=D(2026, 5, 1))
+    previous_permanence_for(calm, code="Z1")
+    assert rows_at(lead, D(2026, 5, 2))["F6"].rag == "green"
+
+
+def test_thresholds_come_from_the_latest_rule_set(lead):
+    child = child_in_care(child_id="G7", start=D(2026, 1, 5))
+    proceedings_for(child, issued=D(2026, 1, 5))
+    review_for(child, on=D(2026, 1, 20))
+    assert "plo_week_20" not in rows_at(lead, D(2026, 4, 1))["G7"].flag_codes
+    RuleSet.objects.create(version=2, plo_warning_days=80, created_at=clock.now())
+    assert "plo_week_20" in rows_at(lead, D(2026, 4, 1))["G7"].flag_codes
+
+
+def test_a_practitioner_sees_only_their_teams_children(db):
+    north, south = TeamFactory(name="North"), TeamFactory(name="South")
+    child_in_care(child_id="N1", start=D(2026, 1, 5), team=north)
+    child_in_care(child_id="S1", start=D(2026, 1, 5), team=south)
+    restricted = child_in_care(child_id="R1", start=D(2026, 1, 5), team=north)
+    restricted.restricted = True
+    restricted.save()
+    practitioner = UserFactory(username="pat", roles=["practitioner"], teams=[north])
+    assert set(rows_at(practitioner, D(2026, 2, 1))) == {"N1"}
+    nobody = UserFactory(username="panel", roles=["panel_member"])
+    assert rows_at(nobody, D(2026, 2, 1)) == {}
+
+
+def test_filters_sorts_and_counts(lead):
+    a = child_in_care(child_id="A", start=D(2026, 1, 5), date_of_birth=D(2010, 1, 1))
+    plan_for(a, plan="sgo", agreed=D(2026, 1, 10))
+    previous_permanence_for(a, code="P2")
+    child_in_care(
+        child_id="B",
+        start=D(2025, 1, 5),
+        end=D(2026, 1, 10),
+        reason="E45",
+        date_of_birth=D(2025, 3, 1),
+    )
+    with clock.frozen_at(D(2026, 2, 1)):
+        rows = selectors.tracker_rows(user=lead)
+    assert [
+        r.child.child_id for r in selectors.filter_rows(rows, selectors.RowFilter(rag="red"))
+    ] == ["A"]
+    assert [
+        r.child.child_id
+        for r in selectors.filter_rows(rows, selectors.RowFilter(looked_after=False))
+    ] == ["B"]
+    assert [
+        r.child.child_id
+        for r in selectors.filter_rows(rows, selectors.RowFilter(plan="none", age_band="under_1"))
+    ] == ["B"]
+    assert [r.child.child_id for r in selectors.sort_rows(rows, sort="rag", descending=True)] == [
+        "A",
+        "B",
+    ]
+    assert [r.child.child_id for r in selectors.sort_rows(rows, sort="ceased_date")] == ["B", "A"]
+    counts = selectors.counts_of(rows)
+    assert counts["rag"] == [("red", 1), ("amber", 0), ("green", 1)]
+    assert counts["total"] == 2 and counts["looked_after"] == 1
