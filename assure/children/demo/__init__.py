@@ -1,0 +1,107 @@
+"""The demo council behind `assure seed-demo`: a believable fictional council with children
+whose 903 histories, court proceedings, plans and SGO assessments hang together.
+
+- `council.py`: services, teams, staff and one demo user per role;
+- `stories.py`: routes through care, told in days of a child's age;
+- `families.py`: stories anchored in the calendar and cut at today, as plain data;
+- `writer.py`: bulk inserts.
+
+Deterministic: the same seed on the same day gives the same children. Dates are relative to
+`assure.core.clock.today()`, so the demo always looks current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from assure.core import clock, events
+
+from .council import DEMO_PASSWORD, DEMO_USERS, build_roster, demo_users_table, ensure_council
+from .families import ChildSpec, generate
+from .writer import Writer
+
+__all__ = ["DEFAULT_CHILDREN", "DEFAULT_SEED", "DEMO_PASSWORD", "DEMO_USERS", "SeedResult",
+           "demo_users_table", "digest", "generate_children", "seed_demo"]
+
+DEFAULT_CHILDREN = 400
+DEFAULT_SEED = 903
+
+
+@dataclass
+class SeedResult:
+    children: int
+    looked_after: int
+    rows: dict[str, int] = field(default_factory=dict)
+    digest: str = ""
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def _faker(seed: int):  # type: ignore[no-untyped-def]
+    # Faker is a development dependency: import it only when a demo is made.
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    return fake
+
+
+def generate_children(
+    *, children: int, seed: int, today: dt.date | None = None
+) -> Iterator[list[ChildSpec]]:
+    """The demo's children, family by family, without touching the database."""
+    fake = _faker(seed)
+    roster = build_roster(fake=fake, children=children)
+    return generate(children=children, seed=seed, today=today or clock.today(), fake=fake,
+                    roster=roster)
+
+
+def digest(children: Iterable[ChildSpec]) -> str:
+    """A fingerprint of child IDs, dates of birth and episodes, to compare two runs."""
+    h = hashlib.sha256()
+    for child in children:
+        h.update(f"{child.child_id}|{child.dob}|{child.team}\n".encode())
+        for e in child.episodes:
+            h.update(f"{e.start}|{e.end}|{e.rne}|{e.ls}|{e.place}|{e.provider}|{e.rec}\n".encode())
+    return h.hexdigest()
+
+
+@transaction.atomic
+def seed_demo(*, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED) -> SeedResult:
+    """Build the demo council in one transaction. Call it on a database with no children."""
+    today = clock.today()
+    fake = _faker(seed)
+    roster = build_roster(fake=fake, children=children)
+    teams, staff = ensure_council(roster=roster)
+    writer = Writer(teams=teams, staff=staff)
+    h = hashlib.sha256()
+    made = looked_after = 0
+    pending: list[ChildSpec] = []
+    for family in generate(children=children, seed=seed, today=today, fake=fake, roster=roster):
+        pending += family
+        if len(pending) >= 2000:
+            writer.write(pending)
+            h.update(digest(pending).encode())
+            made += len(pending)
+            looked_after += sum(1 for c in pending if c.episodes[-1].end is None)
+            pending = []
+    writer.write(pending)
+    h.update(digest(pending).encode())
+    made += len(pending)
+    looked_after += sum(1 for c in pending if c.episodes[-1].end is None)
+    result = SeedResult(children=made, looked_after=looked_after, rows=dict(writer.rows),
+                        digest=h.hexdigest())
+    first_team = next(iter(teams.values()))
+    events.record(
+        actor=None, verb="demo_seeded", obj=first_team.service or first_team,
+        summary=f"Seeded the demo council: {made} children (seed {seed})",
+        data={"children": made, "seed": seed, "today": today.isoformat(), "rows": result.rows},
+    )
+    return result
