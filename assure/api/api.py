@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from .audits import router as audits_router
 from .auth import BearerToken
 from .children import router as children_router
 
@@ -21,6 +22,7 @@ api = NinjaAPI(
     docs_url=None,  # the Swagger UI needs a CDN, which neither CSP nor the network allows
 )
 api.add_router("", children_router)
+api.add_router("", audits_router)
 
 
 @api.exception_handler(Http404)

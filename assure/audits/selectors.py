@@ -1,0 +1,205 @@
+"""Every read of audits, filtered by the one access policy: an audit of a child the user may
+not see answers 404, exactly as one that does not exist; reading one logs an access event."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from assure.core import access, clock
+
+from .models import (
+    Answer,
+    Audit,
+    AuditTemplate,
+    CaseAction,
+    Escalation,
+    Finding,
+    Notification,
+    OverallGrade,
+    Question,
+    Status,
+    TemplateSection,
+)
+
+
+def audits_for(*, user: Any) -> QuerySet[Audit]:
+    """Audits of children this user may see."""
+    return Audit.objects.filter(access.child_visibility_q(user, "child__"))
+
+
+def audit_get_for_user(*, user: Any, audit_id: int, via: str, where: str) -> Audit:
+    audit = (
+        audits_for(user=user)
+        .select_related("child", "child__team", "template", "auditor", "practitioner", "manager")
+        .filter(pk=audit_id)
+        .first()
+    )
+    if audit is None:
+        raise Http404("No audit with that ID")
+    access.record_access(user=user, child=audit.child, via=via, where=where)
+    return audit
+
+
+def template_get(*, slug: str, version: int | None = None) -> AuditTemplate:
+    templates = AuditTemplate.objects.filter(slug=slug).prefetch_related(
+        Prefetch("sections", queryset=TemplateSection.objects.prefetch_related("questions"))
+    )
+    if version:
+        templates = templates.filter(version=version)
+    template = templates.order_by("-version").first()
+    if template is None:
+        raise Http404("No template with that slug")
+    return template
+
+
+def templates_current() -> list[AuditTemplate]:
+    """The latest version of each template, with how many audits used it."""
+    latest = {}
+    for t in AuditTemplate.objects.annotate(used=Count("audits")).order_by("slug", "-version"):
+        latest.setdefault(t.slug, t)
+    return list(latest.values())
+
+
+@dataclass
+class QuestionView:
+    question: Question
+    answer: Answer | None
+    history: list[Answer] = field(default_factory=list)
+
+
+@dataclass
+class AuditRecord:
+    audit: Audit
+    sections: list[tuple[TemplateSection, list[QuestionView]]]
+    overall: OverallGrade | None
+    overall_history: list[OverallGrade]
+    findings: list[Finding]
+    actions: list[CaseAction]
+    contributions: list[Any]
+    escalations: list[Escalation]
+    transitions: list[Any]
+
+    @property
+    def unanswered_required(self) -> int:
+        return sum(
+            1
+            for _, views in self.sections
+            for v in views
+            if v.question.required and not (v.answer and v.answer.value.strip())
+        )
+
+
+def audit_record(*, audit: Audit) -> AuditRecord:
+    """Everything the audit page shows, in a fixed number of queries."""
+    sections = list(
+        TemplateSection.objects.filter(template=audit.template_id).prefetch_related("questions")
+    )
+    answers = list(
+        Answer.objects.filter(audit=audit).select_related("given_by").order_by("given_at", "id")
+    )
+    by_question: dict[int, list[Answer]] = {}
+    for a in answers:
+        by_question.setdefault(a.question_id, []).append(a)
+    views = [
+        (
+            s,
+            [
+                QuestionView(
+                    question=q,
+                    answer=next((a for a in by_question.get(q.pk, []) if a.is_current), None),
+                    history=by_question.get(q.pk, []),
+                )
+                for q in s.questions.all()
+            ],
+        )
+        for s in sections
+    ]
+    grades = list(
+        OverallGrade.objects.filter(audit=audit).select_related("grade", "given_by").order_by("id")
+    )
+    return AuditRecord(
+        audit=audit,
+        sections=views,
+        overall=next((g for g in grades if g.is_current), None),
+        overall_history=grades,
+        findings=list(
+            Finding.objects.filter(audit=audit)
+            .select_related("question", "created_by")
+            .prefetch_related("themes")
+        ),
+        actions=list(
+            CaseAction.objects.filter(audit=audit).select_related("owner", "completed_by")
+        ),
+        contributions=list(audit.contributions.select_related("author")),
+        escalations=list(
+            Escalation.objects.filter(audit=audit).select_related("raised_by", "acknowledged_by")
+        ),
+        transitions=list(audit.transitions.select_related("by")),
+    )
+
+
+def audits_list(*, user: Any, auditor: Any = None, status: str = "") -> QuerySet[Audit]:
+    audits = audits_for(user=user).select_related("child", "template", "auditor")
+    if auditor is not None:
+        audits = audits.filter(auditor=auditor)
+    if status == "open":
+        audits = audits.exclude(status=Status.CLOSED)
+    elif status:
+        audits = audits.filter(status=status)
+    return audits.order_by("due_date", "id")
+
+
+def workload(*, user: Any) -> list[dict[str, Any]]:
+    """Who has what, and what is due: one row per auditor with open audits."""
+    today = clock.today()
+    rows = (
+        audits_for(user=user)
+        .exclude(status=Status.CLOSED)
+        .values("auditor__username", "auditor__first_name", "auditor__last_name")
+        .annotate(
+            open=Count("pk"),
+            scheduled=Count("pk", filter=Q(status=Status.SCHEDULED)),
+            in_progress=Count("pk", filter=Q(status__in=[Status.IN_PROGRESS, Status.RETURNED])),
+            awaiting_lead=Count(
+                "pk", filter=Q(status__in=[Status.SUBMITTED, Status.IN_MODERATION])
+            ),
+            overdue=Count(
+                "pk",
+                filter=Q(due_date__lt=today)
+                & Q(status__in=[Status.SCHEDULED, Status.IN_PROGRESS, Status.RETURNED]),
+            ),
+        )
+        .order_by("auditor__username")
+    )
+    return list(rows)
+
+
+def actions_for(*, user: Any, owner: Any = None, open_only: bool = True) -> QuerySet[CaseAction]:
+    actions = CaseAction.objects.filter(access.child_visibility_q(user, "audit__child__"))
+    if owner is not None:
+        actions = actions.filter(owner=owner)
+    if open_only:
+        actions = actions.filter(status=CaseAction.ActionStatus.OPEN)
+    return actions.select_related("audit__child", "owner").order_by("due_date", "id")
+
+
+def escalations_unacknowledged(*, user: Any) -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.filter(access.child_visibility_q(user, "child__"))
+        .filter(acknowledged_at__isnull=True)
+        .select_related("child", "raised_by", "audit")
+        .order_by("acknowledge_by", "id")
+    )
+
+
+def notifications_for(*, user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True).select_related(
+        "escalation__child"
+    )
+
+
+def is_overdue(day: dt.date | None) -> bool:
+    return bool(day and day < clock.today())
