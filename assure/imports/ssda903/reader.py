@@ -283,10 +283,10 @@ class _XmlState:
         self._collect(element, leaves, records)
         child = leaves.pop("CHILD", "")
         header_fields = {k: val for k, val in leaves.items() if k in HEADER.columns}
-        for extra in set(leaves) - set(header_fields):
+        for extra in set(leaves) - set(header_fields) - REGIONAL_COLUMNS:
             self._warn_unknown(extra)
-        header_fields.update(next((f for t, f in records if t is HEADER), {}))
-        records = [(t, f) for t, f in records if t is not HEADER]
+        # Header fields written straight under CHILD make one Header record of their own;
+        # each HEADER element (one per year in a regional export) is a record too.
         if header_fields:
             records.insert(0, (HEADER, header_fields))
         for table, fields in records:
