@@ -1,0 +1,143 @@
+"""The tracker's page, API and export use the same number of queries for 10 children as for
+200, each child with some of every part of the record (ARCHITECTURE rule 8)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assure.children.models import (
+    Child,
+    Episode,
+    Hearing,
+    PermanencePlan,
+    PreviousPermanenceRecord,
+    Proceedings,
+    Review,
+    SGOAssessment,
+    SGOSupportPlan,
+)
+from assure.core import clock
+from assure.people.models import StaffMember
+from assure.people.services import api_token_create
+from tests.factories import TeamFactory, UserFactory
+
+D = dt.date
+AS_OF = D(2026, 6, 1)
+
+# The user's roles (for the access policy), the rule set, the members, and one query each for
+# episodes, reviews, plans, proceedings (through the children link), hearings, SGO
+# assessments, support plans and previous permanence.
+ROWS_QUERIES = 11
+# The API adds the token lookup (with its user) and the token's last-used stamp.
+API_QUERIES = ROWS_QUERIES + 2
+
+
+def make_children(*, team, worker, start: int, count: int) -> None:
+    children = Child.objects.bulk_create(
+        Child(
+            child_id=f"Q{n:05d}",
+            first_name="Sam",
+            last_name=f"Test{n}",
+            date_of_birth=D(2014, 1, 1),
+            team=team,
+            worker=worker,
+        )
+        for n in range(start, start + count)
+    )
+    Episode.objects.bulk_create(
+        episode
+        for child in children
+        for episode in (
+            Episode(
+                child=child,
+                start_date=D(2025, 1, 1),
+                reason_new_episode="S",
+                legal_status="C1",
+                placement_type="U3",
+                end_date=D(2025, 6, 1),
+                reason_ceased="X1",
+            ),
+            Episode(
+                child=child,
+                start_date=D(2025, 6, 1),
+                reason_new_episode="L",
+                legal_status="C2",
+                placement_type="U3",
+            ),
+        )
+    )
+    Review.objects.bulk_create(Review(child=c, review_date=D(2026, 3, 1)) for c in children)
+    PermanencePlan.objects.bulk_create(
+        PermanencePlan(child=c, plan="sgo", agreed_date=D(2025, 9, 1)) for c in children
+    )
+    SGOAssessment.objects.bulk_create(
+        SGOAssessment(
+            child=c,
+            assessment_id=f"SA{c.child_id}",
+            carer_name="Kin",
+            relationship="relative",
+            stage="full",
+            start_date=D(2026, 1, 1),
+        )
+        for c in children
+    )
+    SGOSupportPlan.objects.bulk_create(
+        SGOSupportPlan(child=c, agreed_date=D(2026, 5, 1)) for c in children
+    )
+    PreviousPermanenceRecord.objects.bulk_create(
+        PreviousPermanenceRecord(child=c, previous_permanence="Z1") for c in children
+    )
+    proceedings = Proceedings.objects.bulk_create(
+        Proceedings(
+            proceedings_id=f"PR{c.child_id}", application_type="care", issue_date=D(2026, 1, 5)
+        )
+        for c in children
+    )
+    Proceedings.children.through.objects.bulk_create(
+        Proceedings.children.through(proceedings_id=p.pk, child_id=c.pk)
+        for p, c in zip(proceedings, children, strict=True)
+    )
+    Hearing.objects.bulk_create(
+        Hearing(proceedings=p, hearing_date=D(2026, 7, 1), hearing_type="final")
+        for p in proceedings
+    )
+
+
+def count_queries(call) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        result = call()
+    return len(queries), result
+
+
+@pytest.fixture
+def setting(db):
+    team = TeamFactory(name="North")
+    worker = StaffMember.objects.create(name="Alex Worker", team=team)
+    lead = UserFactory(username="lead", roles=["assurance_lead"], teams=[team])
+    return {"team": team, "worker": worker, "lead": lead}
+
+
+def test_rows_and_api_queries_do_not_grow(client, setting):
+    from assure.tracker import selectors
+
+    _, raw = api_token_create(user=setting["lead"])
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    def measure() -> dict[str, int]:
+        user = type(setting["lead"]).objects.get(pk=setting["lead"].pk)  # nothing cached
+        rows_count, rows = count_queries(lambda: selectors.tracker_rows(user=user, on=AS_OF))
+        api_count, response = count_queries(
+            lambda: client.get("/api/v1/tracker?as_of=2026-06-01&page_size=500", **bearer)
+        )
+        assert response.status_code == 200
+        assert response.json()["count"] == len(rows)
+        return {"rows": rows_count, "api": api_count}
+
+    make_children(team=setting["team"], worker=setting["worker"], start=0, count=10)
+    small = measure()
+    make_children(team=setting["team"], worker=setting["worker"], start=10, count=190)
+    with clock.frozen_at(AS_OF):
+        large = measure()
+    assert small == large == {"rows": ROWS_QUERIES, "api": API_QUERIES}
