@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("Home", reverse("core:home"), "core:home")]
     if access.can(user, "view_children"):
         items.append(("Children", reverse("children:list"), "children:"))
+        items.append(("Families", reverse("families:list"), "families:"))
     if access.can(user, "view_access_report"):
         items.append(("Access report", reverse("core:access_report"), "core:access_report"))
     if access.can(user, "manage_users"):

@@ -1,0 +1,131 @@
+"""Families: the list, a family's page with its chronology, creating a family and linking
+children. Thin: parse, call one selector or service, render."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from assure.core import access
+from assure.core.models import AccessEvent
+
+from . import selectors, services
+from .forms import ChronologyFilterForm, FamilyCreateForm, LinkChildForm
+
+PAGE_SIZE = 25
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    if not access.can(request.user, action):
+        raise PermissionDenied
+
+
+def family_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "view_children")
+    search = request.GET.get("q", "")[:100]
+    families = selectors.families_for(user=request.user, search=search)
+    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "families/list.html",
+        {
+            "page": page,
+            "search": search,
+            "query": urlencode({"q": search}) if search else "",
+            "may_manage": access.can(request.user, "manage_families"),
+        },
+    )
+
+
+def family_detail(request: HttpRequest, family_id: str) -> HttpResponse:
+    _require(request, "view_children")
+    family, members = selectors.family_get_for_user(user=request.user, family_id=family_id)
+    children = selectors.children_of(members)
+    selectors.family_record_access(
+        user=request.user,
+        family=family,
+        children=children,
+        via=AccessEvent.Via.PAGE,
+        where=request.path,
+    )
+    form = ChronologyFilterForm(request.GET or None, children=children)
+    filters = form.to_filter() if request.GET else selectors.ChronologyFilter()
+    events = selectors.family_chronology(children=children, filters=filters)
+    return render(
+        request,
+        "families/detail.html",
+        {
+            "family": family,
+            "members": members,
+            "form": form,
+            "events": events,
+            "filtered": filters != selectors.ChronologyFilter(),
+            "may_manage": access.can(request.user, "manage_families"),
+        },
+    )
+
+
+def family_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "manage_families")
+    initial = {"child": request.GET.get("child", "")[:50]}
+    form = FamilyCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            family = services.family_create(
+                family_id=form.cleaned_data["family_id"],
+                name=form.cleaned_data["name"],
+                child=form.cleaned_data["child"],
+                relationship=form.cleaned_data["relationship"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("family_id", error)
+        else:
+            messages.success(request, f"Family {family.family_id} created.")
+            return redirect("families:detail", family_id=family.family_id)
+    return render(request, "families/create.html", {"form": form})
+
+
+def family_children(request: HttpRequest, family_id: str) -> HttpResponse:
+    """Link a child to the family, or unlink one the user can see."""
+    _require(request, "manage_families")
+    family, members = selectors.family_get_for_user(user=request.user, family_id=family_id)
+    action = request.POST.get("action", "")
+    form = LinkChildForm(request.POST if action == "link" else None, user=request.user)
+    if request.method == "POST":
+        done = _apply(request, family=family, members=members, action=action, form=form)
+        if done:
+            messages.success(request, done)
+            if action == "unlink" and len(members) == 1:
+                return redirect("families:list")
+            return redirect("families:children", family_id=family.family_id)
+    return render(
+        request, "families/children.html", {"family": family, "members": members, "form": form}
+    )
+
+
+def _apply(request, *, family, members, action, form) -> str:  # type: ignore[no-untyped-def]
+    try:
+        if action == "link" and form.is_valid():
+            child = form.cleaned_data["child"]
+            services.family_link_child(
+                family=family,
+                child=child,
+                relationship=form.cleaned_data["relationship"],
+                actor=request.user,
+            )
+            return f"{child.display_name} is linked to the family."
+        if action == "unlink":
+            # Only a child already shown on this page may be unlinked.
+            member = next(
+                (m for m in members if m.child.child_id == request.POST.get("child")), None
+            )
+            if member is not None:
+                services.family_unlink_child(family=family, child=member.child, actor=request.user)
+                return f"{member.child.display_name} is no longer linked to the family."
+    except ValidationError as error:
+        form.add_error("child", error)
+    return ""
