@@ -1,0 +1,83 @@
+"""Families routes: a family's children and whole-family chronology, limited by the access
+policy. A family with no child the caller may see answers 404, like one that does not exist."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from assure.core import access
+from assure.core.models import AccessEvent
+from assure.families import selectors
+
+from .schemas import Error
+
+router = Router(tags=["families"])
+
+
+class ChronologyItem(Schema):
+    date: dt.date
+    child_id: str = Field(description="The first child the event concerns (by child ID).")
+    child_ids: list[str] = Field(
+        description="Every child the event concerns that you may see: shared proceedings and "
+        "hearings appear once, naming them all."
+    )
+    kind: str
+    summary: str
+
+
+class FamilyOut(Schema):
+    family_id: str
+    children: list[str]
+    chronology: list[ChronologyItem]
+
+
+class FamilyQuery(Schema):
+    child: str | None = Field(None, max_length=50, description="Only events about this child.")
+    kind: list[str] = Field(default_factory=list, description="Only events of these kinds.")
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@router.get(
+    "/families/{family_id}",
+    response={200: FamilyOut, 404: Error},
+    summary="One family with its chronology",
+)
+def get_family(request: HttpRequest, family_id: str, filters: Query[FamilyQuery]) -> Any:
+    if not access.can(request.user, "view_children"):
+        return 404, {"detail": "Not found."}
+    family, members = selectors.family_get_for_user(user=request.user, family_id=family_id)
+    children = selectors.children_of(members)
+    selectors.family_record_access(
+        user=request.user,
+        family=family,
+        children=children,
+        via=AccessEvent.Via.API,
+        where=request.path,
+    )
+    events = selectors.family_chronology(
+        children=children,
+        filters=selectors.ChronologyFilter(
+            child_id=filters.child or "",
+            kinds=tuple(filters.kind),
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+        ),
+    )
+    return {
+        "family_id": family.family_id,
+        "children": [c.child_id for c in children],
+        "chronology": [
+            {
+                "date": e.date,
+                "child_id": e.child_ids[0],
+                "child_ids": e.child_ids,
+                "kind": e.kind,
+                "summary": e.summary,
+            }
+            for e in events
+        ],
+    }
