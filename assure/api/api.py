@@ -9,7 +9,6 @@ from .audits import router as audits_router
 from .auth import BearerToken
 from .children import router as children_router
 from .families import router as families_router
-from .families import router as families_router
 
 api = NinjaAPI(
     title="Assure API",
@@ -24,7 +23,6 @@ api = NinjaAPI(
     docs_url=None,  # the Swagger UI needs a CDN, which neither CSP nor the network allows
 )
 api.add_router("", children_router)
-api.add_router("", families_router)
 api.add_router("", families_router)
 api.add_router("", audits_router)
 api.add_router("", "assure.api.tracker.router")
