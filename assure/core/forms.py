@@ -50,9 +50,8 @@ class GovUKFormMixin:
             described = []
             if field.help_text:
                 described.append(f"id_{name}-hint")
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                described.append(f"id_{name}-error")
-                widget.attrs["class"] += " govuk-input--error" if css == "govuk-input" else ""
+            # Errors are marked in full_clean: reading self.errors here would validate the
+            # form before a subclass has set its choices (the children list's filters).
             if described:
                 widget.attrs["aria-describedby"] = " ".join(described)
 
@@ -64,3 +63,8 @@ class GovUKFormMixin:
                 ids = set(widget.attrs.get("aria-describedby", "").split())
                 ids.add(f"id_{name}-error")
                 widget.attrs["aria-describedby"] = " ".join(sorted(i for i in ids if i))
+                classes = widget.attrs.get("class", "").split()
+                for css in ("govuk-input", "govuk-select", "govuk-textarea"):
+                    if css in classes and f"{css}--error" not in classes:
+                        classes.append(f"{css}--error")
+                widget.attrs["class"] = " ".join(classes)
