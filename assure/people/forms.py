@@ -13,6 +13,9 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "User name"
+        # No autofocus (Django sets it): it skips the skip link, the heading and any message
+        # above the form for keyboard and screen reader users, as GOV.UK advises against.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "spellcheck": "false"}
         )
