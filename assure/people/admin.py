@@ -1,4 +1,8 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assure.core.admin_site import RoleAdmin
 
@@ -30,6 +34,13 @@ class UserAdmin(RoleAdmin):
     fields = ["username", "first_name", "last_name", "email", "job_title", "is_active", "teams"]
     filter_horizontal = ["teams"]
     inlines = [UserRoleInline]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        """People added here sign in with single sign-on or a password they are given by
+        `assure create-user`; an account made here never has a usable blank password."""
+        if not change:
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Team)
@@ -67,3 +78,67 @@ class ApiTokenAdmin(RoleAdmin):
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+# Roles, not Django's groups and permission tables, decide what people may do; and the
+# packages' own admin pages would need Django permissions that no Assure account holds.
+for model in (Group, StaticDevice, TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(RoleAdmin):
+    """Deleting a person's authenticator lets them set up a new one (a lost phone). The
+    secret key is never shown."""
+
+    list_display = ["user", "name", "confirmed", "last_used_at"]
+    fields = ["user", "name", "confirmed", "last_used_at"]
+    readonly_fields = fields
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return self._is_admin(request)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        from .services import authenticator_reset
+
+        authenticator_reset(device=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for device in queryset.select_related("user"):
+            self.delete_model(request, device)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(RoleAdmin):
+    """Failed sign-ins per user name and address; deleting a row unlocks the account."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+    search_fields = ["username", "ip_address"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return self._is_admin(request)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        from .services import lockout_clear
+
+        lockout_clear(attempt=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for attempt in queryset:
+            self.delete_model(request, attempt)

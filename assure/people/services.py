@@ -85,3 +85,25 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
 def api_token_touch(*, token_digest: str) -> None:
     """Note when a token was last used (not a domain event: it is bookkeeping)."""
     ApiToken.objects.filter(digest=token_digest).update(last_used_at=clock.now())
+
+
+@transaction.atomic
+def authenticator_reset(*, device: Any, actor: Any) -> None:
+    """Remove a person's authenticator (a lost phone): they set up a new one at next sign-in,
+    or before the admin site if they are an administrator."""
+    owner = device.user
+    events.record(
+        actor=actor, verb="authenticator_reset", obj=owner,
+        summary=f"Authenticator {device.name!r} of {owner.username} removed",
+    )
+    device.delete()
+
+
+@transaction.atomic
+def lockout_clear(*, attempt: Any, actor: Any) -> None:
+    """Unlock a user name locked out after repeated failed sign-ins (django-axes)."""
+    events.record(
+        actor=actor, verb="lockout_cleared", obj=attempt,
+        summary=f"Sign-in lockout of {attempt.username} from {attempt.ip_address} cleared",
+    )
+    attempt.delete()
