@@ -68,6 +68,8 @@ class QuestionView:
     question: Question
     answer: Answer | None
     history: list[Answer] = field(default_factory=list)
+    shown_value: str = ""
+    shown_evidence: str = ""
 
 
 @dataclass

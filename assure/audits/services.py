@@ -429,16 +429,13 @@ def suggest_overall_grade(audit: Audit) -> str | None:
 
 
 def suggest_from_values(values: list[str]) -> str | None:
-    scores_by_slug = dict(Grade.objects.filter(score__isnull=False).values_list("slug", "score"))
-    return _nearest_grade([scores_by_slug[v] for v in values if v in scores_by_slug])
-
-
-def _nearest_grade(scores: list[int]) -> str | None:
+    """The grade nearest the mean score of these values (one query for the scale)."""
+    scale = {g.slug: g.score for g in Grade.objects.filter(score__isnull=False)}
+    scores = [scale[v] for v in values if v in scale]
     if not scores:
         return None
     mean = sum(scores) / len(scores)
-    grades = list(Grade.objects.filter(score__isnull=False))
-    return min(grades, key=lambda g: (abs(g.score - mean), g.score)).slug
+    return min(scale, key=lambda slug: (abs(scale[slug] - mean), scale[slug]))
 
 
 def _give_overall_grade(

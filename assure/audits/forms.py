@@ -1,0 +1,187 @@
+"""Forms for the audit pages. They parse and check input; the services decide."""
+
+from django import forms
+
+from assure.core.forms import GovUKDateInput, GovUKFormMixin
+from assure.people.models import User
+from assure.people.roles import Role
+
+from .models import CaseAction, Finding, Mode, Question, Theme
+
+TEMPLATE_CHOICES = [
+    ("", "The one suggested for the child's tier"),
+    ("sgo-before-court", "SGO before the court"),
+    ("sgo-support-review", "SGO support review"),
+    ("permanence-planning", "Permanence planning"),
+    ("placement-with-parents", "Placement with parents"),
+]
+MODE_CHOICES = [("", "The one suggested for the child's tier"), *Mode.choices]
+OVERALL_CHOICES = [
+    ("", "Choose a grade"),
+    ("outstanding", "Outstanding"),
+    ("good", "Good"),
+    ("requires_improvement", "Requires improvement to be good"),
+    ("inadequate", "Inadequate"),
+]
+
+
+def auditors() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Auditor",
+        queryset=User.objects.filter(
+            is_active=True, roles__role__in=[Role.AUDITOR, Role.ASSURANCE_LEAD]
+        ).distinct(),
+        to_field_name="username",
+        empty_label="Choose an auditor",
+        error_messages={"required": "Choose an auditor.", "invalid_choice": "Choose an auditor."},
+    )
+
+
+class AllocateForm(GovUKFormMixin, forms.Form):
+    """Allocate one child or many (the lead's bulk allocation) from the queue."""
+
+    children = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
+    auditor = auditors()
+    template = forms.ChoiceField(label="Audit tool", choices=TEMPLATE_CHOICES, required=False)
+    mode = forms.ChoiceField(label="Audit mode", choices=MODE_CHOICES, required=False)
+    due_date = forms.DateField(label="Due date", required=False, widget=GovUKDateInput())
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"] = auditors()
+        self.fields["auditor"].widget.attrs["class"] = "govuk-select"
+
+    def clean_children(self) -> list[str]:
+        chosen = [c for c in self.data.getlist("children") if c] if self.data else []
+        if not chosen:
+            raise forms.ValidationError("Choose at least one child from the queue.")
+        return chosen
+
+
+class TransitionForm(GovUKFormMixin, forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput)
+    overall_grade = forms.ChoiceField(
+        label="Overall grade", choices=OVERALL_CHOICES, required=False
+    )
+    comment = forms.CharField(
+        label="Comment", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class FindingForm(GovUKFormMixin, forms.Form):
+    question = forms.ModelChoiceField(
+        label="Question it relates to",
+        queryset=Question.objects.none(),
+        empty_label="Choose a question",
+        error_messages={"required": "Choose the question the finding relates to."},
+    )
+    finding_type = forms.ChoiceField(
+        label="Type of finding",
+        choices=[("", "Choose a type"), *Finding.Type.choices],
+        error_messages={"required": "Choose strength or area for development."},
+    )
+    text = forms.CharField(
+        label="Finding",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe the finding."},
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes",
+        queryset=Theme.objects.filter(active=True),
+        required=False,
+        help_text="Choose all that apply (hold Ctrl or Cmd to choose more than one).",
+    )
+
+    def __init__(self, *args, audit=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if audit is not None:
+            self.fields["question"].queryset = Question.objects.filter(
+                section__template=audit.template_id
+            )
+
+
+class ActionForm(GovUKFormMixin, forms.Form):
+    description = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Describe the action."},
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=User.objects.filter(is_active=True),
+        to_field_name="username",
+        empty_label="Choose an owner",
+        error_messages={"required": "Choose who owns the action."},
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        widget=GovUKDateInput(),
+        error_messages={"required": "Give a due date.", "invalid": "Give a real date."},
+    )
+    priority = forms.ChoiceField(label="Priority", choices=CaseAction.Priority.choices)
+
+
+class CompleteActionForm(GovUKFormMixin, forms.Form):
+    evidence_note = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what was done, as evidence the action is complete."},
+    )
+
+
+class ParticipantsForm(GovUKFormMixin, forms.Form):
+    practitioner = forms.ModelChoiceField(
+        label="Practitioner",
+        queryset=User.objects.filter(is_active=True),
+        to_field_name="username",
+        required=False,
+        empty_label="Nobody yet",
+    )
+    manager = forms.ModelChoiceField(
+        label="Their manager",
+        queryset=User.objects.filter(is_active=True),
+        to_field_name="username",
+        required=False,
+        empty_label="Nobody yet",
+    )
+
+
+class ContributionForm(GovUKFormMixin, forms.Form):
+    contribution_type = forms.ChoiceField(
+        label="What you are adding",
+        choices=[("reflection", "Your reflection"), ("learning", "The learning agreed")],
+    )
+    contribution = forms.CharField(
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write your reflection or the learning."},
+    )
+
+
+class EscalationForm(GovUKFormMixin, forms.Form):
+    concern = forms.CharField(
+        label="Why the child may be unsafe now",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why the child may be unsafe now."},
+    )
+
+
+class AcknowledgeForm(GovUKFormMixin, forms.Form):
+    response = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what was done to keep the child safe."},
+    )
+
+
+class RegradeForm(GovUKFormMixin, forms.Form):
+    regrade_question = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    regrade_value = forms.ChoiceField(
+        label="Moderated grade",
+        choices=OVERALL_CHOICES[:1] + [*OVERALL_CHOICES[1:], ("not_applicable", "Not applicable")],
+    )
+    reason = forms.CharField(
+        label="Reason for the regrade",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for the regrade."},
+    )

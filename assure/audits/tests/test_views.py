@@ -1,0 +1,226 @@
+"""The audit pages through the test client: allocation, the form, moderation, findings,
+actions, collaboration and escalations."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from assure.audits import services
+from assure.audits.models import Audit, CaseAction, Escalation, Notification, Question
+from assure.core import clock
+from tests.factories import ChildFactory, EpisodeFactory, PermanencePlanFactory
+
+from .conftest import walk_to
+
+D = dt.date(2025, 6, 11)  # a Wednesday
+
+
+@pytest.fixture
+def queued(people):
+    children = []
+    for n in range(3):
+        child = ChildFactory(child_id=f"Q{n}", team=people.north)
+        EpisodeFactory(child=child, start_date=dt.date(2024, 1, 1))
+        PermanencePlanFactory(child=child, agreed_date=dt.date(2024, 3, 1 + n))
+        children.append(child)
+    return children
+
+
+def test_queue_page_and_taking_a_case(client, people, queued):
+    client.force_login(people.practitioner)
+    assert client.get(reverse("audits:queue")).status_code == 403
+    client.force_login(people.auditor)
+    with clock.frozen_at(D):
+        page = client.get(reverse("audits:queue"))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert text.index("Q0") < text.index("Q1") < text.index("Q2")
+        taken = client.post(
+            reverse("audits:allocate"),
+            {"children": "Q1", "auditor": "aud", "as_of": D.isoformat()},
+        )
+    assert taken.status_code == 302
+    audit = Audit.objects.get(child__child_id="Q1")
+    assert (audit.auditor, audit.template.slug, audit.mode, audit.queue_tier) == (
+        people.auditor,
+        "permanence-planning",
+        "paper",
+        4,
+    )
+
+
+def test_only_the_lead_allocates_in_bulk(client, people, queued):
+    client.force_login(people.auditor)
+    refused = client.post(
+        reverse("audits:allocate"),
+        {"children": ["Q0", "Q2"], "auditor": "aud", "as_of": D.isoformat()},
+    )
+    assert refused.status_code == 400
+    assert "Only the assurance lead allocates in bulk" in refused.content.decode()
+    assert not Audit.objects.exists()
+    client.force_login(people.lead)
+    done = client.post(
+        reverse("audits:allocate"),
+        {
+            "children": ["Q0", "Q2"],
+            "auditor": "aud2",
+            "mode": "collaborative",
+            "template": "sgo-before-court",
+            "due_date": "2025-07-01",
+            "as_of": D.isoformat(),
+        },
+    )
+    assert done.status_code == 302
+    assert sorted(Audit.objects.values_list("child__child_id", "mode", "due_date")) == [
+        ("Q0", "collaborative", dt.date(2025, 7, 1)),
+        ("Q2", "collaborative", dt.date(2025, 7, 1)),
+    ]
+    empty = client.post(reverse("audits:allocate"), {"auditor": "aud2", "as_of": D.isoformat()})
+    assert "Choose at least one child" in empty.content.decode()
+
+
+def test_the_audit_form_saves_per_section_and_shows_errors(client, people, audit):
+    client.force_login(people.auditor)
+    url = reverse("audits:detail", args=[audit.pk])
+    client.post(reverse("audits:transition", args=[audit.pk]), {"to": "in_progress"})
+    section = audit.template.sections.first()
+    questions = list(section.questions.all())
+    data = {f"q{q.pk}": "good" if q.type == "graded" else "yes" for q in questions}
+    data[f"q{questions[0].pk}"] = "inadequate"
+    bad = client.post(reverse("audits:save_section", args=[audit.pk, section.pk]), data)
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "govuk-error-summary" in body and f'href="#e{questions[0].pk}"' in body
+    assert audit.answers.count() == 0
+    data[f"e{questions[0].pk}"] = "Schedule topics on health missing."
+    ok = client.post(reverse("audits:save_section", args=[audit.pk, section.pk]), data)
+    assert ok.status_code == 302 and ok.url.endswith(f"#section-{section.pk}")
+    assert audit.answers.filter(is_current=True).count() == len(questions)
+    page = client.get(url).content.decode()
+    assert "Schedule topics on health missing." in page
+
+
+def test_submit_moderate_regrade_and_close_through_the_pages(client, people, audit):
+    walk_to(audit, "submitted", people)
+    client.force_login(people.auditor)
+    assert (
+        client.post(reverse("audits:transition", args=[audit.pk]), {"to": "closed"}).status_code
+        == 403
+    )
+    client.force_login(people.lead)
+    client.post(reverse("audits:transition", args=[audit.pk]), {"to": "in_moderation"})
+    q = Question.objects.filter(section__template=audit.template, type="graded").first()
+    missing_reason = client.post(
+        reverse("audits:regrade", args=[audit.pk]),
+        {"regrade_question": q.pk, "regrade_value": "inadequate", "reason": ""},
+    )
+    assert missing_reason.status_code == 400
+    client.post(
+        reverse("audits:regrade", args=[audit.pk]),
+        {"regrade_question": q.pk, "regrade_value": "inadequate", "reason": "No risk analysis."},
+    )
+    client.post(
+        reverse("audits:regrade", args=[audit.pk]),
+        {"regrade_value": "requires_improvement", "reason": "Risk."},
+    )
+    closed = client.post(reverse("audits:transition", args=[audit.pk]), {"to": "closed"})
+    assert closed.status_code == 302
+    audit.refresh_from_db()
+    assert audit.status == "closed"
+    assert services.current_overall_grade(audit).kind == "moderation"
+    page = client.get(reverse("audits:detail", args=[audit.pk])).content.decode()
+    assert "Moderated by" in page and "No risk analysis." in page
+    assert "Save “" not in page  # read-only
+
+
+def test_findings_and_actions(client, people, audit):
+    walk_to(audit, "in_progress", people)
+    client.force_login(people.auditor)
+    q = Question.objects.filter(section__template=audit.template).first()
+    bad = client.post(reverse("audits:add_finding", args=[audit.pk]), {"question": q.pk})
+    assert bad.status_code == 400 and "Describe the finding." in bad.content.decode()
+    client.post(
+        reverse("audits:add_finding", args=[audit.pk]),
+        {
+            "question": q.pk,
+            "finding_type": "area_for_development",
+            "text": "No health section.",
+            "themes": [],
+        },
+    )
+    assert audit.findings.get().type == "area_for_development"
+    with clock.frozen_at(D):
+        client.post(
+            reverse("audits:add_action", args=[audit.pk]),
+            {
+                "description": "Add the health assessment.",
+                "owner": "sw",
+                "due_date": "2025-06-20",
+                "priority": "high",
+            },
+        )
+    action = CaseAction.objects.get()
+    url = reverse("audits:complete_action", args=[action.pk])
+    client.force_login(people.head)  # sees the child, but is neither owner nor manager
+    assert client.post(url, {"evidence_note": "Done."}).status_code == 403
+    client.force_login(people.manager)  # the owner's team manager
+    assert client.post(url, {"evidence_note": ""}).status_code == 400
+    assert client.post(url, {"evidence_note": "Health assessment on file."}).status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.completed_by) == ("completed", people.manager)
+
+
+def test_collaborative_reflection(client, people, child):
+    audit = services.audit_create(
+        child=child,
+        template_slug="sgo-before-court",
+        mode="collaborative",
+        auditor=people.auditor,
+        actor=people.lead,
+    )
+    client.force_login(people.auditor)
+    client.post(
+        reverse("audits:participants", args=[audit.pk]), {"practitioner": "sw", "manager": "tm"}
+    )
+    client.force_login(people.practitioner)
+    page = client.get(reverse("audits:detail", args=[audit.pk]))
+    assert "Add your reflection" in page.content.decode()
+    client.post(
+        reverse("audits:contribute", args=[audit.pk]),
+        {"contribution_type": "reflection", "contribution": "I had not seen the risk."},
+    )
+    client.force_login(people.south_manager)
+    assert client.get(reverse("audits:detail", args=[audit.pk])).status_code == 404
+    assert audit.contributions.get().author == people.practitioner
+
+
+def test_escalation_notifies_and_is_acknowledged(
+    client, people, audit, django_capture_on_commit_callbacks
+):
+    client.force_login(people.auditor)
+    friday = dt.datetime(2025, 6, 13, 10, tzinfo=dt.UTC)
+    with clock.frozen_at(friday), django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("audits:escalate", args=[audit.pk]),
+            {"concern": "Carer says the father visits unsupervised."},
+        )
+    escalation = Escalation.objects.get()
+    assert escalation.acknowledge_by == dt.datetime(2025, 6, 16, 10, tzinfo=dt.UTC)  # Monday
+    assert sorted(Notification.objects.values_list("user__username", flat=True)) == ["hos", "tm"]
+    assert len(mail.outbox) == 1
+    assert sorted(mail.outbox[0].to) == ["hos@example.org", "tm@example.org"]
+    for viewer in (people.lead, people.director, people.head):
+        client.force_login(viewer)
+        assert "Child K1" in client.get(reverse("audits:escalations")).content.decode()
+    client.force_login(people.lead)  # sees it, may not acknowledge it
+    url = reverse("audits:acknowledge", args=[escalation.pk])
+    assert client.post(url, {"response": "x"}).status_code == 403
+    client.force_login(people.manager)
+    assert client.post(url, {"response": ""}).status_code == 400
+    assert client.post(url, {"response": "Visited today; safety plan agreed."}).status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.acknowledged_by == people.manager
+    client.force_login(people.lead)
+    assert "Child K1" not in client.get(reverse("audits:escalations")).content.decode()

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audits"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("allocate/", views.allocate, name="allocate"),
+    path("workload/", views.workload, name="workload"),
+    path("escalations/", views.escalations, name="escalations"),
+    path("escalations/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("actions/<int:pk>/complete/", views.complete_action, name="complete_action"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sections/<int:section>/", views.save_section, name="save_section"),
+    path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/findings/", views.add_finding, name="add_finding"),
+    path("<int:pk>/actions/", views.add_action, name="add_action"),
+    path("<int:pk>/participants/", views.participants, name="participants"),
+    path("<int:pk>/contributions/", views.contribute, name="contribute"),
+    path("<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("<int:pk>/regrade/", views.regrade, name="regrade"),
+]

@@ -1,0 +1,486 @@
+"""Audit pages: the queue and allocation, the audit form, moderation, findings and actions,
+collaborative contributions and escalations. Thin: parse, call one service, render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from assure.core import access, clock
+from assure.core.models import AccessEvent
+from assure.core.views import parse_iso_date
+
+from . import forms, selectors, services
+from .models import Question, Status, TemplateSection
+from .queue import priority_queue
+
+STATUS_TAGS = {
+    Status.SCHEDULED: "grey",
+    Status.IN_PROGRESS: "blue",
+    Status.SUBMITTED: "purple",
+    Status.IN_MODERATION: "orange",
+    Status.RETURNED: "yellow",
+    Status.CLOSED: "green",
+}
+MOVE_LABELS = {
+    Status.IN_PROGRESS: "Start the audit",
+    Status.SUBMITTED: "Submit the audit",
+    Status.IN_MODERATION: "Moderate",
+    Status.RETURNED: "Return to the auditor",
+    Status.CLOSED: "Close the audit",
+}
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    if not access.can(request.user, action):
+        raise PermissionDenied
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    """The auditor's queue at a date, their own audits, and allocation from the queue."""
+    _require(request, "audit_cases")
+    as_of = parse_iso_date(request.GET.get("as_of")) or clock.today()
+    form = forms.AllocateForm(initial={"auditor": request.user.username})
+    return _render_queue(request, as_of=as_of, form=form)
+
+
+def _render_queue(
+    request: HttpRequest, *, as_of: Any, form: Any, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "audits/queue.html",
+        {
+            "as_of": as_of,
+            "items": priority_queue(user=request.user, on=as_of),
+            "mine": selectors.audits_list(user=request.user, auditor=request.user, status="open"),
+            "form": form,
+            "is_lead": services.is_lead(request.user),
+            "status_tags": STATUS_TAGS,
+            "today": clock.today(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def allocate(request: HttpRequest) -> HttpResponse:
+    """Allocate one child, or (the lead) several, from the queue: all or nothing."""
+    _require(request, "audit_cases")
+    as_of = parse_iso_date(request.POST.get("as_of")) or clock.today()
+    form = forms.AllocateForm(request.POST)
+    if form.is_valid():
+        by_id = {i.child.child_id: i for i in priority_queue(user=request.user, on=as_of)}
+        chosen = [by_id[c] for c in form.cleaned_data["children"] if c in by_id]
+        try:
+            if not chosen:
+                raise ValidationError("The children chosen are no longer in the queue.")
+            audits = (
+                [_allocate_one(request, item=item, data=form.cleaned_data) for item in chosen]
+                if len(chosen) == 1
+                else _allocate_many(request, items=chosen, data=form.cleaned_data)
+            )
+        except services.AuditError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{len(audits)} audit{'s' if len(audits) != 1 else ''} allocated."
+            )
+            return redirect(f"{reverse('audits:queue')}?as_of={as_of}")
+    return _render_queue(request, as_of=as_of, form=form, status=400)
+
+
+def _allocate_one(request: HttpRequest, *, item: Any, data: dict[str, Any]) -> Any:
+    return services.audit_create(
+        child=item.child,
+        template_slug=data.get("template") or item.suggested_template,
+        mode=data.get("mode") or item.suggested_mode,
+        auditor=data["auditor"],
+        actor=request.user,
+        queue_tier=item.tier,
+        due_date=data.get("due_date"),
+    )
+
+
+def _allocate_many(request: HttpRequest, *, items: list[Any], data: dict[str, Any]) -> list[Any]:
+    if not services.is_lead(request.user):
+        raise services.Forbidden("Only the assurance lead allocates in bulk.")
+    with transaction.atomic():
+        return [_allocate_one(request, item=item, data=data) for item in items]
+
+
+def workload(request: HttpRequest) -> HttpResponse:
+    _require(request, "moderate_audits")
+    return render(
+        request,
+        "audits/workload.html",
+        {
+            "rows": selectors.workload(user=request.user),
+            "audits": selectors.audits_list(user=request.user, status="open"),
+            "status_tags": STATUS_TAGS,
+            "today": clock.today(),
+        },
+    )
+
+
+# --- one audit ------------------------------------------------------------------------
+
+
+def _audit(request: HttpRequest, pk: int) -> Any:
+    return selectors.audit_get_for_user(
+        user=request.user, audit_id=pk, via=AccessEvent.Via.PAGE, where=request.path
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _audit(request, pk))
+
+
+def _render_detail(
+    request: HttpRequest, audit: Any, status: int = 200, **bound: Any
+) -> HttpResponse:
+    record = selectors.audit_record(audit=audit)
+    posted = bound.pop("posted", {})
+    for _, views in record.sections:
+        for v in views:
+            # What the form shows: what was just posted (when it had errors), else the draft.
+            sent = posted.get(v.question.pk)
+            v.shown_value = sent["value"] if sent else (v.answer.value if v.answer else "")
+            v.shown_evidence = sent["evidence"] if sent else (v.answer.evidence if v.answer else "")
+    user = request.user
+    is_auditor = services.is_audits_auditor(user, audit)
+    is_lead = services.is_lead(user)
+    participant = audit.mode == "collaborative" and user.pk in {
+        audit.practitioner_id,
+        audit.manager_id,
+    }
+    graded = [
+        v.answer.value
+        for _, views in record.sections
+        for v in views
+        if v.answer and v.question.type == Question.Type.GRADED
+    ]
+    context = {
+        "record": record,
+        "audit": audit,
+        "status_tags": STATUS_TAGS,
+        "moves": [(to, MOVE_LABELS[to]) for to in services.allowed_moves(audit=audit, user=user)],
+        "can_answer": is_auditor and audit.status == Status.IN_PROGRESS,
+        "can_find": services._may_record_findings(user, audit),
+        "can_act": services._may_record_findings(user, audit) or participant,
+        "can_moderate": is_lead and audit.status == Status.IN_MODERATION,
+        "can_reflect": participant and audit.status != Status.CLOSED,
+        "can_invite": (is_auditor or is_lead)
+        and audit.mode == "collaborative"
+        and audit.status != Status.CLOSED,
+        "can_escalate": is_auditor or is_lead or participant,
+        "suggested_grade": services.suggest_from_values(graded),
+        "grade_choices": [
+            ("outstanding", "Outstanding"),
+            ("good", "Good"),
+            ("requires_improvement", "Requires improvement to be good"),
+            ("inadequate", "Inadequate"),
+            ("not_applicable", "Not applicable"),
+        ],
+        "yes_no_choices": [
+            ("yes", "Yes"),
+            ("partly", "Partly"),
+            ("no", "No"),
+            ("not_applicable", "Not applicable"),
+        ],
+        "answer_errors": bound.pop("answer_errors", {}),
+        "transition_form": forms.TransitionForm(),
+        "finding_form": forms.FindingForm(audit=audit),
+        "action_form": forms.ActionForm(),
+        "participants_form": forms.ParticipantsForm(
+            initial={
+                "practitioner": getattr(audit.practitioner, "username", None),
+                "manager": getattr(audit.manager, "username", None),
+            }
+        ),
+        "contribution_form": forms.ContributionForm(),
+        "escalation_form": forms.EscalationForm(),
+        "complete_form": forms.CompleteActionForm(),
+        "regrade_form": forms.RegradeForm(),
+        "today": clock.today(),
+    }
+    context.update(bound)
+    return render(request, "audits/detail.html", context, status=status)
+
+
+def _done(request: HttpRequest, audit: Any, message: str, anchor: str = "") -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse("audits:detail", args=[audit.pk]) + anchor)
+
+
+@require_POST
+def save_section(request: HttpRequest, pk: int, section: int) -> HttpResponse:
+    """Save one section's answers as a draft (the form posts per section)."""
+    audit = _audit(request, pk)
+    part = get_object_or_404(TemplateSection, pk=section, template=audit.template_id)
+    answers = [
+        {
+            "question": q.pk,
+            "value": request.POST.get(f"q{q.pk}", ""),
+            "evidence": request.POST.get(f"e{q.pk}", ""),
+        }
+        for q in part.questions.all()
+    ]
+    try:
+        services.answers_save(audit=audit, answers=answers, actor=request.user)
+    except services.Forbidden as error:
+        raise PermissionDenied(error.message) from error
+    except services.Conflict as error:
+        messages.error(request, error.message)
+        return redirect("audits:detail", pk=audit.pk)
+    except ValidationError as error:
+        return _render_detail(
+            request,
+            audit,
+            status=400,
+            answer_errors={int(k): v for k, v in error.message_dict.items() if k.isdigit()},
+            posted={a["question"]: a for a in answers},
+        )
+    return _done(request, audit, f"“{part.title}” saved.", f"#section-{part.pk}")
+
+
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(request, pk)
+    form = forms.TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            moved = services.audit_transition(
+                audit=audit,
+                to=form.cleaned_data["to"],
+                actor=request.user,
+                overall_grade=form.cleaned_data["overall_grade"] or None,
+                comment=form.cleaned_data["comment"],
+            )
+        except services.Forbidden as error:
+            raise PermissionDenied(error.message) from error
+        except services.Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            return _done(request, audit, f"The audit is {Status(moved.status).label.lower()}.")
+    return _render_detail(request, audit, status=400, transition_form=form)
+
+
+def _run(
+    request: HttpRequest, audit: Any, form: Any, name: str, call: Any, message: str, anchor: str
+) -> HttpResponse:
+    """Validate a form, run a service, and redirect or re-render with its errors."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except services.Forbidden as error:
+            raise PermissionDenied(error.message) from error
+        except services.Conflict as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            return _done(request, audit, message, anchor)
+    return _render_detail(request, audit, status=400, **{name: form})
+
+
+@require_POST
+def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(request, pk)
+    form = forms.FindingForm(request.POST, audit=audit)
+    return _run(
+        request,
+        audit,
+        form,
+        "finding_form",
+        lambda d: services.finding_add(
+            audit=audit,
+            question=d["question"],
+            type=d["finding_type"],
+            text=d["text"],
+            themes=d["themes"],
+            actor=request.user,
+        ),
+        "Finding added.",
+        "#findings",
+    )
+
+
+@require_POST
+def add_action(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(request, pk)
+    form = forms.ActionForm(request.POST)
+    return _run(
+        request,
+        audit,
+        form,
+        "action_form",
+        lambda d: services.action_add(
+            audit=audit,
+            description=d["description"],
+            owner=d["owner"],
+            due_date=d["due_date"],
+            priority=d["priority"],
+            actor=request.user,
+        ),
+        "Action added.",
+        "#actions",
+    )
+
+
+@require_POST
+def complete_action(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(selectors.actions_for(user=request.user, open_only=False), pk=pk)
+    audit = _audit(request, action.audit_id)
+    form = forms.CompleteActionForm(request.POST)
+    return _run(
+        request,
+        audit,
+        form,
+        "complete_form",
+        lambda d: services.action_complete(
+            action=action,
+            evidence_note=d["evidence_note"],
+            actor=request.user,
+        ),
+        "Action completed.",
+        "#actions",
+    )
+
+
+@require_POST
+def participants(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(request, pk)
+    form = forms.ParticipantsForm(request.POST)
+    return _run(
+        request,
+        audit,
+        form,
+        "participants_form",
+        lambda d: services.participants_invite(
+            audit=audit,
+            practitioner=d["practitioner"],
+            manager=d["manager"],
+            actor=request.user,
+        ),
+        "Participants invited.",
+        "#collaboration",
+    )
+
+
+@require_POST
+def contribute(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(request, pk)
+    form = forms.ContributionForm(request.POST)
+    return _run(
+        request,
+        audit,
+        form,
+        "contribution_form",
+        lambda d: services.contribution_add(
+            audit=audit,
+            type=d["contribution_type"],
+            text=d["contribution"],
+            actor=request.user,
+        ),
+        "Added to the audit.",
+        "#collaboration",
+    )
+
+
+@require_POST
+def escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(request, pk)
+    form = forms.EscalationForm(request.POST)
+    return _run(
+        request,
+        audit,
+        form,
+        "escalation_form",
+        lambda d: services.escalation_raise(
+            audit=audit,
+            concern=d["concern"],
+            actor=request.user,
+        ),
+        "Escalation raised: the child's team manager and head of service have been told.",
+        "#escalations",
+    )
+
+
+@require_POST
+def regrade(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = _audit(request, pk)
+    form = forms.RegradeForm(request.POST)
+
+    def call(d: dict[str, Any]) -> Any:
+        if d.get("regrade_question"):
+            question = get_object_or_404(
+                Question, pk=d["regrade_question"], section__template=audit.template_id
+            )
+            return services.answer_regrade(
+                audit=audit,
+                question=question,
+                value=d["regrade_value"],
+                reason=d["reason"],
+                actor=request.user,
+            )
+        return services.overall_grade_moderate(
+            audit=audit, grade_slug=d["regrade_value"], reason=d["reason"], actor=request.user
+        )
+
+    return _run(request, audit, form, "regrade_form", call, "Regrade recorded.", "#moderation")
+
+
+# --- escalations ----------------------------------------------------------------------
+
+
+def escalations(request: HttpRequest) -> HttpResponse:
+    """Unacknowledged escalations: the lead, heads of service and the director see them all
+    (that they may see); a team manager sees their children's."""
+    _require(request, "view_children")
+    return render(
+        request,
+        "audits/escalations.html",
+        {
+            "escalations": selectors.escalations_unacknowledged(user=request.user),
+            "form": forms.AcknowledgeForm(),
+            "now": clock.now(),
+        },
+    )
+
+
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = get_object_or_404(selectors.escalations_unacknowledged(user=request.user), pk=pk)
+    form = forms.AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.escalation_acknowledge(
+                escalation=escalation, response=form.cleaned_data["response"], actor=request.user
+            )
+        except services.Forbidden as error:
+            raise PermissionDenied(error.message) from error
+        except services.Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Escalation acknowledged.")
+            return redirect("audits:escalations")
+    return render(
+        request,
+        "audits/escalations.html",
+        {
+            "escalations": selectors.escalations_unacknowledged(user=request.user),
+            "form": form,
+            "failed": escalation.pk,
+            "now": clock.now(),
+        },
+        status=400,
+    )
