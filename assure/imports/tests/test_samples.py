@@ -77,14 +77,29 @@ def test_regional_episodes_match_the_latest_year_field_by_field(shared_data, run
     for key, row in expected.items():
         episode = stored[key]
         assert (
-            episode.reason_new_episode, episode.legal_status, episode.category_of_need,
-            episode.placement_type, episode.placement_provider, episode.end_date,
-            episode.reason_ceased, episode.reason_place_change, episode.home_postcode,
-            episode.placement_postcode, episode.urn,
+            episode.reason_new_episode,
+            episode.legal_status,
+            episode.category_of_need,
+            episode.placement_type,
+            episode.placement_provider,
+            episode.end_date,
+            episode.reason_ceased,
+            episode.reason_place_change,
+            episode.home_postcode,
+            episode.placement_postcode,
+            episode.urn,
         ) == (
-            row["RNE"], row["LS"], row["CIN"], row["PLACE"], row["PLACE_PROVIDER"],
-            iso(row["DEC"]), row["REC"], row["REASON_PLACE_CHANGE"], row["HOME_POST"],
-            row["PL_POST"], row["URN"],
+            row["RNE"],
+            row["LS"],
+            row["CIN"],
+            row["PLACE"],
+            row["PLACE_PROVIDER"],
+            iso(row["DEC"]),
+            row["REC"],
+            row["REASON_PLACE_CHANGE"],
+            row["HOME_POST"],
+            row["PL_POST"],
+            row["URN"],
         ), key
 
 
@@ -92,21 +107,72 @@ def test_a_regional_child_is_merged_across_years(shared_data, run):
     run(shared_data / REGIONAL)
     child = Child.objects.get(child_id="296227")
     assert (child.sex, child.date_of_birth, child.ethnicity, child.upn, child.uasc) == (
-        "F", dt.date(2017, 9, 11), "NOBT", "R056024362409", False,
+        "F",
+        dt.date(2017, 9, 11),
+        "NOBT",
+        "R056024362409",
+        False,
     )
-    episodes = list(child.episodes.values_list(
-        "start_date", "reason_new_episode", "legal_status", "category_of_need",
-        "placement_type", "placement_provider", "end_date", "reason_ceased",
-        "reason_place_change", "home_postcode", "placement_postcode", "urn",
-    ))
+    episodes = list(
+        child.episodes.values_list(
+            "start_date",
+            "reason_new_episode",
+            "legal_status",
+            "category_of_need",
+            "placement_type",
+            "placement_provider",
+            "end_date",
+            "reason_ceased",
+            "reason_place_change",
+            "home_postcode",
+            "placement_postcode",
+            "urn",
+        )
+    )
     assert episodes == [
-        (dt.date(2017, 9, 11), "S", "C1", "N2", "U5", "PR4", dt.date(2017, 9, 13), "X1",
-         "PLACE", "C13 6WC", "C26 9VP", "9961998"),
+        (
+            dt.date(2017, 9, 11),
+            "S",
+            "C1",
+            "N2",
+            "U5",
+            "PR4",
+            dt.date(2017, 9, 13),
+            "X1",
+            "PLACE",
+            "C13 6WC",
+            "C26 9VP",
+            "9961998",
+        ),
         # 2017's return had this episode open; 2018's closed it: the later year wins.
-        (dt.date(2017, 9, 13), "P", "C1", "N2", "U4", "PR1", dt.date(2018, 10, 2), "X1",
-         "", "B12 2KE", "S19 8BX", "3013387"),
-        (dt.date(2018, 10, 2), "L", "V3", "N2", "U4", "PR1", dt.date(2018, 11, 1), "E17",
-         "", "B12 2KE", "S19 8BX", "3013387"),
+        (
+            dt.date(2017, 9, 13),
+            "P",
+            "C1",
+            "N2",
+            "U4",
+            "PR1",
+            dt.date(2018, 10, 2),
+            "X1",
+            "",
+            "B12 2KE",
+            "S19 8BX",
+            "3013387",
+        ),
+        (
+            dt.date(2018, 10, 2),
+            "L",
+            "V3",
+            "N2",
+            "U4",
+            "PR1",
+            dt.date(2018, 11, 1),
+            "E17",
+            "",
+            "B12 2KE",
+            "S19 8BX",
+            "3013387",
+        ),
     ]
 
 
@@ -114,7 +180,10 @@ def test_a_uasc_child_keeps_its_ceased_date_and_custody_reason(shared_data, run)
     run(shared_data / REGIONAL)
     child = Child.objects.get(child_id="87408")
     assert (child.uasc, child.uasc_ceased_date, child.sex, child.date_of_birth) == (
-        True, dt.date(2023, 1, 5), "F", dt.date(2005, 1, 9),
+        True,
+        dt.date(2023, 1, 5),
+        "F",
+        dt.date(2005, 1, 9),
     )
     assert child.episodes.count() == 7
     first = child.episodes.first()
@@ -131,8 +200,11 @@ def test_episode_repair_sample_is_stored_with_warnings(shared_data, run):
     # RULE4_BAD's second episode starts while the first is still open.
     overlaps = {(Path(p.file).name, p.row) for p in result.warnings if p.code == "episodes-overlap"}
     assert (path.name, 20) in overlaps
-    rule3a = list(Episode.objects.filter(child__child_id="RULE3A_BAD").values_list(
-        "start_date", "reason_ceased", "end_date", "placement_type"))
+    rule3a = list(
+        Episode.objects.filter(child__child_id="RULE3A_BAD").values_list(
+            "start_date", "reason_ceased", "end_date", "placement_type"
+        )
+    )
     assert rule3a == [
         (dt.date(2017, 11, 25), "X1", dt.date(2018, 1, 25), "U3"),
         (dt.date(2018, 1, 25), "E45", dt.date(2018, 5, 16), "U3"),
@@ -183,8 +255,9 @@ def test_dirty_dfe_sample_with_skip_invalid_rows_stores_the_rest(shared_data, ru
         (dt.date(2018, 12, 11), "V4", "T28 2WB"),
         (dt.date(2019, 5, 16), "J2", "C25 1YT"),
     ]
-    assert list(Episode.objects.filter(child__child_id="249901").values_list(
-        "start_date", flat=True)) == [dt.date(2019, 3, 30)]
+    assert list(
+        Episode.objects.filter(child__child_id="249901").values_list("start_date", flat=True)
+    ) == [dt.date(2019, 3, 30)]
     # 249901's second Header row had an unknown code and is left out; the first is kept.
     assert Child.objects.get(child_id="249901").date_of_birth == dt.date(2013, 1, 7)
 
