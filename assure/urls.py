@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("assure.core.urls")),
     path("", include("assure.people.urls")),
     path("children/", include("assure.children.urls")),
+    path("tracker/", include("assure.tracker.urls")),
     path("audits/", include("assure.audits.urls")),
     path("families/", include("assure.families.urls")),
     path("api/v1/", api.urls),

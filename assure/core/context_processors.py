@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("Home", reverse("core:home"), "core:home")]
     if access.can(user, "view_children"):
         items.append(("Children", reverse("children:list"), "children:"))
+        items.append(("Tracker", reverse("tracker:page"), "tracker:"))
         items.append(("Families", reverse("families:list"), "families:"))
     if access.can(user, "audit_cases"):
         items.append(("Audits", reverse("audits:queue"), "audits:"))

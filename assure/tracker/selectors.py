@@ -393,6 +393,7 @@ def counts_of(rows: list[Row]) -> dict[str, Any]:
     return {
         "total": len(rows),
         "looked_after": sum(r.looked_after for r in rows),
+        "left_care": sum(not r.looked_after for r in rows),
         "rag": [(level, rag.get(level, 0)) for level in (rules.RED, rules.AMBER, rules.GREEN)],
         "plans": [(value, labels.get(value, value), n) for value, n in plans.most_common()],
     }
