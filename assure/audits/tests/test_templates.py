@@ -1,0 +1,93 @@
+"""Templates are versioned: a version an audit has used never changes, editing it makes the
+next version; the shipped defaults are as the issue names them."""
+
+import pytest
+
+from assure.audits import services
+from assure.audits.models import AuditTemplate, Grade, Question, Theme
+from assure.audits.selectors import template_get
+
+
+def test_four_defaults_with_real_questions(db):
+    slugs = set(AuditTemplate.objects.values_list("slug", flat=True))
+    assert slugs == {
+        "sgo-before-court",
+        "sgo-support-review",
+        "permanence-planning",
+        "placement-with-parents",
+    }
+    before_court = " ".join(
+        Question.objects.filter(section__template__slug="sgo-before-court").values_list(
+            "text", flat=True
+        )
+    ).lower()
+    for topic in (
+        "schedule",
+        "support plan",
+        "wishes and feelings",
+        "future harm",
+        "capacity to protect",
+        "contact",
+        "lived with the carer",
+        "legal planning",
+        "management oversight",
+        "supervision",
+        "recording",
+    ):
+        assert topic in before_court, topic
+    review = " ".join(
+        Question.objects.filter(section__template__slug="sgo-support-review").values_list(
+            "text", flat=True
+        )
+    ).lower()
+    for topic in (
+        "support plan been delivered",
+        "financial",
+        "contact",
+        "therapeutic",
+        "progressing",
+        "strain",
+    ):
+        assert topic in review, topic
+    assert list(Grade.objects.values_list("slug", flat=True)) == [
+        "outstanding",
+        "good",
+        "requires_improvement",
+        "inadequate",
+        "not_applicable",
+    ]
+    assert Theme.objects.filter(slug="management-oversight").exists()
+
+
+def _edited(template):
+    spec = services.template_as_spec(template)
+    spec[0]["questions"][0]["text"] = "Reworded question"
+    spec[0]["questions"].append({"key": "new-q", "text": "A new question", "type": "yes_no"})
+    return spec
+
+
+def test_editing_a_used_version_makes_a_new_one(people, audit):
+    v1 = audit.template
+    before = services.template_as_spec(v1)
+    v2 = services.template_revise(template=v1, sections=_edited(v1), actor=people.lead)
+    assert (v2.slug, v2.version) == ("sgo-before-court", 2)
+    assert services.template_as_spec(AuditTemplate.objects.get(pk=v1.pk)) == before
+    assert services.template_as_spec(v2)[0]["questions"][0]["text"] == "Reworded question"
+    audit.refresh_from_db()
+    assert audit.template_id == v1.pk  # the audit keeps the version it used
+    assert template_get(slug="sgo-before-court").version == 2
+    with pytest.raises(services.Conflict, match="latest version"):
+        services.template_revise(template=v1, sections=before, actor=people.lead)
+
+
+def test_an_unused_version_is_edited_in_place(people):
+    v1 = AuditTemplate.objects.get(slug="placement-with-parents")
+    same = services.template_revise(template=v1, sections=_edited(v1), actor=people.lead)
+    assert same.pk == v1.pk and same.version == 1
+    assert Question.objects.filter(section__template=v1, key="new-q").exists()
+
+
+def test_only_the_lead_edits_templates(people):
+    v1 = AuditTemplate.objects.get(slug="permanence-planning")
+    with pytest.raises(services.Forbidden):
+        services.template_revise(template=v1, sections=_edited(v1), actor=people.auditor)
