@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "families"
 
@@ -9,4 +9,11 @@ urlpatterns = [
     path("new/", views.family_create, name="create"),
     path("<str:family_id>/", views.family_detail, name="detail"),
     path("<str:family_id>/children/", views.family_children, name="children"),
+    path("<str:family_id>/reviews/new/", review_views.review_create, name="review_create"),
+    path("<str:family_id>/reviews/<int:review_id>/", review_views.review_detail, name="review"),
+    path(
+        "<str:family_id>/reviews/<int:review_id>/annotate/",
+        review_views.review_annotate,
+        name="review_annotate",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from assure.core import access
 from assure.core.models import AccessEvent
 
-from . import selectors, services
+from . import review_selectors, selectors, services
 from .forms import ChronologyFilterForm, FamilyCreateForm, LinkChildForm
 
 PAGE_SIZE = 25
@@ -64,6 +64,8 @@ def family_detail(request: HttpRequest, family_id: str) -> HttpResponse:
             "events": events,
             "filtered": filters != selectors.ChronologyFilter(),
             "may_manage": access.can(request.user, "manage_families"),
+            "may_start_review": access.can(request.user, "start_practice_review"),
+            "reviews": review_selectors.reviews_for_family(user=request.user, family=family),
         },
     )
 

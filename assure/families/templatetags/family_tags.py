@@ -21,3 +21,8 @@ def may_manage_families(context: template.Context) -> bool:
 
     request = context.get("request")
     return bool(request and access.can(request.user, "manage_families"))
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, [])

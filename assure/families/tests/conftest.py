@@ -2,6 +2,7 @@
 everything in each record and proceedings all three share."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -140,3 +141,10 @@ def bearer_for(user) -> dict[str, str]:
 
 # Strings that would reveal the restricted sibling.
 SECRETS = ("R1", "Rowan", "Hidden", "Secret Guardian", "Adoption", "Half-sibling")
+
+
+def normalised(html: str) -> str:
+    """The page without its per-request nonce and CSRF token (random text that could hold any
+    short string by chance)."""
+    html = re.sub(r'nonce="[^"]*"', "", html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)

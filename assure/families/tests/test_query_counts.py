@@ -15,9 +15,10 @@ from .conftest import NOW, add_record, add_shared_proceedings, bearer_for
 # The test client's session, the user, roles and second factor (as for the child page); the
 # family's members with their annotations (one query), the access log (one insert), and the
 # chronology's sources: episodes, proceedings links, proceedings, hearings, plans, assessments,
-# support plans, reviews.
-PAGE_QUERIES = 17
-# The token, its last-used stamp and the user's roles, then the same reads as the page.
+# support plans, reviews; and the family's practice reviews.
+PAGE_QUERIES = 18
+# The token, its last-used stamp and the user's roles, then the same reads as the page
+# (without the practice reviews).
 API_QUERIES = 18
 
 

@@ -1,0 +1,232 @@
+"""Practice reviews of a family: start, annotate the chronology, write conclusions and
+recommendations, conclude and reopen. Each write validates, writes and records a domain event
+in one transaction (ARCHITECTURE rule 3).
+
+The review is a small state machine (ARCHITECTURE rule 4):
+
+| from        | to          | who                             | guard                  |
+| ----------- | ----------- | ------------------------------- | ---------------------- |
+| in_progress | concluded   | a reviewer or the assurance lead | conclusions written    |
+| concluded   | in_progress | the assurance lead               | a reason is given      |
+
+Annotations, conclusions and recommendations are written only while it is in progress.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from assure.core import access, clock, events
+from assure.people.models import User
+from assure.people.roles import Role
+
+from .chronology import ChronologyEvent
+from .models import Annotation, Family, PracticeReview, Recommendation
+
+REVIEWER_ROLES = frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR})
+IN_PROGRESS = PracticeReview.Status.IN_PROGRESS
+CONCLUDED = PracticeReview.Status.CONCLUDED
+
+
+def _is_lead(actor: Any) -> bool:
+    return Role.ASSURANCE_LEAD in actor.role_slugs
+
+
+def is_reviewer(actor: Any, review: PracticeReview) -> bool:
+    return _is_lead(actor) or review.reviewers.filter(pk=actor.pk).exists()
+
+
+def _require_writer(actor: Any, review: PracticeReview) -> None:
+    if not is_reviewer(actor, review):
+        raise PermissionDenied("Only the review's reviewers and the assurance lead may do this.")
+    if review.status != IN_PROGRESS:
+        raise ValidationError("The review is concluded: reopen it first.")
+
+
+def reviewer_candidates() -> Any:
+    """People who may review: active holders of the assurance lead or auditor role."""
+    return (
+        User.objects.filter(is_active=True, roles__role__in=REVIEWER_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@transaction.atomic
+def practice_review_start(
+    *,
+    family: Family,
+    title: str,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+    children: Sequence[Any],
+    reviewers: Sequence[User],
+    actor: Any,
+) -> PracticeReview:
+    if not access.can(actor, "start_practice_review"):
+        raise PermissionDenied("Only the assurance lead and auditors may start a practice review.")
+    title = title.strip()
+    if not title:
+        raise ValidationError("Enter a title for the review.")
+    if period_start and period_end and period_start > period_end:
+        raise ValidationError("The end of the period must be the same as or after its start.")
+    if not children:
+        raise ValidationError("Choose at least one child.")
+    pks = {c.pk for c in children}
+    in_family = set(family.members.filter(child_id__in=pks).values_list("child_id", flat=True))
+    visible = set(access.visible_children(actor).filter(pk__in=pks).values_list("pk", flat=True))
+    if in_family != pks or visible != pks:
+        raise ValidationError("Choose children from this family.")
+    if not reviewers:
+        raise ValidationError("Choose at least one reviewer.")
+    if any(not (r.is_active and r.role_slugs & REVIEWER_ROLES) for r in reviewers):
+        raise ValidationError("Reviewers must be the assurance lead or auditors.")
+    review = PracticeReview.objects.create(
+        family=family,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    review.children.set(children)
+    review.reviewers.set(reviewers)
+    events.record(
+        actor=actor,
+        verb="practice_review_started",
+        obj=review,
+        summary=f"Practice review of family {family.family_id} started: {title}",
+        data={
+            "family_id": family.family_id,
+            "period_start": period_start.isoformat() if period_start else None,
+            "period_end": period_end.isoformat() if period_end else None,
+            "reviewers": sorted(r.username for r in reviewers),
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def practice_review_annotate(
+    *, review: PracticeReview, event: ChronologyEvent, category: str, commentary: str, actor: Any
+) -> Annotation:
+    """Annotate one event of the review's chronology (the caller found it there, for this
+    actor, so it is in scope and about children the actor may see)."""
+    _require_writer(actor, review)
+    if category not in Annotation.Category.values:
+        raise ValidationError(
+            "Choose whether this is a significant event, a missed opportunity or good practice."
+        )
+    if not commentary.strip():
+        raise ValidationError("Enter a commentary.")
+    annotation = Annotation.objects.create(
+        review=review,
+        event_key=event.key,
+        event_date=event.date,
+        event_kind=event.kind,
+        event_summary=event.summary[:300],
+        category=category,
+        commentary=commentary.strip(),
+        author=actor,
+        created_at=clock.now(),
+    )
+    annotation.children.set(event.children)
+    events.record(
+        actor=actor,
+        verb="practice_review_annotated",
+        obj=review,
+        summary=(
+            f"{annotation.get_category_display()} noted on {event.date:%d/%m/%Y}: {event.summary}"
+        ),
+        data={"event_key": event.key, "category": category, "annotation": annotation.pk},
+    )
+    return annotation
+
+
+@transaction.atomic
+def practice_review_conclusions_save(
+    *, review: PracticeReview, conclusions: str, actor: Any
+) -> PracticeReview:
+    _require_writer(actor, review)
+    before = review.conclusions
+    review.conclusions = conclusions.strip()
+    review.save(update_fields=["conclusions"])
+    events.record(
+        actor=actor,
+        verb="practice_review_conclusions_saved",
+        obj=review,
+        summary="Conclusions of the practice review saved",
+        data={"before": before, "after": review.conclusions},
+    )
+    return review
+
+
+@transaction.atomic
+def practice_review_recommendation_add(
+    *, review: PracticeReview, text: str, actor: Any
+) -> Recommendation:
+    _require_writer(actor, review)
+    if not text.strip():
+        raise ValidationError("Enter the recommendation.")
+    recommendation = Recommendation.objects.create(
+        review=review, text=text.strip(), author=actor, created_at=clock.now()
+    )
+    events.record(
+        actor=actor,
+        verb="practice_review_recommendation_added",
+        obj=review,
+        summary=f"Recommendation added: {recommendation.text[:200]}",
+        data={"recommendation": recommendation.pk},
+    )
+    return recommendation
+
+
+@dataclass(frozen=True)
+class Transition:
+    verb: str
+    may: Any  # (actor, review) -> bool
+    who: str
+
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (IN_PROGRESS, CONCLUDED): Transition(
+        "practice_review_concluded", is_reviewer, "a reviewer or the assurance lead"
+    ),
+    (CONCLUDED, IN_PROGRESS): Transition(
+        "practice_review_reopened", lambda actor, review: _is_lead(actor), "the assurance lead"
+    ),
+}
+
+
+@transaction.atomic
+def practice_review_transition(
+    *, review: PracticeReview, to: str, actor: Any, reason: str = ""
+) -> PracticeReview:
+    transition = TRANSITIONS.get((review.status, to))
+    if transition is None:
+        raise ValidationError(
+            f"A review that is {review.get_status_display().lower()} cannot move to “{to}”."
+        )
+    if not transition.may(actor, review):
+        raise PermissionDenied(f"Only {transition.who} may do this.")
+    if to == CONCLUDED and not review.conclusions.strip():
+        raise ValidationError("Write the conclusions before concluding the review.")
+    if to == IN_PROGRESS and not reason.strip():
+        raise ValidationError("Give a reason for reopening the review.")
+    before = review.status
+    review.status = to
+    review.concluded_at = clock.now() if to == CONCLUDED else None
+    review.save(update_fields=["status", "concluded_at"])
+    events.record(
+        actor=actor,
+        verb=transition.verb,
+        obj=review,
+        summary=f"Practice review {review.get_status_display().lower()}"
+        + (f": {reason.strip()}" if reason.strip() else ""),
+        data={"from": before, "to": to, "reason": reason.strip()},
+    )
+    return review
