@@ -24,7 +24,16 @@ LATEST_SGO_AGE = 17 * YEAR + 180  # well before 18: an SGO exit at 18 or over is
 
 
 def pick(rng: random.Random, weighted: dict[str, float]) -> str:
-    return rng.choices(list(weighted), weights=list(weighted.values()))[0]
+    """One key, chosen by weight. The same draw as `rng.choices(keys, weights)[0]` (one
+    `random()` against the running total) without building lists: this runs millions of
+    times at national scale."""
+    target = rng.random() * sum(weighted.values())
+    total = 0.0
+    for key, weight in weighted.items():
+        total += weight
+        if target < total:
+            return key
+    return key
 
 
 @dataclass
