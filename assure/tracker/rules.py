@@ -149,21 +149,44 @@ def ceased_care(episode: EpisodeLike) -> bool:
     return episode.end_date is not None and episode.reason_ceased != CONTINUES
 
 
+def period_start_of(episode: EpisodeLike, episodes: Sequence[EpisodeLike]) -> dt.date:
+    """The start of the period of care an episode belongs to: back through each episode that
+    ended with X1 on the day the next began. Matching dates rather than neighbours in date
+    order keeps a period whole when a stray overlapping episode sits inside it (903 files
+    have them); where two could lead in, the earlier-starting one is taken."""
+    ending_on: dict[dt.date, list[EpisodeLike]] = {}
+    for e in episodes:
+        if e.end_date is not None and e.reason_ceased == CONTINUES:
+            ending_on.setdefault(e.end_date, []).append(e)
+    start, seen = episode.start_date, {episode.start_date}
+    while ending_on.get(start):
+        start = min(e.start_date for e in ending_on[start])
+        if start in seen:  # a loop in bad data: stop rather than spin
+            break
+        seen.add(start)
+    return start
+
+
 def standing_on(episodes: Sequence[EpisodeLike], on: dt.date) -> Standing | None:
     """The child's standing at `on`, or None when they are not on the tracker: neither looked
     after on the date nor ceasing to be (a reason other than X1) after the same date a year
     before and on or before it. Episodes starting after the date are not yet known."""
-    known = [e for e in episodes if e.start_date <= on]
-    periods = periods_of_care(known)
-    for period in reversed(periods):
-        open_now = next((e for e in reversed(period) if is_open_on(e, on)), None)
-        if open_now is not None:
-            return Standing(True, period[0].start_date, open_now, None, "")
+    known = sorted((e for e in episodes if e.start_date <= on), key=lambda e: e.start_date)
+    open_now = [e for e in known if is_open_on(e, on)]
+    if open_now:
+        current = open_now[-1]
+        return Standing(True, period_start_of(current, known), current, None, "")
     window_start = one_year_before(on)
-    for period in reversed(periods):
-        last = period[-1]
-        if ceased_care(last) and window_start < last.end_date <= on:  # type: ignore[operator]
-            return Standing(False, period[0].start_date, last, last.end_date, last.reason_ceased)
+    ceased = [
+        e
+        for e in known
+        if ceased_care(e) and window_start < e.end_date <= on  # type: ignore[operator]
+    ]
+    if ceased:
+        last = max(ceased, key=lambda e: (e.end_date, e.start_date))
+        return Standing(
+            False, period_start_of(last, known), last, last.end_date, last.reason_ceased
+        )
     return None
 
 

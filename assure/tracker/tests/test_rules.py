@@ -311,3 +311,14 @@ def test_rag_is_the_worst_flag_and_green_without_flags():
         f.code
         for f in rules.evaluate(facts(previous_permanence={"P2"}, last_update=D(2025, 1, 1)), T)
     ] == ["sgo_breakdown", "stale_record"]
+
+
+def test_a_stray_overlapping_episode_does_not_split_the_period():
+    eps = [
+        Ep(D(2015, 7, 29), D(2018, 3, 23), "X1"),
+        Ep(D(2017, 10, 5), D(2017, 10, 24), "E6"),  # overlaps: a recording error
+        Ep(D(2018, 3, 23), D(2018, 4, 18), "X1"),
+        Ep(D(2018, 4, 18)),
+    ]
+    standing = rules.standing_on(eps, D(2018, 6, 1))
+    assert standing.looked_after and standing.period_start == D(2015, 7, 29)
