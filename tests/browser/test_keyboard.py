@@ -61,10 +61,13 @@ def test_sign_in_open_a_child_and_change_tabs_by_keyboard(page: Page, council: C
     # Filter by keyboard: choose an option in a select, then submit with Enter.
     legal_status = page.get_by_label("Legal status", exact=True)
     tab_to(page, legal_status)
-    legal_status.select_option("C2")  # a focused select takes the choice as arrow keys would
+    page.keyboard.press("ArrowDown")  # All -> C1
+    page.keyboard.press("ArrowDown")  # C1 -> C2
+    expect(legal_status).to_have_value("C2")
     tab_to(page, page.get_by_test_id("apply-filters"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"legal_status=C2"))
+    expect(page.get_by_test_id("children-table").locator("caption")).to_have_text("1 child")
 
     tab_to(page, page.get_by_role("link", name="NA1001"))
     page.keyboard.press("Enter")
