@@ -67,3 +67,13 @@ def test_the_console_watch_catches_a_script_the_csp_blocks(browser: Browser, liv
         assert any("Content Security Policy" in e for e in errors), errors
     finally:
         context.close()
+
+
+def test_the_axe_check_fails_on_a_serious_violation(page: Page, council: Council) -> None:
+    """The harness itself: axe runs under the page's CSP and reports what it finds."""
+    page.goto("/sign-in/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')"
+    )
+    with pytest.raises(AssertionError, match=r"label \(critical\): Form elements must have labels"):
+        assert_accessible(page)
