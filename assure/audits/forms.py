@@ -185,3 +185,56 @@ class RegradeForm(GovUKFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reason for the regrade."},
     )
+
+
+class ProgrammeForm(GovUKFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Programme name",
+        max_length=200,
+        error_messages={"required": "Give the programme a name."},
+    )
+    start_date = forms.DateField(
+        label="Start date",
+        widget=GovUKDateInput(),
+        error_messages={"required": "Give a start date.", "invalid": "Give a real date."},
+    )
+    end_date = forms.DateField(
+        label="End date",
+        widget=GovUKDateInput(),
+        error_messages={"required": "Give an end date.", "invalid": "Give a real date."},
+    )
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StrandForm(GovUKFormMixin, forms.Form):
+    strand_name = forms.CharField(
+        label="Strand name", max_length=200, error_messages={"required": "Give the strand a name."}
+    )
+    inclusion_tier = forms.TypedChoiceField(
+        label="Children it audits",
+        coerce=int,
+        choices=[
+            ("", "Choose a queue tier"),
+            (1, "Tier 1: SGO applications before the court"),
+            (2, "Tier 2: completed positive SGO assessments"),
+            (3, "Tier 3: SGO assessments in progress"),
+            (4, "Tier 4: permanence plan includes an SGO"),
+            (5, "Tier 5: SGOs granted in the last 12 months"),
+        ],
+        error_messages={"required": "Choose which children the strand audits."},
+    )
+    strand_mode = forms.ChoiceField(label="Audit mode", choices=Mode.choices)
+    template_slug = forms.ChoiceField(label="Audit tool", choices=TEMPLATE_CHOICES[1:])
+    auditors = forms.ModelMultipleChoiceField(
+        label="Auditors",
+        required=False,
+        queryset=User.objects.filter(
+            is_active=True, roles__role__in=[Role.AUDITOR, Role.ASSURANCE_LEAD]
+        ).distinct(),
+        help_text="Choose all that apply (hold Ctrl or Cmd to choose more than one).",
+    )
+    due_days = forms.IntegerField(
+        label="Days allowed for each audit", min_value=1, max_value=365, initial=28
+    )

@@ -205,3 +205,121 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
 
 def is_overdue(day: dt.date | None) -> bool:
     return bool(day and day < clock.today())
+
+
+# --- moderation: agreement and drift ---------------------------------------------------
+
+
+@dataclass
+class Agreement:
+    label: str
+    compared: int = 0
+    agreed: int = 0
+    drift_total: int = 0
+
+    @property
+    def rate(self) -> int | None:
+        """Per cent of grades the moderator left as they were."""
+        return round(100 * self.agreed / self.compared) if self.compared else None
+
+    @property
+    def drift(self) -> float | None:
+        """Mean of (moderated score - auditor's score): below zero means the auditor graded
+        more generously than the moderator."""
+        return round(self.drift_total / self.compared, 2) if self.compared else None
+
+
+def agreement_rates(*, user: Any) -> dict[str, list[Agreement]]:
+    """Agreement between auditors and moderation, per auditor (question grades and overall
+    grades together) and per question, over every audit that went into moderation. A grade
+    the moderator did not change counts as agreed."""
+    from .models import AuditTransition, Grade
+
+    scores = dict(Grade.objects.filter(score__isnull=False).values_list("slug", "score"))
+    moderated = AuditTransition.objects.filter(to_status=Status.IN_MODERATION).values("audit_id")
+    audits = audits_for(user=user).filter(pk__in=moderated)
+    # (audit, question key) -> who audited, the question, and the last grade of each kind
+    pairs: dict[tuple[int, str], dict[str, str]] = {}
+    answers = (
+        Answer.objects.filter(audit__in=audits, question__type=Question.Type.GRADED)
+        .values_list(
+            "audit_id",
+            "audit__auditor__username",
+            "question__key",
+            "question__text",
+            "kind",
+            "value",
+        )
+        .order_by("id")
+    )
+    for audit_id, who, key, text, kind, value in answers:
+        pairs.setdefault((audit_id, key), {"who": who, "text": text})[kind] = value
+    overall = (
+        OverallGrade.objects.filter(audit__in=audits)
+        .values_list("audit_id", "audit__auditor__username", "kind", "grade__slug")
+        .order_by("id")
+    )
+    for audit_id, who, kind, slug in overall:
+        pairs.setdefault((audit_id, "overall"), {"who": who, "text": "Overall grade"})[kind] = slug
+    by_auditor: dict[str, Agreement] = {}
+    by_question: dict[str, Agreement] = {}
+    for pair in pairs.values():
+        mine = pair.get("auditor", "")
+        theirs = pair.get("moderation", mine)
+        if mine not in scores or theirs not in scores:
+            continue  # not applicable on either side: nothing to compare
+        for group, label in ((by_auditor, pair["who"]), (by_question, pair["text"])):
+            row = group.setdefault(label, Agreement(label=label))
+            row.compared += 1
+            row.agreed += mine == theirs
+            row.drift_total += scores[theirs] - scores[mine]
+    return {
+        "auditors": sorted(by_auditor.values(), key=lambda a: a.label),
+        "questions": sorted(by_question.values(), key=lambda a: (a.rate or 0, a.label)),
+    }
+
+
+# --- home page panels ------------------------------------------------------------------
+
+
+def home_panels(*, user: Any) -> dict[str, Any]:
+    """What the home page shows about audits for this person: their due audits, their actions
+    and their team's, and escalations waiting (lead, heads of service, director, and the
+    child's team managers)."""
+    from assure.people.roles import Role
+
+    roles = user.role_slugs
+    panels: dict[str, Any] = {"today": clock.today()}
+    if access.can(user, "audit_cases"):
+        panels["is_auditor"] = True
+        panels["audits"] = list(audits_list(user=user, auditor=user, status="open")[:10])
+    panels["actions"] = list(actions_for(user=user, owner=user)[:10])
+    if roles & {Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE}:
+        panels["team_actions"] = list(
+            actions_for(user=user)
+            .filter(owner__teams__in=user.teams.all(), due_date__lt=clock.today())
+            .exclude(owner=user)
+            .distinct()[:10]
+        )
+    if roles & {Role.ASSURANCE_LEAD, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.TEAM_MANAGER}:
+        panels["escalations"] = list(escalations_unacknowledged(user=user)[:10])
+    if Role.ASSURANCE_LEAD in roles:
+        panels["overdue_actions"] = (
+            actions_for(user=user).filter(due_date__lt=clock.today()).count()
+        )
+    return panels
+
+
+def programmes_list() -> QuerySet[Any]:
+    from .models import Programme
+
+    return Programme.objects.annotate(strand_count=Count("strands")).order_by("-start_date", "name")
+
+
+def strands_for(*, programme: Any) -> QuerySet[Any]:
+    """A programme's strands with their audits counted by state."""
+    return programme.strands.prefetch_related("auditors").annotate(
+        audits_total=Count("audits"),
+        audits_open=Count("audits", filter=~Q(audits__status=Status.CLOSED)),
+        audits_closed=Count("audits", filter=Q(audits__status=Status.CLOSED)),
+    )

@@ -915,3 +915,138 @@ def template_as_spec(template: AuditTemplate) -> list[dict[str, Any]]:
         }
         for s in template.sections.prefetch_related("questions")
     ]
+
+
+# --- moderation sampling ---------------------------------------------------------------
+
+
+@transaction.atomic
+def moderation_sample(*, actor: Any, share_percent: int | None = None) -> list[Audit]:
+    """Draw each auditor's share of submitted audits into moderation. The share counts every
+    audit the auditor has had submitted, so sampling tops each auditor up to it; the earliest
+    submitted are drawn first (a fair, repeatable rule, unlike a random draw)."""
+    from .models import AuditSettings
+
+    if not is_lead(actor):
+        raise Forbidden("Only the assurance lead samples audits for moderation.")
+    if share_percent is None:
+        share_percent = AuditSettings.objects.get_or_create(pk=1)[0].moderation_share_percent
+    drawn: list[Audit] = []
+    submitted_ever = Audit.objects.filter(submitted_at__isnull=False)
+    for auditor_id in sorted(set(submitted_ever.values_list("auditor_id", flat=True))):
+        mine = submitted_ever.filter(auditor_id=auditor_id)
+        target = -(-mine.count() * share_percent // 100)  # ceiling
+        short = target - mine.filter(sampled_for_moderation=True).count()
+        if short <= 0:
+            continue
+        for audit in mine.filter(status=Status.SUBMITTED, sampled_for_moderation=False).order_by(
+            "submitted_at", "id"
+        )[:short]:
+            audit.sampled_for_moderation = True
+            audit.save(update_fields=["sampled_for_moderation"])
+            drawn.append(
+                audit_transition(
+                    audit=audit,
+                    to=Status.IN_MODERATION,
+                    actor=actor,
+                    comment=f"Sampled for moderation ({share_percent}% per auditor).",
+                )
+            )
+    return drawn
+
+
+# --- programmes and strands ------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(
+    *, name: str, start_date: dt.date, end_date: dt.date, description: str = "", actor: Any
+) -> Any:
+    from .models import Programme
+
+    if not is_lead(actor):
+        raise Forbidden("Only the assurance lead plans audit programmes.")
+    if end_date < start_date:
+        raise ValidationError({"end_date": "The end date must be on or after the start date."})
+    programme = Programme.objects.create(
+        name=name.strip(), start_date=start_date, end_date=end_date, description=description
+    )
+    events.record(
+        actor=actor, verb="audit_programme.created", obj=programme, summary=programme.name
+    )
+    return programme
+
+
+@transaction.atomic
+def strand_create(
+    *,
+    programme: Any,
+    name: str,
+    inclusion_tier: int | None,
+    mode: str,
+    template_slug: str,
+    auditors: Iterable[User],
+    due_days: int,
+    actor: Any,
+) -> Strand:
+    if not is_lead(actor):
+        raise Forbidden("Only the assurance lead plans audit programmes.")
+    if current_template(template_slug) is None:
+        raise ValidationError({"template_slug": f"There is no audit template {template_slug!r}."})
+    if inclusion_tier is not None and not 1 <= inclusion_tier <= 5:
+        raise ValidationError({"inclusion_tier": "Choose a queue tier from 1 to 5."})
+    strand = Strand.objects.create(
+        programme=programme,
+        name=name.strip(),
+        inclusion_tier=inclusion_tier,
+        mode=mode,
+        template_slug=template_slug,
+        due_days=due_days,
+    )
+    strand.auditors.set(list(auditors))
+    events.record(
+        actor=actor,
+        verb="audit_strand.created",
+        obj=strand,
+        summary=f"{programme.name}: {strand.name}",
+        data={"tier": inclusion_tier, "mode": mode, "template": template_slug},
+    )
+    return strand
+
+
+@transaction.atomic
+def strand_allocate(*, strand: Strand, on: dt.date, actor: Any, limit: int = 50) -> list[Audit]:
+    """Allocate the strand's queue tier at a date to its auditors, in queue order, each
+    next child to the auditor with the fewest open audits (all or nothing)."""
+    from .queue import priority_queue
+
+    if not is_lead(actor):
+        raise Forbidden("Only the assurance lead allocates a strand.")
+    auditors = list(strand.auditors.filter(is_active=True).order_by("username"))
+    if not auditors:
+        raise Conflict("Add auditors to the strand first.")
+    if strand.inclusion_tier is None:
+        raise Conflict("This strand has no queue tier to allocate from.")
+    load = {
+        a.pk: Audit.objects.filter(auditor=a).exclude(status=Status.CLOSED).count()
+        for a in auditors
+    }
+    due = on + dt.timedelta(days=strand.due_days)
+    made = []
+    items = [i for i in priority_queue(user=actor, on=on) if i.tier == strand.inclusion_tier]
+    for item in items[:limit]:
+        auditor = min(auditors, key=lambda a: (load[a.pk], a.username))
+        made.append(
+            audit_create(
+                child=item.child,
+                template_slug=strand.template_slug,
+                mode=strand.mode,
+                auditor=auditor,
+                actor=actor,
+                strand=strand,
+                queue_tier=item.tier,
+                due_date=due,
+            )
+        )
+        load[auditor.pk] += 1
+    return made

@@ -484,3 +484,100 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400,
     )
+
+
+# --- moderation ------------------------------------------------------------------------
+
+
+def moderation(request: HttpRequest) -> HttpResponse:
+    """The lead's moderation: what waits, sampling, and agreement rates per auditor and per
+    question."""
+    _require(request, "moderate_audits")
+    if request.method == "POST":
+        drawn = services.moderation_sample(actor=request.user)
+        messages.success(request, f"{len(drawn)} audit{'s' if len(drawn) != 1 else ''} sampled.")
+        return redirect("audits:moderation")
+    waiting = selectors.audits_list(user=request.user).filter(
+        status__in=[Status.SUBMITTED, Status.IN_MODERATION]
+    )
+    return render(
+        request,
+        "audits/moderation.html",
+        {
+            "waiting": waiting,
+            "rates": selectors.agreement_rates(user=request.user),
+            "status_tags": STATUS_TAGS,
+        },
+    )
+
+
+# --- programmes ------------------------------------------------------------------------
+
+
+def programmes(request: HttpRequest) -> HttpResponse:
+    _require(request, "moderate_audits")
+    form = forms.ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, f"Programme “{programme.name}” created.")
+            return redirect("audits:programme", pk=programme.pk)
+    return render(
+        request,
+        "audits/programmes.html",
+        {"programmes": selectors.programmes_list(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def programme(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "moderate_audits")
+    item = get_object_or_404(selectors.programmes_list(), pk=pk)
+    form = forms.StrandForm(request.POST if request.POST.get("action") == "strand" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "allocate":
+            return _allocate_strand(request, item)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.strand_create(
+                    programme=item,
+                    name=d["strand_name"],
+                    inclusion_tier=d["inclusion_tier"],
+                    mode=d["strand_mode"],
+                    template_slug=d["template_slug"],
+                    auditors=d["auditors"],
+                    due_days=d["due_days"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Strand added.")
+                return redirect("audits:programme", pk=item.pk)
+    return render(
+        request,
+        "audits/programme.html",
+        {
+            "programme": item,
+            "strands": selectors.strands_for(programme=item),
+            "form": form,
+            "today": clock.today(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _allocate_strand(request: HttpRequest, item: Any) -> HttpResponse:
+    strand = get_object_or_404(item.strands.all(), pk=request.POST.get("strand") or 0)
+    try:
+        made = services.strand_allocate(strand=strand, on=clock.today(), actor=request.user)
+    except services.AuditError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{len(made)} audit{'s' if len(made) != 1 else ''} allocated.")
+    return redirect("audits:programme", pk=item.pk)

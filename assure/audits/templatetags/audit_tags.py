@@ -37,3 +37,15 @@ def value_label(value: str) -> str:
 @register.filter
 def grade_tag(value: str) -> str:
     return GRADE_TAGS.get(value, "grey")
+
+
+@register.inclusion_tag("audits/home_panels.html", takes_context=True)
+def audit_home_panels(context: dict[str, Any]) -> dict[str, Any]:
+    """The audit panels on the home page, by role (issue 5 item 7)."""
+    from assure.audits.selectors import home_panels
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"panels": {}}
+    return {"panels": home_panels(user=user)}
