@@ -1,11 +1,11 @@
 """Writing merged 903 rows: children first, then every child-owned table, in bulk.
 
 Work goes a chunk of children at a time: one query loads the chunk's existing rows, then
-new rows are bulk-created and changed ones bulk-updated. Nothing is written for a row that
+new rows are inserted and changed ones updated with one executemany each (see bulk.py). Nothing is written for a row that
 has not changed, so importing the same files twice changes nothing.
 
-Field history (django-simple-history) is not written on this bulk path: bulk_create and
-bulk_update send no signals. Each changed child instead gets a domain event naming the
+Field history (django-simple-history) is not written on this bulk path: like bulk_create
+and bulk_update, it sends no signals. Each changed child instead gets a domain event naming the
 import run, and the run keeps the files' SHA-256 and every problem.
 """
 
@@ -22,6 +22,7 @@ from assure.children import models as cm
 from assure.core import clock
 from assure.core.models import DomainEvent
 
+from .. import bulk
 from .rows import Row
 
 CHUNK = 1000
@@ -168,14 +169,24 @@ def _field_values(model: type[models.Model], row: Row, mapping: dict[str, str]) 
     """Model field values from a row; blank text becomes "" for text fields. Columns the
     file did not have are left out, so they do not blank what is stored."""
     values = {}
-    for column, name in mapping.items():
+    for column, name, nullable in _plan(model, row.table.name, mapping):
         if column in row.absent:
             continue
         value = row.get(column)
-        if value is None and not model._meta.get_field(name).null:
-            value = ""
-        values[name] = value
+        values[name] = "" if value is None and not nullable else value
     return values
+
+
+_PLANS: dict[tuple[Any, ...], list[tuple[str, str, bool]]] = {}
+
+
+def _plan(model: type[models.Model], table: str, mapping: dict[str, str]) -> list:
+    key = (model, table, tuple(mapping.items()))
+    if key not in _PLANS:
+        _PLANS[key] = [
+            (column, name, model._meta.get_field(name).null) for column, name in mapping.items()
+        ]
+    return _PLANS[key]
 
 
 class Changes:
@@ -202,35 +213,31 @@ def sync_children(
     now = clock.now()
     for chunk in chunks(sorted(child_ids)):
         existing = {
-            c.child_id: c
-            for c in cm.Child.objects.filter(child_id__in=chunk).only("id", "child_id", *fields)
+            c["child_id"]: c
+            for c in cm.Child.objects.filter(child_id__in=chunk).values("id", "child_id", *fields)
         }
         new, changed = [], []
         for child_id in chunk:
             wanted = _child_values(headers.get(child_id), uasc.get(child_id))
-            child = existing.get(child_id)
-            if child is None:
-                new.append(cm.Child(child_id=child_id, **wanted))
-            elif any(getattr(child, k) != val for k, val in wanted.items()):
-                for name, value in wanted.items():
-                    setattr(child, name, value)
-                child.updated_at = now
-                changed.append(child)
-        cm.Child.objects.bulk_create(new, batch_size=CHUNK)
-        cm.Child.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=CHUNK)
-        if any(child.pk is None for child in new):
-            existing.update(
-                cm.Child.objects.filter(child_id__in=[c.child_id for c in new])
-                .only("id", "child_id")
-                .in_bulk(field_name="child_id")
+            stored = existing.get(child_id)
+            if stored is None:
+                new.append({"child_id": child_id, **wanted})
+            elif any(stored[k] != val for k, val in wanted.items()):
+                stored.update(wanted, updated_at=now)
+                changed.append((stored["id"], stored))
+                changes.add("Children", "updated", stored["id"])
+        bulk.insert(cm.Child, new)
+        bulk.update(cm.Child, [*fields, "updated_at"], changed)
+        pks.update((child_id, c["id"]) for child_id, c in existing.items())
+        if new:
+            created = dict(
+                cm.Child.objects.filter(child_id__in=[c["child_id"] for c in new]).values_list(
+                    "child_id", "id"
+                )
             )
-        for child in new:
-            existing[child.child_id] = existing.get(child.child_id) or child
-        pks.update({child_id: child.pk for child_id, child in existing.items()})
-        for child in new:
-            changes.add("Children", "created", pks[child.child_id])
-        for child in changed:
-            changes.add("Children", "updated", child.pk)
+            pks.update(created)
+            for pk in created.values():
+                changes.add("Children", "created", pk)
     return pks
 
 
@@ -258,53 +265,43 @@ def sync_table(
         by_child[pks[row.child]].append(row)
     for chunk in chunks(sorted(by_child)):
         existing = {
-            (obj.child_id, *(getattr(obj, k) for k in target.key)): obj
-            for obj in model.objects.filter(child_id__in=chunk).only("id", "child_id", *names)
+            (stored["child_id"], *(stored[k] for k in target.key)): stored
+            for stored in model.objects.filter(child_id__in=chunk).values("id", "child_id", *names)
         }
         new, changed = [], []
         for child_pk in chunk:
             for row in by_child[child_pk]:
                 values = _field_values(model, row, target.fields)
                 key = (child_pk, *(values.get(k) for k in target.key))
-                obj = existing.get(key)
-                if obj is None:
-                    obj = model(child_id=child_pk, **values)
-                    existing[key] = obj
-                    new.append(obj)
+                stored = existing.get(key)
+                if stored is None:
+                    existing[key] = {"child_id": child_pk, **values}
+                    new.append(existing[key])
                     changes.add(target.table, "created", child_pk)
-                elif any(getattr(obj, k) != val for k, val in values.items()):
-                    for name, value in values.items():
-                        setattr(obj, name, value)
-                    changed.append(obj)
+                elif any(stored[k] != val for k, val in values.items()):
+                    stored.update(values)
+                    changed.append((stored["id"], stored))
                     changes.add(target.table, "updated", child_pk)
-        model.objects.bulk_create(new, batch_size=CHUNK)
-        model.objects.bulk_update(changed, names, batch_size=CHUNK)
+        bulk.insert(model, new)
+        bulk.update(model, names, changed)
 
 
 def record_child_events(*, changes: Changes, run: Any, actor: Any) -> int:
-    """One domain event per changed child, naming the import run (written in bulk; the same
-    fields as assure.core.events.record)."""
+    """One domain event per changed child, naming the import run (written in bulk, with
+    the same fields as assure.core.events.record)."""
     at = clock.now()
-    actor = actor if getattr(actor, "pk", None) else None
-    events = (
-        DomainEvent(
-            at=at,
-            actor=actor,
-            verb="child.imported",
-            object_type="children.child",
-            object_id=str(child_pk),
-            child_id=child_pk,
-            summary=f"Changed by 903 import run {run.pk}: {', '.join(sorted(tables))}",
-            data={"import_run": run.pk, "tables": sorted(tables)},
-        )
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    events = [
+        {
+            "at": at,
+            "actor_id": actor_id,
+            "verb": "child.imported",
+            "object_type": "children.child",
+            "object_id": str(child_pk),
+            "child_id": child_pk,
+            "summary": f"Changed by 903 import run {run.pk}: {', '.join(sorted(tables))}",
+            "data": {"import_run": run.pk, "tables": sorted(tables)},
+        }
         for child_pk, tables in changes.by_child.items()
-    )
-    count = 0
-    batch: list[DomainEvent] = []
-    for event in events:
-        batch.append(event)
-        if len(batch) == CHUNK:
-            DomainEvent.objects.bulk_create(batch)
-            count, batch = count + len(batch), []
-    DomainEvent.objects.bulk_create(batch)
-    return count + len(batch)
+    ]
+    return bulk.insert(DomainEvent, events)

@@ -27,7 +27,7 @@ class Row:
         return self.values[0]
 
     def get(self, column: str) -> Any:
-        return self.values[self.table.index(column)]
+        return self.values[self.table.positions[column]]  # type: ignore[attr-defined]
 
     def key(self) -> tuple[Any, ...]:
         return (self.values[0], *(self.get(column) for column in self.table.key))

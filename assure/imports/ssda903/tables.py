@@ -24,8 +24,12 @@ class Table:
     required: tuple[str, ...] = ()  # a row without these cannot be stored
     xml_tags: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Column positions, looked up for every value of every row.
+        object.__setattr__(self, "positions", {c: i for i, c in enumerate(self.columns)})
+
     def index(self, column: str) -> int:
-        return self.columns.index(column)
+        return self.positions[column]  # type: ignore[attr-defined]
 
 
 DATE = v.read_date
