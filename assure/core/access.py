@@ -8,7 +8,9 @@ do". A child outside the policy is treated exactly like one that does not exist 
 - service_manager, head_of_service: children of the teams they oversee (their teams);
 - assurance_lead, auditor, director, performance_officer, legal, iro: all children that are
   not restricted;
-- panel_member: none yet; admin: none by virtue of the role;
+- panel_member: the children on the agendas of their panels' meetings, from when the item
+  is added until 30 days after the meeting (restricted ones only if on the access list);
+- admin: none by virtue of the role;
 - a restricted child: the assurance lead, and the people on its access list who hold any
   role that sees children.
 """
@@ -53,6 +55,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_practice_reviews": frozenset(
         {Role.ASSURANCE_LEAD, Role.AUDITOR, Role.DIRECTOR, Role.HEAD_OF_SERVICE}
     ),
+    "manage_panels": frozenset({Role.ASSURANCE_LEAD, Role.ADMIN}),
+    "view_panels": frozenset(
+        {Role.ASSURANCE_LEAD, Role.ADMIN, Role.PANEL_MEMBER, Role.LEGAL, Role.DIRECTOR}
+    )
+    | (TEAM_ROLES - {Role.PRACTITIONER}),
+    "put_to_panel": frozenset({Role.ASSURANCE_LEAD, Role.LEGAL}) | TEAM_ROLES,
+    "raise_proposals": frozenset({Role.ASSURANCE_LEAD}) | TEAM_ROLES,
+    "approve_decisions": frozenset(
+        {Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
+    ),
+    "manage_scheme": frozenset({Role.ASSURANCE_LEAD, Role.DIRECTOR}),
+    "view_arrangements_review": frozenset({Role.ASSURANCE_LEAD, Role.DIRECTOR}),
 }
 
 
@@ -88,6 +102,14 @@ def child_visibility_q(user: Any, prefix: str = "") -> Q:
     elif roles & CHILD_ROLES:
         granted = ChildAccess.objects.filter(user_id=user.pk).values("child_id")
         allowed |= Q(**{f"{prefix}restricted": True, f"{prefix}pk__in": granted})
+    if Role.PANEL_MEMBER in roles:
+        from assure.panels.selectors import agenda_child_ids_for_member
+
+        on_agenda = agenda_child_ids_for_member(user_id=user.pk)
+        granted = ChildAccess.objects.filter(user_id=user.pk).values("child_id")
+        allowed |= Q(**{f"{prefix}pk__in": on_agenda}) & (
+            Q(**{f"{prefix}restricted": False}) | Q(**{f"{prefix}pk__in": granted})
+        )
     return allowed
 
 
@@ -107,24 +129,34 @@ def record_access(
     )
 
 
-def record_export(
-    *, user: Any, where: str, child_pks: list[int], detail: dict[str, Any] | None = None
+def record_accesses(
+    *,
+    user: Any,
+    child_pks: list[int],
+    via: str,
+    where: str,
+    detail: dict[str, Any] | None = None,
 ) -> int:
-    """Log an export: one event for each child it held, written in bulk, so that "who
-    looked at this child" includes every export that carried them."""
+    """Log one read of each of several children's records in one bulk insert, so that a page
+    showing many children (a family, an export) costs the same whatever their number."""
     moment = clock.now()
     AccessEvent.objects.bulk_create(
         (
             AccessEvent(
-                at=moment,
-                user=user,
-                child_id=pk,
-                via=AccessEvent.Via.EXPORT,
-                where=where[:300],
-                detail=detail or {},
+                at=moment, user=user, child_id=pk, via=via, where=where[:300], detail=detail or {}
             )
             for pk in child_pks
         ),
         batch_size=2000,
     )
     return len(child_pks)
+
+
+def record_export(
+    *, user: Any, where: str, child_pks: list[int], detail: dict[str, Any] | None = None
+) -> int:
+    """Log an export: one event for each child it held, so that "who looked at this child"
+    includes every export that carried them."""
+    return record_accesses(
+        user=user, child_pks=child_pks, via=AccessEvent.Via.EXPORT, where=where, detail=detail
+    )
