@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "assure.api",
     "assure.families",
     "assure.imports",
+    "assure.panels",
 ]
 
 MIDDLEWARE = [
