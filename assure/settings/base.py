@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "assure.families",
     "assure.imports",
     "assure.panels",
+    "assure.insights",
 ]
 
 MIDDLEWARE = [
