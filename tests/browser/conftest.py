@@ -3,7 +3,7 @@ pages served by pytest-django's live server (which also serves static files).
 
 Playwright's sync API runs an event loop in this thread, which makes Django think it is in
 async code; the ORM calls the tests make (building data) are plain synchronous calls, so the
-guard is switched off for this package only.
+guard is switched off (for the test process, once this package is collected).
 """
 
 import datetime as dt
@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from .helpers import PASSWORD
 
@@ -39,7 +46,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 DIST = Path(__file__).resolve().parents[2] / "assure" / "static" / "dist" / "assure.css"
+# Generous for two busy cores in CI; waits end as soon as the page shows what is expected.
 TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
