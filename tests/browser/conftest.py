@@ -3,7 +3,9 @@ pages served by pytest-django's live server (which also serves static files).
 
 Playwright's sync API runs an event loop in this thread, which makes Django think it is in
 async code; the ORM calls the tests make (building data) are plain synchronous calls, so the
-guard is switched off (for the test process, once this package is collected).
+guard is switched off. It has to be for the whole test process: the session's browser keeps
+its loop running in the main thread, and with xdist other tests may run on the same worker
+after the browser tests.
 """
 
 import datetime as dt
