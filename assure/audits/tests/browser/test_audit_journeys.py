@@ -1,0 +1,190 @@
+"""The audit journeys in a real browser, with axe-core on every page visited (issue 5,
+acceptance): an auditor takes a case from the queue, completes a paper audit with a finding
+and an action, and submits; the lead moderates and closes; a collaborative audit with the
+practitioner's reflection; an escalation raised and acknowledged."""
+
+import datetime as dt
+import importlib
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps as django_apps
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import PASSWORD, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture
+def team(transactional_db):  # type: ignore[no-untyped-def]
+    from assure.people.services import user_create
+    from tests.factories import ChildFactory, EpisodeFactory, PermanencePlanFactory, TeamFactory
+
+    # A transactional test empties every table afterwards, including the rows the data
+    # migration shipped: put the defaults back.
+    ship = importlib.import_module("assure.audits.migrations.0002_default_templates").ship
+    ship(django_apps, None)
+    north = TeamFactory(name="North Children in Care")
+    today = dt.date.today()
+    left = ChildFactory(child_id="NA2001", team=north, first_name="Oliver", last_name="Ward")
+    EpisodeFactory(
+        child=left,
+        start_date=today - dt.timedelta(days=400),
+        end_date=today - dt.timedelta(days=30),
+        reason_ceased="E45",
+    )
+    planned = ChildFactory(child_id="NA2002", team=north, first_name="Amelia", last_name="Hart")
+    EpisodeFactory(child=planned, start_date=today - dt.timedelta(days=300))
+    PermanencePlanFactory(child=planned, agreed_date=today - dt.timedelta(days=60))
+
+    def person(username: str, role: str, **extra):  # type: ignore[no-untyped-def]
+        return user_create(
+            username=username,
+            roles=[role],
+            teams=[north.name],
+            password=PASSWORD,
+            first_name=username.title(),
+            last_name="Test",
+            email=f"{username}@example.org",
+            **extra,
+        )
+
+    return SimpleNamespace(
+        auditor=person("alex", "auditor"),
+        lead=person("lena", "assurance_lead"),
+        practitioner=person("priya", "practitioner"),
+        manager=person("tom", "team_manager"),
+        head=person("hana", "head_of_service"),
+        left=left,
+        planned=planned,
+    )
+
+
+def answer_all(page: Page) -> None:
+    """Answer every question, section by section, saving each section."""
+    sections = page.locator("form[action*='/sections/']")
+    for n in range(sections.count()):
+        form = page.locator("form[action*='/sections/']").nth(n)
+        for fieldset in form.locator("fieldset").all():
+            if fieldset.locator("textarea[name^='q']").count():
+                fieldset.locator("textarea[name^='q']").fill("Support reviewed with the family.")
+            elif fieldset.get_by_label("Good", exact=True).count():
+                fieldset.get_by_label("Good", exact=True).check()
+            else:
+                fieldset.get_by_label("Yes", exact=True).check()
+        form.get_by_role("button", name=re.compile("^Save")).click()
+        expect(
+            page.locator(".govuk-notification-banner, .govuk-error-summary").first
+        ).to_be_visible()
+
+
+def test_paper_audit_from_queue_to_closed(pages, team) -> None:  # type: ignore[no-untyped-def]
+    page = pages.open()
+    sign_in(page, username="alex")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audits").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit queue")
+    queue = page.get_by_test_id("queue-table")
+    expect(queue.locator("tbody tr")).to_have_count(2)
+    assert queue.locator("tbody tr td:nth-child(3)").all_inner_texts() == ["NA2002", "NA2001"]
+    assert_accessible(page)
+
+    queue.get_by_role("button", name="Take NA2001").click()
+    page.get_by_test_id("my-audits").get_by_role("link", name=re.compile("NA2001")).click()
+    expect(page.get_by_test_id("audit-status")).to_have_text("Scheduled")
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the audit").click()
+    expect(page.get_by_test_id("audit-status")).to_have_text("In progress")
+
+    # A grade below good without evidence is refused, with a summary linking to the field.
+    first = page.locator("form[action*='/sections/']").first
+    first.locator("fieldset").first.get_by_label("Inadequate", exact=True).check()
+    first.get_by_role("button", name=re.compile("^Save")).click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Give the evidence")
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    expect(page.locator("textarea[name^='e']").first).to_be_focused()
+
+    answer_all(page)
+    page.get_by_label("Question it relates to").select_option(index=1)
+    page.get_by_label("Type of finding").select_option(label="Area for development")
+    page.get_by_label("Finding", exact=True).fill("Support plan review is overdue.")
+    page.get_by_role("button", name="Add the finding").click()
+    expect(page.get_by_text("Support plan review is overdue.")).to_be_visible()
+    page.get_by_label("Action", exact=True).fill("Hold the support plan review.")
+    page.get_by_label("Owner").select_option(value="priya")
+    page.get_by_label("Due date").fill((dt.date.today() + dt.timedelta(days=14)).isoformat())
+    page.get_by_label("Priority").select_option(label="High")
+    page.get_by_role("button", name="Add the action").click()
+    expect(page.get_by_text("Hold the support plan review.")).to_be_visible()
+    assert_accessible(page)
+
+    expect(page.get_by_label("Overall grade", exact=True)).to_have_value("good")  # suggested
+    page.get_by_role("button", name="Submit the audit").click()
+    expect(page.get_by_test_id("audit-status")).to_have_text("Submitted")
+    audit_url = page.url.split("#")[0]
+
+    lead = pages.open()
+    sign_in(lead, username="lena")
+    lead.goto("/audits/moderation/")
+    expect(lead.get_by_test_id("waiting")).to_contain_text("NA2001")
+    assert_accessible(lead)
+    lead.goto(audit_url)
+    lead.get_by_role("button", name="Moderate").click()
+    expect(lead.get_by_test_id("audit-status")).to_have_text("In moderation")
+    lead.get_by_label("Moderated grade", exact=True).select_option(value="requires_improvement")
+    lead.get_by_label("Reason for the regrade", exact=True).fill("The plan was not reviewed.")
+    lead.get_by_role("button", name="Record the moderated grade").click()
+    expect(lead.get_by_text("Requires improvement to be good (moderated)")).to_be_visible()
+    assert_accessible(lead)
+    lead.get_by_role("button", name="Close the audit").click()
+    expect(lead.get_by_test_id("audit-status")).to_have_text("Closed")
+    expect(lead.get_by_role("button", name=re.compile("^Save"))).to_have_count(0)
+    assert_accessible(lead)
+
+
+def test_collaborative_audit_and_escalation(pages, team) -> None:  # type: ignore[no-untyped-def]
+    from assure.audits import services
+
+    audit = services.audit_create(
+        child=team.planned,
+        template_slug="sgo-before-court",
+        mode="collaborative",
+        auditor=team.auditor,
+        actor=team.lead,
+    )
+    page = pages.open()
+    sign_in(page, username="alex")
+    page.goto(f"/audits/{audit.pk}/")
+    page.get_by_label("Practitioner").select_option(value="priya")
+    page.get_by_label("Their manager").select_option(value="tom")
+    page.get_by_role("button", name="Invite").click()
+    expect(page.locator("#collaboration")).to_be_visible()
+    page.get_by_text("This child may be unsafe now").click()
+    page.get_by_label("Why the child may be unsafe now").fill("Father visiting unsupervised.")
+    page.get_by_role("button", name="Raise an escalation").click()
+    expect(page.get_by_text("Not acknowledged")).to_be_visible()
+    assert_accessible(page)
+
+    worker = pages.open()
+    sign_in(worker, username="priya")
+    worker.goto(f"/audits/{audit.pk}/")
+    worker.get_by_label("What you are adding").select_option(value="reflection")
+    worker.get_by_label("Text", exact=True).fill("I had not tested the carer's plan for contact.")
+    worker.get_by_role("button", name="Add", exact=True).click()
+    expect(worker.get_by_text("I had not tested the carer's plan for contact.")).to_be_visible()
+    assert_accessible(worker)
+
+    manager = pages.open()
+    sign_in(manager, username="tom")
+    expect(manager.get_by_test_id("home-escalations")).to_contain_text("NA2002")
+    assert_accessible(manager)
+    manager.get_by_role("link", name="See escalations waiting").click()
+    manager.get_by_role("button", name=re.compile("^Acknowledge")).click()
+    expect(manager.locator(".govuk-error-summary")).to_contain_text("Say what was done")
+    assert_accessible(manager)
+    manager.get_by_label("What was done").fill("Visited today; contact suspended.")
+    manager.get_by_role("button", name=re.compile("^Acknowledge")).click()
+    expect(manager.get_by_text("No escalations are waiting.")).to_be_visible()
