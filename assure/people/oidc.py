@@ -1,8 +1,9 @@
 """Single sign-on with OpenID Connect (Microsoft Entra ID or any standard provider).
 
 People are matched to existing Assure users by the username claim (OIDC_USERNAME_CLAIM,
-`preferred_username` by default, which Entra ID fills with the user principal name), without
-regard to case; roles and teams stay managed in Assure. With OIDC_CREATE_USER off (the
+`preferred_username` by default), without regard to case. Entra ID puts `preferred_username`
+(the user principal name) in the ID token but not in its user-information response, so the
+claims Assure reads are the verified ID token's, overlaid with the user-information ones; roles and teams stay managed in Assure. With OIDC_CREATE_USER off (the
 default) a person without an Assure account is refused, so nobody gains access by merely
 existing in the council's directory. An inactive Assure account is matched and then refused
 by the callback, never shadowed by a new account.
@@ -23,6 +24,13 @@ def username_from_claims(claims: dict[str, Any]) -> str:
 
 
 class AssureOIDCBackend(OIDCAuthenticationBackend):
+    def get_userinfo(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The user-information claims over the verified ID token's, so that a claim only the
+        ID token carries (Entra ID's `preferred_username`) can still match the person."""
+        return {**(payload or {}), **super().get_userinfo(access_token, id_token, payload)}
+
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         """The provider must name the person; an e-mail address alone is not required."""
         return bool(username_from_claims(claims))

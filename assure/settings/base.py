@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "assure.core",
     "assure.people",
     "assure.children",
-    "assure.tracker",
     "assure.audits",
     "assure.tracker",
     "assure.api",
@@ -276,7 +275,6 @@ if OIDC_ENABLED:
 
 # Operators' knobs for the access report and demo.
 DEMO_PASSWORDS_VISIBLE = DEBUG
-ASSURE_COUNCIL_NAME = os.environ.get("ASSURE_COUNCIL_NAME", "Assure")
 
 LOGGING = {
     "version": 1,
