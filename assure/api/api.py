@@ -9,6 +9,7 @@ from .audits import router as audits_router
 from .auth import BearerToken
 from .children import router as children_router
 from .families import router as families_router
+from .insights import router as insights_router
 
 api = NinjaAPI(
     title="Assure API",
@@ -26,6 +27,7 @@ api.add_router("", children_router)
 api.add_router("", families_router)
 api.add_router("", audits_router)
 api.add_router("", "assure.api.tracker.router")
+api.add_router("", insights_router)
 
 
 @api.exception_handler(Http404)

@@ -67,6 +67,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "manage_scheme": frozenset({Role.ASSURANCE_LEAD, Role.DIRECTOR}),
     "view_arrangements_review": frozenset({Role.ASSURANCE_LEAD, Role.DIRECTOR}),
+    # Insights figures count only the children the person may see, so anyone who sees
+    # children may see their own figures.
+    "view_insights": CHILD_ROLES,
+    "manage_evidence": frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR, Role.PERFORMANCE_OFFICER}),
+    "manage_themes": frozenset({Role.ASSURANCE_LEAD}),
+    "manage_response_plan": frozenset({Role.ASSURANCE_LEAD, Role.DIRECTOR}),
+    "decide_recommendations": frozenset({Role.DIRECTOR}),
 }
 
 
