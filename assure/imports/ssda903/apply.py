@@ -1,8 +1,9 @@
 """Writing merged 903 rows: children first, then every child-owned table, in bulk.
 
 Work goes a chunk of children at a time: one query loads the chunk's existing rows, then
-new rows are inserted and changed ones updated with one executemany each (see bulk.py). Nothing is written for a row that
-has not changed, so importing the same files twice changes nothing.
+new rows are inserted and changed ones updated with one executemany each (see bulk.py).
+Nothing is written for a row that has not changed, so importing the same files twice
+changes nothing.
 
 Field history (django-simple-history) is not written on this bulk path: like bulk_create
 and bulk_update, it sends no signals. Each changed child instead gets a domain event naming the
@@ -19,8 +20,7 @@ from typing import Any
 from django.db import models
 
 from assure.children import models as cm
-from assure.core import clock
-from assure.core.models import DomainEvent
+from assure.core import clock, events
 
 from .. import bulk
 from .rows import Row
@@ -287,21 +287,18 @@ def sync_table(
 
 
 def record_child_events(*, changes: Changes, run: Any, actor: Any) -> int:
-    """One domain event per changed child, naming the import run (written in bulk, with
-    the same fields as assure.core.events.record)."""
-    at = clock.now()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
-    events = [
-        {
-            "at": at,
-            "actor_id": actor_id,
-            "verb": "child.imported",
-            "object_type": "children.child",
-            "object_id": str(child_pk),
-            "child_id": child_pk,
-            "summary": f"Changed by 903 import run {run.pk}: {', '.join(sorted(tables))}",
-            "data": {"import_run": run.pk, "tables": sorted(tables)},
-        }
-        for child_pk, tables in changes.by_child.items()
-    ]
-    return bulk.insert(DomainEvent, events)
+    """One domain event per changed child, naming the import run, written in bulk."""
+    return events.record_many(
+        actor=actor,
+        verb="child.imported",
+        items=(
+            {
+                "object_type": "children.child",
+                "object_id": child_pk,
+                "child_id": child_pk,
+                "summary": f"Changed by 903 import run {run.pk}: {', '.join(sorted(tables))}",
+                "data": {"import_run": run.pk, "tables": sorted(tables)},
+            }
+            for child_pk, tables in changes.by_child.items()
+        ),
+    )
