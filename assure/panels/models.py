@@ -136,6 +136,13 @@ class AgendaItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
+    proposal = models.ForeignKey(
+        "decisions.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="panel_items",
+    )
     question = models.TextField(blank=True)
     papers = models.JSONField(
         default=list, help_text='Links to papers: [{"title": ..., "url": ...}].'

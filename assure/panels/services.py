@@ -206,7 +206,7 @@ def agenda_item_add(
     if Outcome.objects.filter(item__meeting=meeting).exists() and meeting.date < clock.today():
         raise ValidationError("This meeting has taken place; add the item to a later meeting.")
     item = AgendaItem.objects.create(
-        meeting=meeting, child=child, question=question.strip(),
+        meeting=meeting, child=child, proposal=proposal, question=question.strip(),
         papers=_clean_papers(papers or []), added_at=clock.now(), added_by=actor,
     )
     events.record(

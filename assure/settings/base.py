@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "assure.families",
     "assure.imports",
     "assure.panels",
+    "assure.decisions",
     "assure.insights",
 ]
 
