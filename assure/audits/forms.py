@@ -238,3 +238,47 @@ class StrandForm(GovUKFormMixin, forms.Form):
     due_days = forms.IntegerField(
         label="Days allowed for each audit", min_value=1, max_value=365, initial=28
     )
+
+
+class QuestionEditForm(GovUKFormMixin, forms.Form):
+    text = forms.CharField(
+        label="Question", max_length=400, error_messages={"required": "Write the question."}
+    )
+    guidance = forms.CharField(
+        label="Guidance for auditors (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    required = forms.BooleanField(
+        label="An answer is required before the audit is submitted", required=False
+    )
+
+
+class QuestionAddForm(QuestionEditForm):
+    section = forms.ChoiceField(label="Section", choices=())
+    type = forms.ChoiceField(label="Type of answer", choices=Question.Type.choices)
+
+    field_order = ["section", "text", "type", "guidance", "required"]
+
+    def __init__(self, *args, sections=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [(s, s) for s in sections]
+
+
+class ThemeForm(GovUKFormMixin, forms.Form):
+    label = forms.CharField(
+        label="New theme", max_length=120, error_messages={"required": "Name the theme."}
+    )
+
+
+class SettingsForm(GovUKFormMixin, forms.Form):
+    recent_closure_days = forms.IntegerField(
+        label="Days a child stays off the queue after an audit closes",
+        min_value=0,
+        max_value=3650,
+    )
+    moderation_share_percent = forms.IntegerField(
+        label="Share of each auditor's audits sampled for moderation (per cent)",
+        min_value=0,
+        max_value=100,
+    )

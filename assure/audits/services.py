@@ -1050,3 +1050,144 @@ def strand_allocate(*, strand: Strand, on: dt.date, actor: Any, limit: int = 50)
         )
         load[auditor.pk] += 1
     return made
+
+
+@transaction.atomic
+def template_question_edit(
+    *, template: AuditTemplate, key: str, text: str, guidance: str, required: bool, actor: Any
+) -> AuditTemplate:
+    """Reword one question (a used version is kept; the edit makes the next version)."""
+    spec = template_as_spec(template)
+    found = [q for s in spec for q in s["questions"] if q["key"] == key]
+    if not found:
+        raise ValidationError({"key": "That question is not in this template."})
+    if not text.strip():
+        raise ValidationError({"text": "Write the question."})
+    found[0].update(text=text.strip(), guidance=guidance.strip(), required=required)
+    return template_revise(template=template, sections=spec, actor=actor)
+
+
+@transaction.atomic
+def template_question_add(
+    *,
+    template: AuditTemplate,
+    section_title: str,
+    text: str,
+    type: str,
+    guidance: str,
+    required: bool,
+    actor: Any,
+) -> AuditTemplate:
+    """Add a question to a section (a new version when this one has been used)."""
+    from django.utils.text import slugify
+
+    spec = template_as_spec(template)
+    section = next((s for s in spec if s["title"] == section_title), None)
+    if section is None:
+        raise ValidationError({"section": "Choose a section of this template."})
+    if not text.strip():
+        raise ValidationError({"text": "Write the question."})
+    if type not in Question.Type.values:
+        raise ValidationError({"type": "Choose graded, yes or no, or text."})
+    keys = {q["key"] for s in spec for q in s["questions"]}
+    base = f"{template.slug}-{slugify(text)[:40]}".strip("-")
+    key, n = base, 2
+    while key in keys:
+        key, n = f"{base}-{n}", n + 1
+    section["questions"].append(
+        {
+            "key": key,
+            "text": text.strip(),
+            "type": type,
+            "guidance": guidance.strip(),
+            "required": required,
+        }
+    )
+    return template_revise(template=template, sections=spec, actor=actor)
+
+
+def _lead_only(actor: Any, what: str) -> None:
+    if not is_lead(actor):
+        raise Forbidden(f"Only the assurance lead {what}.")
+
+
+@transaction.atomic
+def theme_add(*, label: str, actor: Any) -> Theme:
+    from django.utils.text import slugify
+
+    _lead_only(actor, "manages the theme taxonomy")
+    slug = slugify(label)[:60]
+    if not slug:
+        raise ValidationError({"label": "Name the theme."})
+    if Theme.objects.filter(slug=slug).exists():
+        raise ValidationError({"label": "There is already a theme with that name."})
+    theme = Theme.objects.create(slug=slug, label=label.strip())
+    events.record(actor=actor, verb="audit_theme.added", obj=theme, summary=theme.label)
+    return theme
+
+
+@transaction.atomic
+def theme_set_active(*, theme: Theme, active: bool, actor: Any) -> Theme:
+    """Retire a theme (findings keep it) or bring it back."""
+    _lead_only(actor, "manages the theme taxonomy")
+    theme.active = active
+    theme.save(update_fields=["active"])
+    events.record(
+        actor=actor,
+        verb="audit_theme.active" if active else "audit_theme.retired",
+        obj=theme,
+        summary=theme.label,
+    )
+    return theme
+
+
+@transaction.atomic
+def grade_relabel(*, grade: Grade, label: str, actor: Any) -> Grade:
+    """Change how a grade reads. Its slug (the API's value) and its place on the scale stay."""
+    _lead_only(actor, "edits the grade scale")
+    if not label.strip():
+        raise ValidationError({"label": "Give the grade a label."})
+    before = grade.label
+    grade.label = label.strip()
+    grade.save(update_fields=["label"])
+    events.record(
+        actor=actor,
+        verb="audit_grade.relabelled",
+        obj=grade,
+        summary=f"{before} is now {grade.label}",
+        data={"before": before, "after": grade.label},
+    )
+    return grade
+
+
+@transaction.atomic
+def audit_settings_update(
+    *, recent_closure_days: int, moderation_share_percent: int, actor: Any
+) -> Any:
+    from .models import AuditSettings
+
+    _lead_only(actor, "changes the audit settings")
+    if not 0 <= moderation_share_percent <= 100:
+        raise ValidationError({"moderation_share_percent": "Give a share from 0 to 100."})
+    settings_row = AuditSettings.objects.get_or_create(pk=1)[0]
+    before = {
+        "recent_closure_days": settings_row.recent_closure_days,
+        "moderation_share_percent": settings_row.moderation_share_percent,
+    }
+    settings_row.recent_closure_days = recent_closure_days
+    settings_row.moderation_share_percent = moderation_share_percent
+    settings_row.save()
+    events.record(
+        actor=actor,
+        verb="audit_settings.updated",
+        obj=settings_row,
+        summary="Audit settings changed",
+        data={
+            "before": before,
+            "after": {
+                "recent_closure_days": recent_closure_days,
+                "moderation_share_percent": moderation_share_percent,
+            },
+        },
+    )
+    return settings_row

@@ -581,3 +581,130 @@ def _allocate_strand(request: HttpRequest, item: Any) -> HttpResponse:
     else:
         messages.success(request, f"{len(made)} audit{'s' if len(made) != 1 else ''} allocated.")
     return redirect("audits:programme", pk=item.pk)
+
+
+# --- templates, themes, the grade scale and settings (the assurance lead) ---------------
+
+
+def templates(request: HttpRequest) -> HttpResponse:
+    _require(request, "manage_audit_templates")
+    return render(request, "audits/templates.html", {"templates": selectors.templates_current()})
+
+
+def template_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    _require(request, "manage_audit_templates")
+    template = selectors.template_get(slug=slug)
+    form = forms.QuestionAddForm(
+        request.POST or None, sections=[s.title for s in template.sections.all()]
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            made = services.template_question_add(
+                template=template,
+                section_title=d["section"],
+                text=d["text"],
+                type=d["type"],
+                guidance=d["guidance"],
+                required=d["required"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Question added: this is version {made.version}.")
+            return redirect("audits:template", slug=slug)
+    return render(
+        request,
+        "audits/template.html",
+        {"template": template, "used": services.template_is_used(template), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def question_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    _require(request, "manage_audit_templates")
+    template = selectors.template_get(slug=slug)
+    question = get_object_or_404(Question, section__template=template, key=key)
+    form = forms.QuestionEditForm(
+        request.POST or None,
+        initial={
+            "text": question.text,
+            "guidance": question.guidance,
+            "required": question.required,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        made = services.template_question_edit(
+            template=template, key=key, actor=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"Question saved: this is version {made.version}.")
+        return redirect("audits:template", slug=slug)
+    return render(
+        request,
+        "audits/question_edit.html",
+        {
+            "template": template,
+            "question": question,
+            "form": form,
+            "used": services.template_is_used(template),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def audit_settings(request: HttpRequest) -> HttpResponse:
+    """Themes, the grade scale's labels and the queue and sampling settings."""
+    _require(request, "manage_audit_templates")
+    from .models import AuditSettings, Grade, Theme
+
+    row = AuditSettings.objects.get_or_create(pk=1)[0]
+    action = request.POST.get("action", "")
+    theme_form = forms.ThemeForm(request.POST if action == "theme" else None)
+    settings_form = forms.SettingsForm(
+        request.POST if action == "settings" else None,
+        initial={
+            "recent_closure_days": row.recent_closure_days,
+            "moderation_share_percent": row.moderation_share_percent,
+        },
+    )
+    if request.method == "POST":
+        try:
+            done = _settings_action(request, action, theme_form, settings_form)
+        except ValidationError as error:
+            (theme_form if action == "theme" else settings_form).add_error(None, error)
+            done = ""
+        if done:
+            messages.success(request, done)
+            return redirect("audits:settings")
+    return render(
+        request,
+        "audits/settings.html",
+        {
+            "themes": Theme.objects.all(),
+            "grades": Grade.objects.all(),
+            "theme_form": theme_form,
+            "settings_form": settings_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _settings_action(request: HttpRequest, action: str, theme_form: Any, settings_form: Any) -> str:
+    from .models import Grade, Theme
+
+    if action == "theme" and theme_form.is_valid():
+        theme = services.theme_add(label=theme_form.cleaned_data["label"], actor=request.user)
+        return f"Theme “{theme.label}” added."
+    if action == "toggle_theme":
+        theme = get_object_or_404(Theme, pk=request.POST.get("theme") or 0)
+        services.theme_set_active(theme=theme, active=not theme.active, actor=request.user)
+        return f"Theme “{theme.label}” {'brought back' if theme.active else 'retired'}."
+    if action == "grade":
+        grade = get_object_or_404(Grade, pk=request.POST.get("grade") or 0)
+        services.grade_relabel(grade=grade, label=request.POST.get("label", ""), actor=request.user)
+        return f"Grade relabelled “{grade.label}”."
+    if action == "settings" and settings_form.is_valid():
+        services.audit_settings_update(actor=request.user, **settings_form.cleaned_data)
+        return "Settings saved."
+    return ""

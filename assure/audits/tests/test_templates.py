@@ -2,9 +2,10 @@
 next version; the shipped defaults are as the issue names them."""
 
 import pytest
+from django.urls import reverse
 
 from assure.audits import services
-from assure.audits.models import AuditTemplate, Grade, Question, Theme
+from assure.audits.models import AuditSettings, AuditTemplate, Grade, Question, Theme
 from assure.audits.selectors import template_get
 
 
@@ -91,3 +92,64 @@ def test_only_the_lead_edits_templates(people):
     v1 = AuditTemplate.objects.get(slug="permanence-planning")
     with pytest.raises(services.Forbidden):
         services.template_revise(template=v1, sections=_edited(v1), actor=people.auditor)
+
+
+def test_the_lead_edits_a_used_template_in_the_ui(client, people, audit):
+    client.force_login(people.auditor)
+    assert client.get(reverse("audits:templates")).status_code == 403
+    client.force_login(people.lead)
+    listing = client.get(reverse("audits:templates")).content.decode()
+    assert "sgo-support-review" in listing and "placement-with-parents" in listing
+    page = client.get(reverse("audits:template", args=["sgo-before-court"])).content.decode()
+    assert "so any edit makes version 2" in page
+    key = "sgo-bc-recording"
+    url = reverse("audits:question_edit", args=["sgo-before-court", key])
+    assert client.post(url, {"text": "", "guidance": ""}).status_code == 400
+    saved = client.post(
+        url, {"text": "How good is the recording?", "guidance": "", "required": "on"}
+    )
+    assert saved.status_code == 302
+    v2 = AuditTemplate.objects.get(slug="sgo-before-court", version=2)
+    assert Question.objects.get(section__template=v2, key=key).text == "How good is the recording?"
+    assert Question.objects.get(section__template=audit.template, key=key).text.startswith(
+        "What is"
+    )
+    added = client.post(
+        reverse("audits:template", args=["sgo-before-court"]),
+        {
+            "section": "The child",
+            "text": "Is the child's identity understood?",
+            "type": "graded",
+            "guidance": "",
+            "required": "on",
+        },
+    )
+    assert added.status_code == 302
+    assert not AuditTemplate.objects.filter(
+        slug="sgo-before-court", version=3
+    ).exists()  # v2 unused
+    assert Question.objects.filter(section__template=v2, text__startswith="Is the child's").exists()
+
+
+def test_themes_grades_and_settings(client, people):
+    client.force_login(people.lead)
+    url = reverse("audits:settings")
+    assert "Requires improvement to be good" in client.get(url).content.decode()
+    assert client.post(url, {"action": "theme", "label": "Family network"}).status_code == 302
+    theme = Theme.objects.get(slug="family-network")
+    assert client.post(url, {"action": "theme", "label": "Family network"}).status_code == 400
+    client.post(url, {"action": "toggle_theme", "theme": theme.pk})
+    theme.refresh_from_db()
+    assert theme.active is False
+    good = Grade.objects.get(slug="good")
+    client.post(url, {"action": "grade", "grade": good.pk, "label": "Good practice"})
+    good.refresh_from_db()
+    assert (good.slug, good.label) == ("good", "Good practice")
+    client.post(
+        url, {"action": "settings", "recent_closure_days": "60", "moderation_share_percent": "25"}
+    )
+    assert AuditSettings.objects.values_list(
+        "recent_closure_days", "moderation_share_percent"
+    ).get() == (60, 25)
+    client.force_login(people.auditor)
+    assert client.get(url).status_code == 403
