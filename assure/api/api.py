@@ -27,6 +27,8 @@ api.add_router("", children_router)
 api.add_router("", families_router)
 api.add_router("", audits_router)
 api.add_router("", "assure.api.tracker.router")
+api.add_router("", "assure.api.decisions.router")
+api.add_router("", "assure.api.panels.router")
 api.add_router("", insights_router)
 
 

@@ -1,0 +1,163 @@
+"""Proposal routes (issue 6 item 7): thin, over the decisions services and selectors.
+403: this person may not; 404: no such proposal or child, or one they may not see; 409: not
+allowed from the proposal's state, or a gate is unmet (with `unmet_gates`); 422: bad input."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from assure.children import selectors as child_selectors
+from assure.core.models import AccessEvent
+from assure.decisions import selectors, services
+from assure.decisions.models import Proposal
+
+from .schemas import Error
+
+router = Router(tags=["proposals"])
+
+
+class ProposalIn(Schema):
+    child_id: str = Field(max_length=50)
+    decision_type: str = Field(max_length=60)
+    proposed_plan: str = Field(max_length=5000)
+    rationale: str = Field(max_length=20000)
+    checklist: dict[str, str] = Field(default_factory=dict)
+
+
+class DecisionIn(Schema):
+    decision: Literal["approve", "return", "reject"]
+    comment: str = Field("", max_length=5000)
+
+
+class StepOut(Schema):
+    role: str
+    status: str
+    by: str | None = None
+    at: dt.datetime | None = None
+
+
+class ProposalOut(Schema):
+    id: int
+    child_id: str
+    decision_type: str
+    scheme_version: int
+    status: str
+    proposed_plan: str
+    rationale: str
+    proposer: str
+    steps: list[StepOut]
+    next_role: str | None
+
+
+class GateError(Schema):
+    detail: str
+    unmet_gates: list[str] = Field(
+        default_factory=list, description="Gates that do not hold yet: audit, panel."
+    )
+
+
+def _out(proposal: Proposal) -> dict[str, Any]:
+    waiting = services.next_step(proposal)
+    return {
+        "id": proposal.pk,
+        "child_id": proposal.child.child_id,
+        "decision_type": proposal.scheme.decision_type.slug,
+        "scheme_version": proposal.scheme.version,
+        "status": proposal.status,
+        "proposed_plan": proposal.proposed_plan,
+        "rationale": proposal.rationale,
+        "proposer": proposal.proposer.username,
+        "steps": [
+            {
+                "role": s["role"],
+                "status": s["status"],
+                "by": s["decision"].by.username if s["decision"] else None,
+                "at": s["decision"].at if s["decision"] else None,
+            }
+            for s in services.steps(proposal)
+        ],
+        "next_role": waiting[1] if waiting else None,
+    }
+
+
+def _reload(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _out(selectors.proposal_get_for_user(user=request.user, pk=pk))
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, DjangoValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or "You may not do this."
+
+
+@router.post(
+    "/proposals",
+    response={201: ProposalOut, 403: Error, 404: Error, 409: Error},
+    summary="Raise a proposal for a child",
+)
+def create_proposal(request: HttpRequest, payload: ProposalIn) -> Any:
+    child = child_selectors.child_get_for_user(
+        user=request.user, child_id=payload.child_id, via=AccessEvent.Via.API, where=request.path
+    )
+    try:
+        proposal = services.proposal_create(
+            child=child, decision_type=payload.decision_type, actor=request.user,
+            proposed_plan=payload.proposed_plan, rationale=payload.rationale,
+            checklist=payload.checklist,
+        )
+    except PermissionDenied as exc:
+        return 403, {"detail": _message(exc)}
+    except DjangoValidationError as exc:
+        return 409, {"detail": _message(exc)}
+    return 201, _reload(request, proposal.pk)
+
+
+@router.get(
+    "/proposals/{proposal_id}", response={200: ProposalOut, 404: Error}, summary="One proposal"
+)
+def get_proposal(request: HttpRequest, proposal_id: int) -> Any:
+    return _reload(request, proposal_id)
+
+
+@router.post(
+    "/proposals/{proposal_id}/submit",
+    response={200: ProposalOut, 403: Error, 404: Error, 409: Error},
+    summary="Submit a draft or returned proposal to its approvers",
+)
+def submit_proposal(request: HttpRequest, proposal_id: int) -> Any:
+    proposal = selectors.proposal_get_for_user(user=request.user, pk=proposal_id)
+    try:
+        services.proposal_submit(proposal=proposal, actor=request.user)
+    except PermissionDenied as exc:
+        return 403, {"detail": _message(exc)}
+    except DjangoValidationError as exc:
+        return 409, {"detail": _message(exc)}
+    return 200, _reload(request, proposal_id)
+
+
+@router.post(
+    "/proposals/{proposal_id}/decisions",
+    response={200: ProposalOut, 403: Error, 404: Error, 409: GateError, 422: Error},
+    summary="Approve, return or reject the step waiting on you",
+)
+def decide_proposal(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Any:
+    proposal = selectors.proposal_get_for_user(user=request.user, pk=proposal_id)
+    try:
+        services.proposal_decide(
+            proposal=proposal, decision=payload.decision, comment=payload.comment,
+            actor=request.user,
+        )
+    except PermissionDenied as exc:
+        return 403, {"detail": _message(exc)}
+    except services.GatesUnmet as exc:
+        return 409, {"detail": _message(exc), "unmet_gates": exc.gates}
+    except services.TransitionRefused as exc:
+        return 409, {"detail": _message(exc)}
+    except DjangoValidationError as exc:
+        return 422, {"detail": _message(exc)}
+    return 200, _reload(request, proposal_id)

@@ -1,0 +1,64 @@
+"""Reads about proposals, already filtered by the one access policy."""
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from assure.core import access
+
+from . import services
+from .models import Decision, Proposal, SchemeVersion, Status
+
+
+def _with_detail(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "scheme__decision_type", "child__team", "proposer"
+    ).prefetch_related(Prefetch("decisions", queryset=Decision.objects.select_related("by")))
+
+
+def proposals_visible_to(user: Any) -> QuerySet:
+    return _with_detail(Proposal.objects.filter(access.child_visibility_q(user, "child__")))
+
+
+def proposal_get_for_user(*, user: Any, pk: int) -> Proposal:
+    """One proposal whose child the user may see; 404 otherwise."""
+    proposal = proposals_visible_to(user).filter(pk=pk).first()
+    if proposal is None:
+        raise Http404("No proposal with that ID")
+    return proposal
+
+
+def proposals_for_child(*, child: Any) -> list[Proposal]:
+    """A child's proposals (the caller has already fetched the child through the policy)."""
+    return list(_with_detail(Proposal.objects.filter(child=child)))
+
+
+def waiting_on(*, user: Any) -> list[Proposal]:
+    """Submitted proposals whose next step this user may take: their role at that step, over
+    the child's team, and neither the proposer nor an approver earlier in the chain."""
+    roles = user.role_slugs & (services.TEAM_AUTHORITY_ROLES | {"director"})
+    if not roles:
+        return []
+    candidates = proposals_visible_to(user).filter(status=Status.SUBMITTED).exclude(proposer=user)
+    team_ids = set(user.teams.values_list("pk", flat=True))
+    out = []
+    for proposal in candidates:
+        waiting = services.next_step(proposal)
+        if waiting is None or waiting[1] not in roles:
+            continue
+        if waiting[1] != "director" and proposal.child.team_id not in team_ids:
+            continue
+        if any(d.by_id == user.pk for d in services.current_decisions(proposal)):
+            continue
+        out.append(proposal)
+    return out
+
+
+def current_schemes() -> list[SchemeVersion]:
+    latest: dict[int, SchemeVersion] = {}
+    for scheme in SchemeVersion.objects.select_related("decision_type").order_by(
+        "decision_type__name", "-version"
+    ):
+        latest.setdefault(scheme.decision_type_id, scheme)
+    return list(latest.values())
