@@ -293,6 +293,12 @@ def home_panels(*, user: Any) -> dict[str, Any]:
     if access.can(user, "audit_cases"):
         panels["is_auditor"] = True
         panels["audits"] = list(audits_list(user=user, auditor=user, status="open")[:10])
+    panels["taking_part"] = list(
+        audits_for(user=user)
+        .filter(Q(practitioner=user) | Q(manager=user))
+        .exclude(status=Status.CLOSED)
+        .select_related("child", "template")[:10]
+    )
     panels["actions"] = list(actions_for(user=user, owner=user)[:10])
     if roles & {Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE}:
         panels["team_actions"] = list(

@@ -428,14 +428,16 @@ def suggest_overall_grade(audit: Audit) -> str | None:
     return suggest_from_values(values)
 
 
-def suggest_from_values(values: list[str]) -> str | None:
-    """The grade nearest the mean score of these values (one query for the scale)."""
-    scale = {g.slug: g.score for g in Grade.objects.filter(score__isnull=False)}
-    scores = [scale[v] for v in values if v in scale]
-    if not scores:
+def suggest_from_values(values: list[str], scale: list[Grade] | None = None) -> str | None:
+    """The grade nearest the mean score of these values (one query for the scale unless
+    the caller has it already)."""
+    grades = Grade.objects.all() if scale is None else scale
+    scores = {g.slug: g.score for g in grades if g.score is not None}
+    given = [scores[v] for v in values if v in scores]
+    if not given:
         return None
-    mean = sum(scores) / len(scores)
-    return min(scale, key=lambda slug: (abs(scale[slug] - mean), scale[slug]))
+    mean = sum(given) / len(given)
+    return min(scores, key=lambda slug: (abs(scores[slug] - mean), scores[slug]))
 
 
 def _give_overall_grade(

@@ -16,7 +16,7 @@ from assure.core.models import AccessEvent
 from assure.core.views import parse_iso_date
 
 from . import forms, selectors, services
-from .models import Question, Status, TemplateSection
+from .models import Grade, Question, Status, TemplateSection
 from .queue import priority_queue
 
 STATUS_TAGS = {
@@ -27,6 +27,7 @@ STATUS_TAGS = {
     Status.RETURNED: "yellow",
     Status.CLOSED: "green",
 }
+YES_NO_LABELS = {"yes": "Yes", "partly": "Partly", "no": "No", "not_applicable": "Not applicable"}
 MOVE_LABELS = {
     Status.IN_PROGRESS: "Start the audit",
     Status.SUBMITTED: "Submit the audit",
@@ -155,6 +156,7 @@ def _render_detail(
             v.shown_value = sent["value"] if sent else (v.answer.value if v.answer else "")
             v.shown_evidence = sent["evidence"] if sent else (v.answer.evidence if v.answer else "")
     user = request.user
+    scale = list(Grade.objects.all())
     is_auditor = services.is_audits_auditor(user, audit)
     is_lead = services.is_lead(user)
     participant = audit.mode == "collaborative" and user.pk in {
@@ -181,14 +183,10 @@ def _render_detail(
         and audit.mode == "collaborative"
         and audit.status != Status.CLOSED,
         "can_escalate": is_auditor or is_lead or participant,
-        "suggested_grade": services.suggest_from_values(graded),
-        "grade_choices": [
-            ("outstanding", "Outstanding"),
-            ("good", "Good"),
-            ("requires_improvement", "Requires improvement to be good"),
-            ("inadequate", "Inadequate"),
-            ("not_applicable", "Not applicable"),
-        ],
+        "suggested_grade": services.suggest_from_values(graded, scale=scale),
+        # The scale is data: the lead's labels, in the scale's order.
+        "grade_choices": [(g.slug, g.label) for g in scale],
+        "labels": {**YES_NO_LABELS, **{g.slug: g.label for g in scale}},
         "yes_no_choices": [
             ("yes", "Yes"),
             ("partly", "Partly"),

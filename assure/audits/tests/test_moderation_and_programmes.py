@@ -144,6 +144,16 @@ def test_programme_strand_and_allocation(client, people):
 
 def test_home_panels_by_role(client, people, audit):
     audit = services.audit_transition(audit=audit, to="in_progress", actor=people.auditor)
+    collaborative = services.audit_create(
+        child=ChildFactory(child_id="K2", team=people.north),
+        template_slug="sgo-before-court",
+        mode="collaborative",
+        auditor=people.auditor,
+        actor=people.lead,
+    )
+    services.participants_invite(
+        audit=collaborative, practitioner=people.practitioner, manager=None, actor=people.auditor
+    )
     with clock.frozen_at(D):
         services.action_add(
             audit=audit,
@@ -161,6 +171,7 @@ def test_home_panels_by_role(client, people, audit):
         client.force_login(people.practitioner)
         home = client.get(reverse("core:home")).content.decode()
         assert "Chase the health assessment" in home and "Overdue" in home
+        assert "Audits you are taking part in" in home and "K2" in home
         client.force_login(people.manager)
         home = client.get(reverse("core:home")).content.decode()
         assert "Your team&#x27;s overdue actions" in home or "Your team's overdue actions" in home
