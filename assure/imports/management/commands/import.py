@@ -1,6 +1,7 @@
 """`assure import KIND ...`: load the council's files.
 
     assure import ssda903 PATH [PATH ...] [--dry-run] [--skip-invalid-rows] [--json]
+    assure import extract PATH [PATH ...] [--dry-run] [--skip-invalid-rows] [--json]
 
 Exit codes: 0 applied (or a clean dry run), 1 rejected (any error without
 --skip-invalid-rows, or a file that cannot be read or recognised), 2 usage errors.
@@ -19,7 +20,7 @@ from assure.imports.framework import APPLIED, DRY_RUN, ImportResult
 from assure.imports.services import import_execute
 
 # Subcommand -> importer kind; None for importers not built yet.
-KINDS: dict[str, str | None] = {"ssda903": "ssda903", "annex-a": None, "extract": None}
+KINDS: dict[str, str | None] = {"ssda903": "ssda903", "annex-a": None, "extract": "extract"}
 SHOWN = 50
 
 
@@ -31,7 +32,11 @@ class Command(BaseCommand):
         for name, blurb in (
             ("ssda903", "SSDA903 CSV files (any tables), folders of them, or the XML layout"),
             ("annex-a", "an Ofsted Annex A workbook (not available yet)"),
-            ("extract", "case-management extract CSVs (not available yet)"),
+            (
+                "extract",
+                "case-management extract CSVs: proceedings, hearings, SGO assessments, "
+                "permanence plans, allocations, families",
+            ),
         ):
             sub = kinds.add_parser(name, help=blurb, description=blurb)
             sub.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -86,7 +91,7 @@ class Command(BaseCommand):
                 write(f"{table}: {counts['created']} created, {counts['updated']} updated")
             write(
                 self.style.SUCCESS(
-                    f"Applied (run {result.run_id}): {result.episodes_loaded} episodes stored."
+                    f"Applied (run {result.run_id}): {result.episodes_loaded} records stored."
                 )
             )
         elif result.status == DRY_RUN:
