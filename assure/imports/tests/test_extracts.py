@@ -191,7 +191,9 @@ def test_assessments_plans_allocations_and_families(write, children):
     assert StaffMember.objects.get(name="Sam Worker").team == Team.objects.get(name="CiC 1")
     assert Child.objects.get(child_id="A2").iro is None
     assert Family.objects.get().family_id == "F1"
-    assert sorted(FamilyMember.objects.values_list("child__child_id", "relationship_to_family")) == [
+    assert sorted(
+        FamilyMember.objects.values_list("child__child_id", "relationship_to_family")
+    ) == [
         ("A1", "child"),
         ("A2", "sibling"),
     ]
