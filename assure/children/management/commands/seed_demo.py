@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assure.children.demo import DEFAULT_CHILDREN, DEFAULT_SEED, demo_users_table, seed_demo
-from assure.children.demo.council import ensure_demo_users
 from assure.children.models import Child
 
 
@@ -36,7 +35,8 @@ class Command(BaseCommand):
                     f"The database already holds {existing} children; seed-demo fills an empty "
                     "one. Use --if-empty to leave it as it is, or start from a fresh database."
                 )
-            ensure_demo_users()
+            # Print the demo users again, but never create accounts in a database that
+            # already holds children: it may be a real council's.
             self.stdout.write(f"The demo council is already there ({existing} children).")
             self._users()
             return
