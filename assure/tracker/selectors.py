@@ -122,17 +122,40 @@ class Row:
         return {f.code for f in self.flags}
 
 
+@dataclass(frozen=True, slots=True)
+class EpisodeRow:
+    """The fields of an episode the tracker uses: fetched as plain values, because building
+    thousands of model instances is most of the cost of a large tracker."""
+
+    child_id: int
+    start_date: dt.date
+    end_date: dt.date | None
+    reason_ceased: str
+    legal_status: str
+    placement_type: str
+
+
+EPISODE_FIELDS = (
+    "child_id",
+    "start_date",
+    "end_date",
+    "reason_ceased",
+    "legal_status",
+    "placement_type",
+)
+
+
 @dataclass
 class Parts:
     """The parts of each member's record, grouped by child pk."""
 
-    episodes: dict[int, list[Episode]]
+    episodes: dict[int, list[EpisodeRow]]
     reviews: dict[int, list[dt.date]]
     plans: dict[int, list[PermanencePlan]]
     proceedings: dict[int, list[Proceedings]]
     hearings: dict[int, list[Hearing]]
     assessments: dict[int, list[SGOAssessment]]
-    support_plans: dict[int, list[SGOSupportPlan]]
+    support_plans: dict[int, list[dt.date]]
     previous: dict[int, set[str]]
 
 
@@ -165,7 +188,12 @@ def _fetch_parts(members: QuerySet[Child], on: dt.date) -> Parts:
     )
     return Parts(
         episodes=_grouped(
-            Episode.objects.filter(child_id__in=ids, start_date__lte=on).order_by("start_date"),
+            (
+                EpisodeRow(*values)
+                for values in Episode.objects.filter(child_id__in=ids, start_date__lte=on)
+                .order_by("start_date")
+                .values_list(*EPISODE_FIELDS)
+            ),
             lambda e: e.child_id,
         ),
         reviews=_grouped(
@@ -175,9 +203,9 @@ def _fetch_parts(members: QuerySet[Child], on: dt.date) -> Parts:
             lambda r: r[0],
         ),
         plans=_grouped(
-            PermanencePlan.objects.filter(child_id__in=ids, agreed_date__lte=on).order_by(
-                "agreed_date", "id"
-            ),
+            PermanencePlan.objects.filter(child_id__in=ids, agreed_date__lte=on)
+            .only("child_id", "plan", "parallel_plan", "agreed_date", "recorded_at")
+            .order_by("agreed_date", "id"),
             lambda p: p.child_id,
         ),
         proceedings={
@@ -186,19 +214,27 @@ def _fetch_parts(members: QuerySet[Child], on: dt.date) -> Parts:
         },
         hearings=hearings,
         assessments=_grouped(
-            SGOAssessment.objects.filter(child_id__in=ids, start_date__lte=on).order_by(
-                "start_date", "id"
-            ),
+            SGOAssessment.objects.filter(child_id__in=ids, start_date__lte=on)
+            .only("child_id", "stage", "start_date", "completed_date")
+            .order_by("start_date", "id"),
             lambda a: a.child_id,
         ),
-        support_plans=_grouped(
-            SGOSupportPlan.objects.filter(child_id__in=ids, agreed_date__lte=on),
-            lambda s: s.child_id,
-        ),
+        support_plans={
+            pk: [agreed for _, agreed in pairs]
+            for pk, pairs in _grouped(
+                SGOSupportPlan.objects.filter(child_id__in=ids, agreed_date__lte=on).values_list(
+                    "child_id", "agreed_date"
+                ),
+                lambda pair: pair[0],
+            ).items()
+        },
         previous={
-            pk: {r.previous_permanence for r in records}
-            for pk, records in _grouped(
-                PreviousPermanenceRecord.objects.filter(child_id__in=ids), lambda r: r.child_id
+            pk: {code for _, code in pairs}
+            for pk, pairs in _grouped(
+                PreviousPermanenceRecord.objects.filter(child_id__in=ids).values_list(
+                    "child_id", "previous_permanence"
+                ),
+                lambda pair: pair[0],
             ).items()
         },
     )
@@ -243,7 +279,7 @@ def _last_update(
     dates += [h.hearing_date for h in hearings]
     for assessment in parts.assessments.get(pk, []):
         dates += [assessment.start_date, assessment.completed_date]
-    dates += [s.agreed_date for s in parts.support_plans.get(pk, [])]
+    dates += parts.support_plans.get(pk, [])
     known = [d for d in dates if d is not None and d <= on]
     return max(known, default=None)
 
