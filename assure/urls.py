@@ -14,6 +14,7 @@ urlpatterns = [
     path("tracker/", include("assure.tracker.urls")),
     path("audits/", include("assure.audits.urls")),
     path("families/", include("assure.families.urls")),
+    path("insights/", include("assure.insights.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,134 @@
+"""The exits dashboard through the test client: charts with their tables and sentences,
+CSV downloads with small counts suppressed, the access policy, bad input and query counts."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assure.core import clock
+from tests.factories import TeamFactory, UserFactory
+
+from .helpers import D, child_with, period
+
+pytestmark = pytest.mark.django_db
+URL = "/insights/exits/"
+QUERY = "?date_from=2025-01-01&date_to=2026-06-30&interval=month"
+
+
+@pytest.fixture
+def data():
+    north, south = TeamFactory(name="North"), TeamFactory(name="South")
+    # seven SGO exits in March 2026 in the north, one a month before: a spike
+    for i in range(7):
+        child = child_with(child_id=f"N{i}", team=north)
+        period(child, start=D(2025, 1, 1), end=D(2026, 3, 10), reason="E45")
+    for month in range(1, 13):
+        child = child_with(child_id=f"M{month}", team=north)
+        period(child, start=D(2024, 6, 1), end=D(2025, month, 5), reason="E45")
+    child = child_with(child_id="S1", team=south, p2=True)
+    period(child, start=D(2025, 3, 1), end=D(2025, 9, 1), reason="E4B")
+    period(child, start=D(2025, 11, 1))
+    return {"north": north, "south": south}
+
+
+def test_the_dashboard_shows_each_measure_with_chart_sentence_and_table(client, data):
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    page = client.get(URL + QUERY).content.decode()
+    for slug in ("exits-all", "exits-sgo", "reentry", "looked-after", "p2-entries", "time-in-care"):
+        section = page.split(f'data-testid="measure-{slug}"')[1].split("</section>")[0]
+        assert re.search(r'<svg[^>]+role="img"[^>]+aria-labelledby', section), slug
+        assert "<title id=" in section and "<desc id=" in section
+        assert "<caption" in section and 'data-testid="sentence-' in section
+    sentence = page.split('data-testid="sentence-exits-sgo">')[1].split("<")[0]
+    assert sentence == (
+        "Exits through special guardianship orders rose above the upper process limit in "
+        "March 2026: a real change, not noise."
+    )
+    sgo = page.split('data-testid="measure-exits-sgo"')[1].split("</section>")[0]
+    assert "Above limit</text>" in sgo and "<polygon" in sgo  # labelled, shaped marker
+    assert 'stroke-dasharray="8 5"' in sgo  # limits dashed, not told apart by colour
+
+
+def test_a_practitioner_sees_only_their_teams_figures(client, data):
+    client.force_login(UserFactory(username="w", roles=["practitioner"], teams=[data["south"]]))
+    page = client.get(URL + QUERY).content.decode()
+    table = page.split('data-testid="table-exits-all"')[1].split("</table>")[0]
+    counts = re.findall(r'</th><td class="govuk-table__cell">(\d+)</td>', table)
+    assert sum(int(c) for c in counts) == 1  # only the south child's return home
+
+
+def test_csv_download_suppresses_counts_under_5(client, data):
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    response = client.get("/insights/exits/exits-sgo.csv" + QUERY)
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Month", "Count", "Mean", "Lower limit", "Upper limit", "Special cause"]
+    by_month = {r[0]: r[1] for r in rows[1:]}
+    assert by_month["March 2026"] == "7"
+    assert by_month["January 2025"] == "fewer than 5"
+    assert by_month["April 2026"] == "fewer than 5"  # zero is under 5 too
+    reentry = client.get("/insights/exits/reentry.csv" + QUERY).content.decode()
+    home = next(r for r in csv.reader(io.StringIO(reentry)) if r[0].startswith("Returned home not"))
+    assert home == ["Returned home not as part of the care plan"] + ["fewer than 5"] * 5
+    assert client.get("/insights/exits/nothing.csv").status_code == 404
+
+
+def test_programme_start_recalculates_the_limits(client, data):
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    page = client.get(URL + QUERY + "&programme_start=2025-10-01").content.decode()
+    assert "recalculated from the programme start on 1 October 2025" in page
+    sgo = page.split('data-testid="measure-exits-sgo"')[1].split("</section>")[0]
+    assert "Programme start</text>" in sgo
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?date_from=2026-13-01",
+        "?date_from=nonsense&date_to=2026-01-01&interval=week",
+        "?date_from=2026-06-01&date_to=2026-01-01",
+        "?date_from=1000-01-01&date_to=2026-01-01",
+        "?programme_start=" + "9" * 300,
+    ],
+)
+def test_bad_input_shows_an_error_and_defaults(client, data, query):
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    with clock.frozen_at(D(2026, 7, 15)):
+        response = client.get(URL + query)
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+def test_people_without_the_permission_are_refused(client, data):
+    client.force_login(UserFactory(username="panel", roles=["panel_member"]))
+    assert client.get(URL).status_code == 403
+    assert client.get("/insights/exits/exits-all.csv").status_code == 403
+
+
+# The signed-in request's own (session, user, roles, the second-factor check and the
+# session's save in a savepoint: 3), then the episodes and the P2 children (the user's teams
+# are a subquery of the policy, no query of their own).
+PAGE_QUERIES = 9
+CSV_QUERIES = 9
+
+
+def test_query_counts_do_not_grow_with_the_children(client):
+    team = TeamFactory(name="North")
+    worker = UserFactory(username="w", roles=["practitioner"], teams=[team])
+    client.force_login(worker)
+    counts = []
+    for first, last in ((0, 3), (3, 40)):
+        for i in range(first, last):
+            child = child_with(child_id=f"Q{i:04d}", team=team, p2=i % 4 == 0)
+            period(child, start=D(2025, 1, 1), end=D(2025, 12, 1), reason="E45")
+            period(child, start=D(2026, 2, 1))
+        for url in (URL + QUERY, "/insights/exits/reentry.csv" + QUERY):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+    assert counts[:2] == counts[2:]
+    assert counts == [PAGE_QUERIES, CSV_QUERIES] * 2
