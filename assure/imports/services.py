@@ -17,6 +17,7 @@ from django.db import DatabaseError, transaction
 
 from assure.core import clock, events
 
+from .annex_a.importer import AnnexAImporter
 from .extracts.importer import ExtractImporter
 from .framework import (
     APPLIED,
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 IMPORTERS: dict[str, type[Importer]] = {
     ImportRun.Kind.SSDA903: SSDA903Importer,
     ImportRun.Kind.EXTRACT: ExtractImporter,
+    ImportRun.Kind.ANNEX_A: AnnexAImporter,
 }
 PROBLEMS_KEPT = 5000  # per kind, on the run record; the command output lists them all
 

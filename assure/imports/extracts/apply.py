@@ -313,9 +313,17 @@ def sync_allocations(rows: list[Row], pks: dict[str, int], changes: Changes) -> 
 
 
 def link_families(
-    wanted: dict[tuple[str, int], str], changes: Changes, *, table: str = "Family links"
+    wanted: dict[tuple[str, int], str],
+    changes: Changes,
+    *,
+    table: str = "Family links",
+    keep_relationship: bool = False,
 ) -> None:
-    """(family identifier, child pk) -> relationship; creates families and links as needed."""
+    """(family identifier, child pk) -> relationship; creates families and links as needed.
+    With keep_relationship an existing link's relationship is left as it is (Annex A names
+    the family but not the relationship)."""
+    if not wanted:
+        return
     family_ids = sorted({key[0] for key in wanted})
     now = clock.now()
     found = dict(Family.objects.filter(family_id__in=family_ids).values_list("family_id", "id"))
@@ -340,7 +348,7 @@ def link_families(
                 }
             )
             changes.add(table, "created", child_pk)
-        elif stored[key]["relationship_to_family"] != relationship:
+        elif not keep_relationship and stored[key]["relationship_to_family"] != relationship:
             changed.append((stored[key]["id"], {"relationship_to_family": relationship}))
             changes.add(table, "updated", child_pk)
     bulk.insert(FamilyMember, new)

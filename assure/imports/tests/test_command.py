@@ -155,7 +155,16 @@ def test_usage_errors_exit_2():
     assert _cli("spreadsheet", "x.csv").returncode == 2
 
 
-def test_later_importers_say_not_available_yet():
-    result = _cli("annex-a", "book.xlsx")
-    assert result.returncode == 2
-    assert "not available yet" in result.stderr
+def test_annex_a_and_extract_subcommands(tmp_path):
+    """Both run through the same command: a missing workbook is rejected (exit 1), and an
+    extract's JSON has the same exact keys."""
+    code, out = invoke("annex-a", str(tmp_path / "book.xlsx"), "--json")
+    assert code == 1
+    assert json.loads(out)["errors"][0]["code"] == "file-unreadable"
+    Child.objects.create(child_id="X1")
+    plans = tmp_path / "plans.csv"
+    plans.write_text("child_id,plan,agreed_date,parallel_plan\nX1,sgo,2026-01-02,\n")
+    code, out = invoke("extract", str(plans), "--json")
+    data = json.loads(out)
+    assert (code, data["status"], data["episodes_loaded"]) == (0, "applied", 1)
+    assert data["files"] == [{"path": str(plans), "table": "permanence_plans", "rows": 1}]

@@ -1,6 +1,7 @@
 """`assure import KIND ...`: load the council's files.
 
     assure import ssda903 PATH [PATH ...] [--dry-run] [--skip-invalid-rows] [--json]
+    assure import annex-a FILE.xlsx [--dry-run] [--skip-invalid-rows] [--json]
     assure import extract PATH [PATH ...] [--dry-run] [--skip-invalid-rows] [--json]
 
 Exit codes: 0 applied (or a clean dry run), 1 rejected (any error without
@@ -20,7 +21,7 @@ from assure.imports.framework import APPLIED, DRY_RUN, ImportResult
 from assure.imports.services import import_execute
 
 # Subcommand -> importer kind; None for importers not built yet.
-KINDS: dict[str, str | None] = {"ssda903": "ssda903", "annex-a": None, "extract": "extract"}
+KINDS: dict[str, str | None] = {"ssda903": "ssda903", "annex-a": "annex_a", "extract": "extract"}
 SHOWN = 50
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
         for name, blurb in (
             ("ssda903", "SSDA903 CSV files (any tables), folders of them, or the XML layout"),
-            ("annex-a", "an Ofsted Annex A workbook (not available yet)"),
+            ("annex-a", "an Ofsted Annex A workbook (.xlsx): lists 8 and 10"),
             (
                 "extract",
                 "case-management extract CSVs: proceedings, hearings, SGO assessments, "
