@@ -1,0 +1,41 @@
+"""`assure seed-demo-audits`: demo audits for the demo council (run after seed-demo)."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assure.audits.demo import seed_demo_audits
+from assure.audits.models import Audit
+from assure.people.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Add a demo audit programme and audits at every stage (with findings, actions and an "
+        "escalation) to the demo council. Run after `assure seed-demo`."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--count", type=int, default=12, help="How many audits (default 12).")
+        parser.add_argument("--seed", type=int, default=2021, help="Random seed.")
+
+    def handle(self, *args: Any, count: int, seed: int, **options: Any) -> None:
+        if not 1 <= count <= 1000:
+            raise CommandError("--count must be between 1 and 1,000.")
+        if Audit.objects.exists():
+            raise CommandError("There are audits already; demo audits go in a fresh demo council.")
+        missing = {"lead", "auditor", "practitioner"} - set(
+            User.objects.filter(username__in=["lead", "auditor", "practitioner"]).values_list(
+                "username", flat=True
+            )
+        )
+        if missing:
+            raise CommandError(
+                f"The demo users are missing ({', '.join(sorted(missing))}): run seed-demo first."
+            )
+        result = seed_demo_audits(count=count, seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {result.audits} demo audits and {result.escalations} escalation(s)."
+            )
+        )
