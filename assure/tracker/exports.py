@@ -149,15 +149,33 @@ def log_export(*, rows: list[Row], on: dt.date, fmt: str, user: Any, where: str)
     )
 
 
+def logged_rows(
+    batches: Iterable[list[Row]],
+    *,
+    on: dt.date,
+    fmt: str,
+    user: Any,
+    where: str,
+    keep: Callable[[Row], bool] | None = None,
+) -> Iterator[Row]:
+    """The rows of a streamed export, each batch logged before any of its rows is given
+    out, so that nothing leaves unlogged and memory holds one batch at a time."""
+    for batch in batches:
+        kept = [row for row in batch if keep is None or keep(row)]
+        if kept:
+            log_export(rows=kept, on=on, fmt=fmt, user=user, where=where)
+        yield from kept
+
+
 def filename(on: dt.date, fmt: str) -> str:
     return f"tracker-{on:%Y-%m-%d}.{fmt}"
 
 
-def export_response(*, rows: list[Row], on: dt.date, fmt: str, user: Any, where: str) -> Any:
-    """The download, logged before a byte of it is sent."""
+def export_response(*, rows: Iterable[Row], on: dt.date, fmt: str) -> Any:
+    """The download of rows already logged (or logged as they are produced): CSV streams;
+    XLSX is written in write-only mode and sent when complete."""
     if fmt not in FORMATS:
         raise Http404("No such export format")
-    log_export(rows=rows, on=on, fmt=fmt, user=user, where=where)
     disposition = f'attachment; filename="{filename(on, fmt)}"'
     if fmt == "csv":
         response: Any = StreamingHttpResponse(csv_lines(rows), content_type=FORMATS[fmt])

@@ -9,7 +9,7 @@ computed, filtered, sorted and counted in Python, because most filters depend on
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,8 +174,9 @@ def _is_open(proceedings: Proceedings, on: dt.date) -> bool:
     return proceedings.concluded_date is not None and proceedings.concluded_date > on
 
 
-def _fetch_parts(members: QuerySet[Child], on: dt.date) -> Parts:
-    ids = members.values("pk")
+def _fetch_parts(ids: Any, on: dt.date) -> Parts:
+    """Every part of the members' records known at `on`; `ids` is a subquery of the members'
+    pks (for a whole tracker) or a list of them (for one batch of a streamed export)."""
     links = Proceedings.children.through.objects.filter(
         child_id__in=ids, proceedings__issue_date__lte=on
     ).select_related("proceedings")
@@ -361,9 +362,40 @@ def tracker_rows(
     children = list(members.select_related("team", "worker").order_by("child_id"))
     if not children:
         return []
-    parts = _fetch_parts(members, on)
+    parts = _fetch_parts(members.values("pk"), on)
     rows = (build_row(child, parts, on, thresholds) for child in children)
     return [row for row in rows if row is not None]
+
+
+def iter_tracker_rows(
+    *,
+    user: Any,
+    on: dt.date | None = None,
+    team_id: int | None = None,
+    worker_id: int | None = None,
+    batch_size: int = 2000,
+) -> Iterator[list[Row]]:
+    """The same rows as `tracker_rows`, in child ID order, a batch at a time, so that an
+    export of a whole country's children holds one batch in memory rather than every row.
+    Each batch costs the same fixed number of queries."""
+    on = on or clock.today()
+    thresholds = rules.Thresholds.of(current_rule_set())
+    members = members_for(user=user, on=on, team_id=team_id, worker_id=worker_id)
+    after = ""
+    while True:
+        children = list(
+            members.filter(child_id__gt=after)
+            .select_related("team", "worker")
+            .order_by("child_id")[:batch_size]
+        )
+        if not children:
+            return
+        parts = _fetch_parts([c.pk for c in children], on)
+        rows = (build_row(child, parts, on, thresholds) for child in children)
+        yield [row for row in rows if row is not None]
+        if len(children) < batch_size:
+            return
+        after = children[-1].child_id
 
 
 # Filtering, sorting and counting the computed rows -----------------------------------------

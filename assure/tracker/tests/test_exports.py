@@ -190,3 +190,29 @@ def test_command_applies_the_access_policy_and_refuses_bad_input(tmp_path, data)
         )
     with pytest.raises(CommandError, match="No active user"):
         call_command("export", "tracker", "--format", "csv", "--out", str(out), "--user", "nobody")
+
+
+def test_streamed_batches_give_the_same_rows_and_log_each_batch(lead, data):
+    from assure.tracker import selectors
+
+    for n in range(5):
+        child_in_care(child_id=f"Z{n}", start=D(2026, 5, 1))
+    whole = [r.child.child_id for r in selectors.tracker_rows(user=lead, on=AS_OF)]
+    batches = list(selectors.iter_tracker_rows(user=lead, on=AS_OF, batch_size=3))
+    assert [len(b) for b in batches] == [3, 3, 1]
+    assert [r.child.child_id for b in batches for r in b] == whole
+    rows = exports.logged_rows(
+        iter(batches), on=AS_OF, fmt="csv", user=lead, where="test", keep=lambda r: r.looked_after
+    )
+    assert next(rows).child.child_id == "A1"
+    # The first batch (A1, B2, Z0) is logged before its first row is given: B2 left care.
+    assert AccessEvent.objects.filter(via="export").count() == 2
+    assert [r.child.child_id for r in rows] == ["Z0", "Z1", "Z2", "Z3", "Z4"]
+    assert AccessEvent.objects.filter(via="export").count() == 6
+
+
+def test_a_sorted_export_keeps_the_order_of_the_page(client, lead, data):
+    client.force_login(lead)
+    content = download(client, "csv", "?sort=ceased_date&order=desc").decode()
+    assert [r[0] for r in csv.reader(io.StringIO(content))][1:] == ["B2", "A1"]
+    assert AccessEvent.objects.filter(via="export").count() == 2

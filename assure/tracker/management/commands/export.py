@@ -6,6 +6,7 @@ is logged against them like an export from the page.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -61,6 +62,21 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Could not write {out}: {error.strerror}.") from error
         self.stdout.write(f"Wrote {len(rows)} children on the tracker at {on} to {out}.")
+
+
+class _counted:
+    """An iterator that counts what passes through it."""
+
+    def __init__(self, rows: Iterator[Any]) -> None:
+        self._rows, self.count = rows, 0
+
+    def __iter__(self) -> "_counted":
+        return self
+
+    def __next__(self) -> Any:
+        row = next(self._rows)
+        self.count += 1
+        return row
 
 
 def _parse_date(value: str | None) -> dt.date:
