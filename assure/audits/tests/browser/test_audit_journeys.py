@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import PASSWORD, assert_accessible, sign_in
+from tests.browser.helpers import PASSWORD, assert_accessible, expect_gov_uk_focus, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -188,3 +188,35 @@ def test_collaborative_audit_and_escalation(pages, team) -> None:  # type: ignor
     manager.get_by_label("What was done").fill("Visited today; contact suspended.")
     manager.get_by_role("button", name=re.compile("^Acknowledge")).click()
     expect(manager.get_by_text("No escalations are waiting.")).to_be_visible()
+
+
+def tab_to(page: Page, target, limit: int = 80) -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until the target has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError("Tab never reached the element")
+
+
+def test_keyboard_only_take_and_start(pages, team) -> None:  # type: ignore[no-untyped-def]
+    page = pages.open()
+    sign_in(page, username="alex", check=False)
+    page.goto("/audits/")
+    take = page.get_by_role("button", name="Take NA2001")
+    tab_to(page, take)
+    expect_gov_uk_focus(take)
+    page.keyboard.press("Enter")
+    link = page.get_by_test_id("my-audits").get_by_role("link", name=re.compile("NA2001"))
+    expect(link).to_be_visible()
+    tab_to(page, link)
+    expect_gov_uk_focus(link)
+    page.keyboard.press("Enter")
+    start = page.get_by_role("button", name="Start the audit")
+    tab_to(page, start)
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("audit-status")).to_have_text("In progress")
+    radio = page.locator("form[action*='/sections/'] input[type=radio]").first
+    tab_to(page, radio)
+    page.keyboard.press("Space")
+    expect(radio).to_be_checked()
