@@ -24,7 +24,11 @@ BASE_ENV = {
 
 # The test settings put relaxed values into this process's environment; a production
 # process must not inherit them.
-INHERITED_PREFIXES = ("OIDC_", "SECURE_", "SESSION_", "LOGIN_", "DJANGO_SETTINGS_MODULE")
+# Variables the test run itself may have set (the browser tests allow async-unsafe calls)
+# must not leak into a check of production settings.
+INHERITED_PREFIXES = (
+    "OIDC_", "SECURE_", "SESSION_", "LOGIN_", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def production_environ(**env: str) -> dict[str, str]:
