@@ -80,6 +80,31 @@ class ActionOut(Schema):
     status: str
 
 
+class AuditListQuery(Schema):
+    status: str | None = Field(None, max_length=20)
+    auditor: str | None = Field(None, max_length=150, description="The auditor's username.")
+    child_id: str | None = Field(None, max_length=50)
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(100, ge=1, le=500)
+
+
+class AuditSummary(Schema):
+    id: int
+    child_id: str
+    template: str
+    version: int
+    mode: str
+    auditor: str
+    status: str
+    overall_grade: str | None
+    due_date: dt.date | None
+
+
+class AuditList(Schema):
+    count: int
+    items: list[AuditSummary]
+
+
 class AuditOut(Schema):
     id: int
     child_id: str
@@ -226,6 +251,37 @@ def audit_create(request: HttpRequest, payload: AuditIn) -> Any:
     except DjangoValidationError as error:
         raise _invalid(error) from error
     return 201, _audit_out(_get(request, audit.pk))
+
+
+@router.get("/audits", response={200: AuditList, 403: Error}, summary="List audits")
+def audit_list(request: HttpRequest, filters: Query[AuditListQuery]) -> Any:
+    """Audits of children the caller may see, soonest due first, for BI tools."""
+    if not access.can(request.user, "view_children"):
+        raise HttpError(403, "You may not see children's records.")
+    audits = selectors.audits_summary(
+        user=request.user,
+        status=filters.status or "",
+        auditor=filters.auditor or "",
+        child_id=filters.child_id or "",
+    )
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "count": audits.count(),
+        "items": [
+            {
+                "id": a.pk,
+                "child_id": a.child.child_id,
+                "template": a.template.slug,
+                "version": a.template.version,
+                "mode": a.mode,
+                "auditor": a.auditor.username,
+                "status": a.status,
+                "overall_grade": a.overall,
+                "due_date": a.due_date,
+            }
+            for a in audits[start : start + filters.page_size]
+        ],
+    }
 
 
 @router.get("/audits/{audit_id}", response={200: AuditOut, 404: Error}, summary="One audit")

@@ -329,3 +329,29 @@ def strands_for(*, programme: Any) -> QuerySet[Any]:
         audits_open=Count("audits", filter=~Q(audits__status=Status.CLOSED)),
         audits_closed=Count("audits", filter=Q(audits__status=Status.CLOSED)),
     )
+
+
+def audits_summary(
+    *, user: Any, status: str = "", auditor: str = "", child_id: str = ""
+) -> QuerySet[Audit]:
+    """Audits for lists and exports: one query, with the current overall grade annotated."""
+    from django.db.models import OuterRef, Subquery
+
+    audits = (
+        audits_for(user=user)
+        .select_related("child", "template", "auditor")
+        .annotate(
+            overall=Subquery(
+                OverallGrade.objects.filter(audit=OuterRef("pk"), is_current=True).values(
+                    "grade__slug"
+                )[:1]
+            )
+        )
+    )
+    if status:
+        audits = audits.filter(status=status)
+    if auditor:
+        audits = audits.filter(auditor__username=auditor)
+    if child_id:
+        audits = audits.filter(child__child_id=child_id)
+    return audits.order_by("due_date", "id")

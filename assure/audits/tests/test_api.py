@@ -222,3 +222,36 @@ def test_create_refusals(api, people, child):
     )
     assert api("post", "/api/v1/audits", people.lead, payload | {"mode": "oral"}).status_code == 422
     assert api("post", "/api/v1/audits", people.auditor, payload).status_code == 201
+
+
+def test_audit_list_for_bi(api, people, child):
+    other = ChildFactory(child_id="S1", team=people.south)
+    for c in (child, other):
+        api(
+            "post",
+            "/api/v1/audits",
+            people.lead,
+            {
+                "child_id": c.child_id,
+                "template": "sgo-before-court",
+                "mode": "paper",
+                "auditor": "aud",
+            },
+        )
+    body = api("get", "/api/v1/audits?status=scheduled", people.lead).json()
+    assert body["count"] == 2
+    assert body["items"][0] | {"id": 0} == {
+        "id": 0,
+        "child_id": "K1",
+        "template": "sgo-before-court",
+        "version": 1,
+        "mode": "paper",
+        "auditor": "aud",
+        "status": "scheduled",
+        "overall_grade": None,
+        "due_date": None,
+    }
+    mine = api("get", "/api/v1/audits", people.practitioner).json()
+    assert [i["child_id"] for i in mine["items"]] == ["K1"]  # not the south team's child
+    assert api("get", "/api/v1/audits?child_id=S1", people.lead).json()["count"] == 1
+    assert api("get", "/api/v1/audits?auditor=nobody", people.lead).json()["count"] == 0
