@@ -14,6 +14,8 @@ urlpatterns = [
     path("tracker/", include("assure.tracker.urls")),
     path("audits/", include("assure.audits.urls")),
     path("families/", include("assure.families.urls")),
+    path("decisions/", include("assure.decisions.urls")),
+    path("panels/", include("assure.panels.urls")),
     path("insights/", include("assure.insights.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -17,6 +17,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Children", reverse("children:list"), "children:"))
         items.append(("Tracker", reverse("tracker:page"), "tracker:"))
         items.append(("Families", reverse("families:list"), "families:"))
+    if access.can(user, "raise_proposals") or access.can(user, "approve_decisions"):
+        items.append(("Sign-off", reverse("decisions:waiting"), "decisions:"))
+    if access.can(user, "view_panels"):
+        items.append(("Panels", reverse("panels:list"), "panels:"))
     if access.can(user, "audit_cases"):
         items.append(("Audits", reverse("audits:queue"), "audits:"))
     if access.can(user, "view_insights"):

@@ -67,3 +67,48 @@ def agenda_for(*, meeting: Meeting, user: Any) -> list[AgendaItem]:
             )
         )
     )
+
+
+def members_of(*, panel: Panel) -> list[PanelMember]:
+    return list(panel.members.select_related("user").order_by("panel_role", "user__username"))
+
+
+def panels_overview() -> list[dict[str, Any]]:
+    """Each panel with its current terms, current members and next meeting, in a fixed
+    number of queries."""
+    today = clock.today()
+    panels = Panel.objects.prefetch_related("terms", "members", "meetings")
+    out = []
+    for panel in panels:
+        terms = max(panel.terms.all(), key=lambda t: t.version, default=None)
+        upcoming = sorted(m.date for m in panel.meetings.all() if m.date >= today)
+        out.append({
+            "panel": panel,
+            "terms": terms,
+            "members": sum(1 for m in panel.members.all() if m.active_on(today)),
+            "next_meeting": upcoming[0] if upcoming else None,
+        })
+    return out
+
+
+def meetings_overview(*, panel: Panel) -> list[dict[str, Any]]:
+    """A panel's meetings with quorum and item counts, in a fixed number of queries."""
+    from django.db.models import Count
+
+    from .quorum import quorum_for
+
+    members = list(panel.members.all())
+    meetings = (
+        Meeting.objects.filter(panel=panel).select_related("terms")
+        .prefetch_related("attendees").annotate(item_count=Count("items"))
+    )
+    return [
+        {
+            "meeting": m,
+            "quorum": quorum_for(
+                terms=m.terms, members=members,
+                attendee_ids=[u.pk for u in m.attendees.all()], on=m.date,
+            ),
+        }
+        for m in meetings
+    ]

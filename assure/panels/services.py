@@ -203,8 +203,6 @@ def agenda_item_add(
         raise ValidationError("The proposal is about another child.")
     if proposal is None and not question.strip():
         raise ValidationError("Give the proposal or the question for the panel.")
-    if Outcome.objects.filter(item__meeting=meeting).exists() and meeting.date < clock.today():
-        raise ValidationError("This meeting has taken place; add the item to a later meeting.")
     item = AgendaItem.objects.create(
         meeting=meeting, child=child, proposal=proposal, question=question.strip(),
         papers=_clean_papers(papers or []), added_at=clock.now(), added_by=actor,

@@ -1,0 +1,29 @@
+from typing import Any
+
+from django import template
+
+from assure.core import access
+from assure.decisions import selectors, services
+
+register = template.Library()
+
+
+@register.simple_tag
+def child_proposals(child: Any) -> list[dict[str, Any]]:
+    """A child's proposals with where each stands (the page has already fetched the child
+    through the access policy)."""
+    out = []
+    for proposal in selectors.proposals_for_child(child=child):
+        waiting = services.next_step(proposal)
+        out.append({"proposal": proposal, "next_role": waiting[1] if waiting else None})
+    return out
+
+
+@register.simple_tag(takes_context=True)
+def may_raise_proposals(context: Any) -> bool:
+    return access.can(context["request"].user, "raise_proposals")
+
+
+@register.filter
+def role_label(slug: str) -> str:
+    return str(slug).replace("_", " ").capitalize()

@@ -1,0 +1,105 @@
+"""The sign-off pages: raise from a child, submit, approve/return/reject with a comment,
+what is waiting on me; query counts pinned at two sizes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assure.decisions import services
+from assure.decisions.models import Proposal, Status
+from tests.factories import ChildFactory
+
+from .conftest import close_audit, panel_support
+
+
+def test_raise_submit_and_decide_through_the_pages(world, client):
+    client.force_login(world["sw"])
+    child_page = client.get(reverse("children:detail", args=["SGO1"]))
+    assert b"Raise a proposal for this child" in child_page.content
+    types = client.get(reverse("decisions:choose_type", args=["SGO1"]))
+    assert b"Care plan changes to special guardianship" in types.content
+    url = reverse("decisions:create", args=["SGO1", "sgo_care_plan"])
+    empty = client.post(url, {})
+    assert b"Enter the rationale" in empty.content and not Proposal.objects.exists()
+    response = client.post(url, {
+        "proposed_plan": "SGO to the grandmother", "rationale": "Settled two years",
+        "check_full_assessment": "Completed in May", "document_url": "https://cms.example/doc/1",
+    })
+    proposal = Proposal.objects.get()
+    assert response.url == reverse("decisions:detail", args=[proposal.pk])
+    assert proposal.checklist == {"full_assessment": "Completed in May"}
+    detail = reverse("decisions:detail", args=[proposal.pk])
+    client.post(detail, {"action": "submit"})
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+
+    # The proposer has no decision form; the team manager has, and sees it waiting.
+    assert b"Record my decision" not in client.get(detail).content
+    client.force_login(world["tm"])
+    waiting = client.get(reverse("decisions:waiting"))
+    assert [p.pk for p in waiting.context["waiting"]] == [proposal.pk]
+    assert client.post(detail, {"decision": "return"}).status_code == 200  # needs a comment
+    client.post(detail, {"decision": "approve", "comment": "Good work"})
+    client.force_login(world["sm"])
+    client.post(detail, {"decision": "approve"})
+    client.force_login(world["hos"])
+    page = client.get(detail)
+    assert page.context["unmet"] == ["audit", "panel"]
+    refused = client.post(detail, {"decision": "approve"})
+    assert b"audit, panel gates unmet" in refused.content
+    close_audit(child=world["child"], auditor=world["auditor"])
+    panel_support(proposal=proposal, lead=world["lead"])
+    client.post(detail, {"decision": "approve", "comment": "Assured"})
+    proposal.refresh_from_db()
+    assert proposal.status == Status.APPROVED
+    assert client.get(reverse("decisions:waiting")).context["waiting"] == []
+
+
+def test_wrong_person_posting_a_decision_is_refused(world, client):
+    proposal = services.proposal_create(
+        child=world["child"], decision_type="sgo_care_plan", actor=world["sw"],
+        proposed_plan="SGO", rationale="r",
+    )
+    services.proposal_submit(proposal=proposal, actor=world["sw"])
+    client.force_login(world["sm"])
+    detail = reverse("decisions:detail", args=[proposal.pk])
+    assert client.post(detail, {"decision": "approve"}).status_code == 403
+    client.force_login(world["tm_south"])
+    assert client.get(detail).status_code == 404
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+def _raise_many(world, n, start):
+    for i in range(start, start + n):
+        child = ChildFactory(child_id=f"MANY{i}", team=world["north"])
+        p = services.proposal_create(child=child, decision_type="sgo_care_plan",
+                                     actor=world["sw"], proposed_plan="SGO", rationale="r")
+        p = services.proposal_submit(proposal=p, actor=world["sw"])
+        services.proposal_decide(proposal=p, decision="approve", actor=world["tm"])
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"), [("waiting", 11), ("detail", 14), ("child", 2)]
+)
+def test_query_counts_do_not_grow(world, client, page, expected):
+    _raise_many(world, 2, 0)
+    first = Proposal.objects.order_by("pk").first()
+    urls = {
+        "waiting": reverse("decisions:waiting"),
+        "detail": reverse("decisions:detail", args=[first.pk]),
+        "child": reverse("children:detail", args=[first.child.child_id]),
+    }
+    client.force_login(world["sm"])
+    small = _count(client, urls[page])
+    _raise_many(world, 12, 2)
+    large = _count(client, urls[page])
+    assert small == large
+    if page != "child":
+        assert small == expected

@@ -1,0 +1,138 @@
+"""Proposal pages: raise from a child, read, submit, decide; what is waiting on me; the
+scheme of delegation."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from assure.children import selectors as child_selectors
+from assure.core import access
+from assure.core.models import AccessEvent
+
+from . import selectors, services
+from .forms import DecisionForm, ProposalForm
+from .gates import unmet_gates
+from .models import SchemeVersion, Status
+
+
+def waiting(request: HttpRequest) -> HttpResponse:
+    if not (access.can(request.user, "raise_proposals")
+            or access.can(request.user, "approve_decisions")):
+        raise PermissionDenied
+    mine = selectors.proposals_visible_to(request.user).filter(proposer=request.user)[:50]
+    return render(
+        request,
+        "decisions/waiting.html",
+        {"waiting": selectors.waiting_on(user=request.user), "mine": list(mine)},
+    )
+
+
+def choose_type(request: HttpRequest, child_id: str) -> HttpResponse:
+    if not access.can(request.user, "raise_proposals"):
+        raise PermissionDenied
+    child = child_selectors.child_get_for_user(
+        user=request.user, child_id=child_id, via=AccessEvent.Via.PAGE, where=request.path
+    )
+    return render(
+        request, "decisions/choose_type.html",
+        {"child": child, "schemes": selectors.current_schemes()},
+    )
+
+
+def create(request: HttpRequest, child_id: str, decision_type: str) -> HttpResponse:
+    if not access.can(request.user, "raise_proposals"):
+        raise PermissionDenied
+    child = child_selectors.child_get_for_user(
+        user=request.user, child_id=child_id, via=AccessEvent.Via.PAGE, where=request.path
+    )
+    scheme = next((s for s in selectors.current_schemes()
+                   if s.decision_type.slug == decision_type), None)
+    if scheme is None:
+        raise Http404("No such decision type")
+    form = ProposalForm(request.POST if request.method == "POST" else None, scheme=scheme)
+    if request.method == "POST" and form.is_valid():
+        url = form.cleaned_data["document_url"]
+        try:
+            proposal = services.proposal_create(
+                child=child, decision_type=decision_type, actor=request.user,
+                proposed_plan=form.cleaned_data["proposed_plan"],
+                rationale=form.cleaned_data["rationale"], checklist=form.checklist(),
+                documents=[{"title": "Document", "url": url}] if url else [],
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "Proposal saved as a draft. Submit it when it is ready.")
+            return redirect("decisions:detail", pk=proposal.pk)
+    return render(
+        request, "decisions/create.html", {"child": child, "scheme": scheme, "form": form}
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
+    access.record_access(
+        user=request.user, child=proposal.child, via=AccessEvent.Via.PAGE, where=request.path
+    )
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "submit":
+            return _submit(request, proposal)
+        if form.is_valid():
+            try:
+                services.proposal_decide(
+                    proposal=proposal, decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"], actor=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                messages.success(request, "Your decision is recorded.")
+                return redirect("decisions:detail", pk=proposal.pk)
+    refusal = services.refusal_for(proposal=proposal, actor=request.user)
+    checklist = [
+        (item["label"], proposal.checklist.get(item["key"], ""))
+        for item in proposal.scheme.checklist
+    ]
+    return render(
+        request,
+        "decisions/detail.html",
+        {
+            "proposal": proposal,
+            "steps": services.steps(proposal),
+            "checklist": checklist,
+            "unmet": unmet_gates(proposal=proposal) if proposal.status == Status.SUBMITTED else [],
+            "may_decide": refusal is None,
+            "may_submit": proposal.proposer_id == request.user.pk
+            and proposal.status in (Status.DRAFT, Status.RETURNED),
+            "form": form,
+            "history": list(proposal.decisions.all()),
+            "panel_items": list(
+                proposal.panel_items.select_related("meeting__panel").prefetch_related("outcomes")
+            ),
+        },
+    )
+
+
+def _submit(request: HttpRequest, proposal) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        services.proposal_submit(proposal=proposal, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Submitted for sign-off.")
+    return redirect("decisions:detail", pk=proposal.pk)
+
+
+def scheme(request: HttpRequest) -> HttpResponse:
+    """The scheme of delegation as it stands, with every earlier version."""
+    if not access.can(request.user, "view_panels") and not access.can(
+        request.user, "raise_proposals"
+    ):
+        raise PermissionDenied
+    versions = SchemeVersion.objects.select_related("decision_type", "created_by")
+    return render(
+        request, "decisions/scheme.html",
+        {"current": selectors.current_schemes(), "versions": list(versions)},
+    )

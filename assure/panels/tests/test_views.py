@@ -1,0 +1,157 @@
+"""Panel pages: list, a panel (terms, members, meetings), a meeting (attendance, quorum,
+agenda, outcomes, minutes) and the arrangements review; query counts at two sizes."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assure.core import clock
+from assure.panels import services
+from assure.panels.models import Outcome, PanelMember
+from assure.people.roles import Role
+from tests.factories import ChildFactory, UserFactory
+
+DAY = dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def on_meeting_day():
+    with clock.frozen_at(DAY):
+        yield
+
+
+def test_hold_a_meeting_and_record_an_outcome_through_the_pages(
+    panel, lead, seats, client, on_meeting_day
+):
+    child = ChildFactory(child_id="PAGE1")
+    client.force_login(lead)
+    detail = reverse("panels:detail", args=["permanence-panel"])
+    page = client.get(detail)
+    assert b"Permanence panel" in page.content
+    assert b"a legal adviser, at least 1 other member(s) present" in page.content
+    newbie = UserFactory(username="newbie", roles=[Role.PANEL_MEMBER])
+    client.post(detail, {
+        "action": "member", "member-user": newbie.pk, "member-panel_role": "member",
+        "member-from_date": "2026-01-01",
+    })
+    assert PanelMember.objects.filter(user=newbie, panel=panel).exists()
+    response = client.post(detail, {
+        "action": "meeting", "meeting-date": "2026-03-10",
+        "meeting-attendees": [seats["chair"].pk, seats["adviser"].pk, seats["member1"].pk],
+    })
+    meeting_url = response.url
+    client.post(meeting_url, {
+        "action": "item", "item-child_id": "PAGE1", "item-question": "Is SGO right?",
+        "item-paper_url": "https://cms.example/p/1", "item-paper_title": "Assessment",
+    })
+    page = client.get(meeting_url)
+    assert page.context["quorum"].quorate
+    [item] = page.context["items"]
+    assert item.child == child and item.papers == [
+        {"title": "Assessment", "url": "https://cms.example/p/1"}
+    ]
+    assert b"Record an outcome" not in page.content  # the lead is not the chair
+    client.force_login(seats["chair"])
+    assert b"Record an outcome" in client.get(meeting_url).content
+    client.post(meeting_url, {
+        "action": "outcome", "item": item.pk, "outcome-recommendation": "defer",
+        "outcome-action": "Complete the contact plan", "outcome-owner": "sw",
+    })
+    outcome = Outcome.objects.get()
+    assert outcome.actions == [{"action": "Complete the contact plan", "owner": "sw"}]
+    client.post(meeting_url, {"action": "minutes", "minutes-minutes": "Deferred for contact."})
+    assert b"Deferred for contact." in client.get(meeting_url).content
+
+
+def test_outcome_form_refused_at_a_non_quorate_meeting(panel, lead, seats, client):
+    meeting = services.meeting_create(
+        panel=panel, date=DAY, attendees=[seats["chair"], seats["adviser"]], actor=lead
+    )
+    item = services.agenda_item_add(meeting=meeting, child=ChildFactory(), actor=lead,
+                                    question="?")
+    client.force_login(seats["chair"])
+    url = reverse("panels:meeting", args=[meeting.pk])
+    response = client.post(url, {
+        "action": "outcome", "item": item.pk, "outcome-recommendation": "support",
+    })
+    assert b"not quorate" in response.content
+    assert not Outcome.objects.exists()
+
+
+def test_practitioner_may_not_see_panels(world_practitioner, client):
+    client.force_login(world_practitioner)
+    assert client.get(reverse("panels:list")).status_code == 403
+    assert client.get(reverse("panels:review")).status_code == 403
+
+
+@pytest.fixture
+def world_practitioner(db):
+    return UserFactory(username="sw", roles=[Role.PRACTITIONER])
+
+
+def test_arrangements_review(panel, lead, seats, client):
+    gateway = panel.__class__.objects.get(slug="legal-gateway")
+    services.panel_member_add(panel=gateway, user=seats["chair"], panel_role="member",
+                              actor=lead, from_date=dt.date(2025, 1, 1))
+    lax = services.terms_revise(panel=panel, actor=lead, purpose="Lax",
+                                quorum_requires_legal_adviser=False)
+    assert lax.version == 2
+    child = ChildFactory(child_id="REV1")
+    thin = services.meeting_create(panel=panel, date=DAY, attendees=[seats["chair"]], actor=lead)
+    full = services.meeting_create(
+        panel=panel, date=DAY, attendees=[seats["chair"], seats["member1"]], actor=lead
+    )
+    for _ in range(2):
+        item = services.agenda_item_add(meeting=full, child=child, actor=lead, question="?")
+        services.outcome_record(item=item, recommendation="defer", actor=seats["chair"])
+    client.force_login(lead)
+    report = client.get(reverse("panels:review")).context["report"]
+    assert [r["user"] for r in report.several_panels] == [seats["chair"]]
+    assert [r["meeting"] for r in report.non_quorate] == [thin]
+    assert len(report.no_legal_adviser) == 2
+    assert report.deferred_twice == [{"child_id": "REV1", "proposal_id": None, "times": 2}]
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+def _grow(panel, lead, seats, n):
+    for _ in range(n):
+        meeting = services.meeting_create(
+            panel=panel, date=DAY,
+            attendees=[seats["chair"], seats["adviser"], seats["member1"]], actor=lead,
+        )
+        item = services.agenda_item_add(meeting=meeting, child=ChildFactory(), actor=lead,
+                                        question="?")
+        services.outcome_record(item=item, recommendation="defer", actor=seats["chair"])
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("list", 11), ("detail", 16), ("meeting", 13), ("review", 17)],
+)
+def test_query_counts_do_not_grow(panel, lead, seats, client, name, expected):
+    _grow(panel, lead, seats, 1)
+    first = panel.meetings.order_by("pk").first()
+    url = {
+        "list": reverse("panels:list"),
+        "detail": reverse("panels:detail", args=[panel.slug]),
+        "meeting": reverse("panels:meeting", args=[first.pk]),
+        "review": reverse("panels:review"),
+    }[name]
+    client.force_login(lead)
+    small = _count(client, url)
+    _grow(panel, lead, seats, 8)
+    if name == "meeting":
+        for _ in range(5):
+            services.agenda_item_add(meeting=first, child=ChildFactory(), actor=lead,
+                                     question="?")
+    large = _count(client, url)
+    assert small == large == expected

@@ -1,0 +1,216 @@
+"""Panel pages: the panels, one panel (terms, members, meetings), one meeting (attendance,
+quorum, agenda, outcomes, minutes) and the arrangements review."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from assure.core import access, clock
+from assure.decisions.models import Proposal
+
+from . import review, selectors, services
+from .forms import ItemForm, MeetingForm, MemberForm, MinutesForm, OutcomeForm, TermsForm
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not access.can(request.user, "view_panels"):
+        raise PermissionDenied
+
+
+def panel_list(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    return render(request, "panels/list.html", {"panels": selectors.panels_overview()})
+
+
+def panel_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_view(request)
+    panel = selectors.panel_get(slug=slug)
+    members = selectors.members_of(panel=panel)
+    today = clock.today()
+    current_members = [m for m in members if m.active_on(today)]
+    manage = access.can(request.user, "manage_panels")
+    chair = any(m.user_id == request.user.pk and m.panel_role == "chair" for m in current_members)
+    action = request.POST.get("action", "")
+    member_form = MemberForm(request.POST if action == "member" else None, prefix="member")
+    meeting_form = MeetingForm(
+        request.POST if action == "meeting" else None, prefix="meeting", members=current_members
+    )
+    terms = panel.terms.order_by("-version").first()
+    terms_form = TermsForm(
+        request.POST if action == "terms" else None, prefix="terms",
+        initial=_terms_initial(terms),
+    )
+    if request.method == "POST":
+        done = _panel_action(request, panel, action, member_form, meeting_form, terms_form)
+        if done:
+            return done
+    return render(
+        request,
+        "panels/detail.html",
+        {
+            "panel": panel,
+            "terms": terms,
+            "all_terms": list(panel.terms.order_by("-version")),
+            "members": members,
+            "meetings": selectors.meetings_overview(panel=panel),
+            "may_manage": manage,
+            "may_hold_meeting": manage or chair,
+            "member_form": member_form,
+            "meeting_form": meeting_form,
+            "terms_form": terms_form,
+        },
+    )
+
+
+def _terms_initial(terms: Any) -> dict[str, Any]:
+    if terms is None:
+        return {}
+    return {
+        "purpose": terms.purpose,
+        "quorum_requires_chair": terms.quorum_requires_chair,
+        "quorum_requires_legal_adviser": terms.quorum_requires_legal_adviser,
+        "quorum_other_members": terms.quorum_other_members,
+        "required_roles": terms.required_roles,
+        "decisions": ", ".join(terms.decisions),
+    }
+
+
+def _panel_action(request, panel, action, member_form, meeting_form, terms_form):  # type: ignore[no-untyped-def]
+    try:
+        if action == "member" and member_form.is_valid():
+            data = member_form.cleaned_data
+            services.panel_member_add(
+                panel=panel, user=data["user"], panel_role=data["panel_role"],
+                from_date=data["from_date"], to_date=data["to_date"], actor=request.user,
+            )
+            messages.success(request, f"{data['user'].display_name} is on the panel.")
+            return redirect("panels:detail", slug=panel.slug)
+        if action == "meeting" and meeting_form.is_valid():
+            meeting = services.meeting_create(
+                panel=panel, date=meeting_form.cleaned_data["date"],
+                attendees=meeting_form.cleaned_data["attendees"], actor=request.user,
+            )
+            messages.success(request, "Meeting recorded.")
+            return redirect("panels:meeting", pk=meeting.pk)
+        if action == "terms" and terms_form.is_valid():
+            data = terms_form.cleaned_data
+            terms = services.terms_revise(
+                panel=panel, actor=request.user, purpose=data["purpose"],
+                quorum_requires_chair=data["quorum_requires_chair"],
+                quorum_requires_legal_adviser=data["quorum_requires_legal_adviser"],
+                quorum_other_members=data["quorum_other_members"],
+                required_roles=data["required_roles"],
+                decisions=[d.strip() for d in data["decisions"].split(",") if d.strip()],
+            )
+            messages.success(request, f"Terms of reference version {terms.version} saved.")
+            return redirect("panels:detail", slug=panel.slug)
+    except ValidationError as exc:
+        form = {"member": member_form, "meeting": meeting_form, "terms": terms_form}[action]
+        form.add_error(None, " ".join(exc.messages))
+    return None
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_view(request)
+    meeting = selectors.meeting_get(pk=pk)
+    quorum = services.meeting_quorum(meeting)
+    is_chair = services.is_chair(user=request.user, meeting=meeting)
+    action = request.POST.get("action", "")
+    item_form = ItemForm(request.POST if action == "item" else None, prefix="item")
+    outcome_form = OutcomeForm(request.POST if action == "outcome" else None, prefix="outcome")
+    minutes_form = MinutesForm(
+        request.POST if action == "minutes" else None, prefix="minutes",
+        initial={"minutes": meeting.minutes},
+    )
+    if request.method == "POST":
+        done = _meeting_action(request, meeting, action, item_form, outcome_form, minutes_form)
+        if done:
+            return done
+    return render(
+        request,
+        "panels/meeting.html",
+        {
+            "meeting": meeting,
+            "quorum": quorum,
+            "present": [
+                (m, m.user_id in quorum.present)
+                for m in meeting.panel.members.all()
+                if m.active_on(meeting.date)
+            ],
+            "visitors": [u for u in meeting.attendees.all() if u.pk not in quorum.present],
+            "items": selectors.agenda_for(meeting=meeting, user=request.user),
+            "is_chair": is_chair,
+            "may_add": access.can(request.user, "put_to_panel")
+            or access.can(request.user, "manage_panels"),
+            "may_minute": is_chair or access.can(request.user, "manage_panels"),
+            "item_form": item_form,
+            "outcome_form": outcome_form,
+            "minutes_form": minutes_form,
+            "outcome_item": request.POST.get("item", ""),
+        },
+    )
+
+
+def _meeting_action(request, meeting, action, item_form, outcome_form, minutes_form):  # type: ignore[no-untyped-def]
+    try:
+        if action == "item" and item_form.is_valid():
+            _add_item(request, meeting, item_form)
+            messages.success(request, "Added to the agenda.")
+            return redirect("panels:meeting", pk=meeting.pk)
+        if action == "outcome" and outcome_form.is_valid():
+            item = meeting.items.filter(pk=request.POST.get("item") or 0).first()
+            if item is None:
+                outcome_form.add_error(None, "Choose an item on this agenda")
+                return None
+            data = outcome_form.cleaned_data
+            services.outcome_record(
+                item=item, recommendation=data["recommendation"], conditions=data["conditions"],
+                actions=[{"action": data["action"], "owner": data["owner"]}]
+                if data["action"] else [],
+                actor=request.user,
+            )
+            messages.success(request, "Outcome recorded.")
+            return redirect("panels:meeting", pk=meeting.pk)
+        if action == "minutes" and minutes_form.is_valid():
+            services.minutes_record(
+                meeting=meeting, minutes=minutes_form.cleaned_data["minutes"], actor=request.user
+            )
+            messages.success(request, "Minutes saved.")
+            return redirect("panels:meeting", pk=meeting.pk)
+    except ValidationError as exc:
+        form = {"item": item_form, "outcome": outcome_form, "minutes": minutes_form}[action]
+        form.add_error(None, " ".join(exc.messages))
+    return None
+
+
+def _add_item(request: HttpRequest, meeting: Any, form: ItemForm) -> None:
+    data = form.cleaned_data
+    visible = access.visible_children(request.user)
+    proposal = None
+    if data["proposal"]:
+        proposal = (
+            Proposal.objects.filter(pk=data["proposal"], child__in=visible)
+            .select_related("child").first()
+        )
+        if proposal is None:
+            raise ValidationError("There is no proposal with that number that you may see.")
+        child = proposal.child
+    else:
+        child = visible.filter(child_id=data["child_id"]).first()
+        if child is None:
+            raise ValidationError("There is no child with that ID that you may see.")
+    papers = [{"title": data["paper_title"], "url": data["paper_url"]}] if data["paper_url"] else []
+    services.agenda_item_add(
+        meeting=meeting, child=child, proposal=proposal, question=data["question"],
+        papers=papers, actor=request.user,
+    )
+
+
+def arrangements_review(request: HttpRequest) -> HttpResponse:
+    if not access.can(request.user, "view_arrangements_review"):
+        raise PermissionDenied
+    report = review.arrangements_review(user=request.user)
+    return render(request, "panels/review.html", {"report": report})
