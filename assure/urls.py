@@ -17,6 +17,7 @@ urlpatterns = [
     path("decisions/", include("assure.decisions.urls")),
     path("panels/", include("assure.panels.urls")),
     path("insights/", include("assure.insights.urls")),
+    path("imports/", include("assure.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

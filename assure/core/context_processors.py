@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Audits", reverse("audits:queue"), "audits:"))
     if access.can(user, "view_insights"):
         items.append(("Insights", reverse("insights:exits"), "insights:"))
+    if access.can(user, "import_data"):
+        items.append(("Imports", reverse("imports:home"), "imports:"))
     if access.can(user, "view_access_report"):
         items.append(("Access report", reverse("core:access_report"), "core:access_report"))
     if access.can(user, "manage_users"):

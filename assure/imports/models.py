@@ -43,3 +43,44 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import {self.pk} ({self.status})"
+
+
+class ImportUpload(models.Model):
+    """Files uploaded on the import page, from the dry run to the applied run. The files are
+    kept under MEDIA_ROOT/imports/ with random names; `files` keeps their own names."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        CHECKED = "checked", "Checked"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=ImportRun.Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKING)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_uploads"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    files = models.JSONField(default=list, help_text="[{name, stored, bytes, sha256}]")
+    check_result = models.JSONField(
+        default=dict, blank=True, help_text="The dry run: counts, problem counts by code, problems"
+    )
+    problems_file = models.CharField(max_length=200, blank=True)
+    skip_invalid_rows = models.BooleanField(default=False)
+    run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Upload {self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)
