@@ -546,7 +546,7 @@ def overall_grade_moderate(
 # --- findings, actions, contributions --------------------------------------------------
 
 
-def _may_record_findings(actor: Any, audit: Audit) -> bool:
+def may_record_findings(actor: Any, audit: Audit) -> bool:
     if audit.status == Status.IN_PROGRESS:
         return is_audits_auditor(actor, audit)
     return audit.status == Status.IN_MODERATION and is_lead(actor)
@@ -564,7 +564,7 @@ def finding_add(
 ) -> Finding:
     if audit.status == Status.CLOSED:
         raise Conflict("A closed audit is read-only.")
-    if not _may_record_findings(actor, audit):
+    if not may_record_findings(actor, audit):
         raise Forbidden(
             "Only the auditor (while in progress) or the lead (in moderation) records findings."
         )
@@ -611,7 +611,7 @@ def action_add(
 ) -> CaseAction:
     if audit.status == Status.CLOSED:
         raise Conflict("A closed audit is read-only.")
-    if not (_may_record_findings(actor, audit) or _is_participant(actor, audit)):
+    if not (may_record_findings(actor, audit) or is_participant(actor, audit)):
         raise Forbidden(
             "Only the auditor, the lead or the collaborative audit's participants agree actions."
         )
@@ -671,14 +671,14 @@ def action_complete(*, action: CaseAction, evidence_note: str, actor: Any) -> Ca
         actor=actor,
         verb="audit.action_completed",
         obj=action,
-        child=action.audit.child_id and action.audit.child,
+        child=action.audit.child,
         summary="Action completed",
         data={"evidence": action.evidence_note},
     )
     return action
 
 
-def _is_participant(user: Any, audit: Audit) -> bool:
+def is_participant(user: Any, audit: Audit) -> bool:
     return audit.mode == Mode.COLLABORATIVE and user.pk in {audit.practitioner_id, audit.manager_id}
 
 
@@ -717,10 +717,10 @@ def contribution_add(*, audit: Audit, type: str, text: str, actor: Any) -> Contr
         raise Conflict("A closed audit is read-only.")
     if audit.mode != Mode.COLLABORATIVE:
         raise Conflict("Reflections belong to collaborative audits.")
-    if type == Contribution.Type.REFLECTION and not _is_participant(actor, audit):
+    if type == Contribution.Type.REFLECTION and not is_participant(actor, audit):
         raise Forbidden("Only the invited practitioner or manager adds a reflection.")
     if type == Contribution.Type.LEARNING and not (
-        _is_participant(actor, audit) or is_audits_auditor(actor, audit)
+        is_participant(actor, audit) or is_audits_auditor(actor, audit)
     ):
         raise Forbidden("Only those who took part record the learning.")
     if type not in Contribution.Type.values:
@@ -753,7 +753,7 @@ def next_working_day(moment: dt.datetime) -> dt.datetime:
 
 
 def _may_escalate(user: Any, audit: Audit) -> bool:
-    return is_audits_auditor(user, audit) or is_lead(user) or _is_participant(user, audit)
+    return is_audits_auditor(user, audit) or is_lead(user) or is_participant(user, audit)
 
 
 @transaction.atomic

@@ -159,10 +159,7 @@ def _render_detail(
     scale = list(Grade.objects.all())
     is_auditor = services.is_audits_auditor(user, audit)
     is_lead = services.is_lead(user)
-    participant = audit.mode == "collaborative" and user.pk in {
-        audit.practitioner_id,
-        audit.manager_id,
-    }
+    participant = services.is_participant(user, audit)
     graded = [
         v.answer.value
         for _, views in record.sections
@@ -175,8 +172,8 @@ def _render_detail(
         "status_tags": STATUS_TAGS,
         "moves": [(to, MOVE_LABELS[to]) for to in services.allowed_moves(audit=audit, user=user)],
         "can_answer": is_auditor and audit.status == Status.IN_PROGRESS,
-        "can_find": services._may_record_findings(user, audit),
-        "can_act": services._may_record_findings(user, audit) or participant,
+        "can_find": services.may_record_findings(user, audit),
+        "can_act": services.may_record_findings(user, audit) or participant,
         "can_moderate": is_lead and audit.status == Status.IN_MODERATION,
         "can_reflect": participant and audit.status != Status.CLOSED,
         "can_invite": (is_auditor or is_lead)
