@@ -63,3 +63,134 @@ class ExitsFilter(GovUKFormMixin, forms.Form):
             "interval": clean.get("interval") or "month",
             "programme_start": clean.get("programme_start"),
         }
+
+
+class EvidenceForm(GovUKFormMixin, forms.Form):
+    source = forms.ChoiceField(label="Source", choices=())
+    date = forms.DateField(label="Date", widget=GovUKDateInput())
+    kind = forms.ChoiceField(
+        label="Strength or area for development",
+        choices=[("strength", "Strength"), ("area_for_development", "Area for development")],
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes",
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 4}))
+    team = forms.ModelChoiceField(label="Team (optional)", required=False, queryset=None)
+    child_id = forms.CharField(
+        label="Child ID (optional)",
+        required=False,
+        max_length=50,
+        help_text="Evidence about one child is seen only by people who may see that child.",
+    )
+    reference = forms.CharField(label="Reference (optional)", required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from assure.audits.models import Theme
+        from assure.people.models import Team
+
+        from .models import Source
+        from .services import ENTERED_SOURCES
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Choose a source")] + [
+            (v, label) for v, label in Source.choices if v in ENTERED_SOURCES
+        ]
+        self.fields["themes"].queryset = Theme.objects.filter(active=True)
+        self.fields["team"].queryset = Team.objects.all()
+
+
+class EvidenceImportForm(GovUKFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV file", help_text="Use the template. Up to 2 MB and 5,000 rows."
+    )
+
+
+class EvidenceFilterForm(GovUKFormMixin, forms.Form):
+    source = forms.ChoiceField(label="Source", required=False, choices=())
+    theme = forms.ChoiceField(label="Theme", required=False, choices=())
+    kind = forms.ChoiceField(
+        label="Strength or area",
+        required=False,
+        choices=[
+            ("", "All"),
+            ("strength", "Strength"),
+            ("area_for_development", "Area for development"),
+        ],
+    )
+    team = forms.CharField(label="Team", required=False, max_length=120)
+
+    def __init__(self, *args: Any, theme_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        from .models import Source
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "All")] + list(Source.choices)
+        self.fields["theme"].choices = [("", "All")] + theme_choices
+
+    def values(self) -> dict[str, str]:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {k: v for k, v in cleaned.items() if k not in self.errors and v}
+
+
+class RecommendationForm(GovUKFormMixin, forms.Form):
+    title = forms.CharField(label="Recommendation", max_length=200)
+    detail = forms.CharField(
+        label="Detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecisionForm(GovUKFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("", "Choose"), ("accept", "Accept"), ("not_accept", "Do not accept")],
+    )
+    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WorkStreamForm(GovUKFormMixin, forms.Form):
+    name = forms.CharField(label="Work stream", max_length=120)
+    lead = forms.CharField(label="Lead (optional)", required=False, max_length=120)
+
+
+class ActionForm(GovUKFormMixin, forms.Form):
+    work_stream = forms.ModelChoiceField(label="Work stream", queryset=None)
+    recommendation = forms.ModelChoiceField(
+        label="From the recommendation (optional)", required=False, queryset=None
+    )
+    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(label="Owner", max_length=120)
+    due_date = forms.DateField(label="Due date", widget=GovUKDateInput())
+    other_programme = forms.CharField(
+        label="Linked improvement programme (optional)", required=False, max_length=200
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import Recommendation, WorkStream
+
+        super().__init__(*args, **kwargs)
+        self.fields["work_stream"].queryset = WorkStream.objects.all()
+        self.fields["recommendation"].queryset = Recommendation.objects.filter(decision="accepted")
+
+
+class ProgressForm(GovUKFormMixin, forms.Form):
+    text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[
+            ("not_started", "Not started"),
+            ("in_progress", "In progress"),
+            ("complete", "Complete"),
+        ],
+    )
+    rag = forms.ChoiceField(
+        label="RAG", choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")]
+    )
+    evidence_of_impact = forms.CharField(
+        label="Evidence of impact (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

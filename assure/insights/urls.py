@@ -7,4 +7,16 @@ app_name = "insights"
 urlpatterns = [
     path("exits/", views.exits_page, name="exits"),
     path("exits/<slug:slug>.csv", views.exits_csv, name="exits_csv"),
+    path("evidence/", views.evidence_list, name="evidence"),
+    path("evidence/matrix/", views.evidence_matrix, name="matrix"),
+    path("evidence/add/", views.evidence_add, name="evidence_add"),
+    path("evidence/import/", views.evidence_import, name="evidence_import"),
+    path("evidence/template.csv", views.evidence_template, name="evidence_template"),
+    path("recommendations/", views.recommendations, name="recommendations"),
+    path("recommendations/add/", views.recommendation_add, name="recommendation_add"),
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("plan/", views.plan_page, name="plan"),
+    path("plan/report/", views.plan_report, name="plan_report"),
+    path("plan/streams/<int:pk>/", views.work_stream_edit, name="work_stream"),
+    path("plan/actions/<int:pk>/", views.action_detail, name="action"),
 ]

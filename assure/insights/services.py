@@ -1,0 +1,432 @@
+"""Every write for insights: evidence (entered or imported), recommendations and the
+director's decision, the response plan's work streams, actions and progress updates. Each
+validates, writes and records a domain event in one transaction (ARCHITECTURE rule 3)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from assure.audits.models import Finding, Theme
+from assure.core import access, clock, events
+from assure.people.models import Team
+
+from .models import (
+    ActionStatus,
+    EvidenceItem,
+    Kind,
+    PlanAction,
+    ProgressUpdate,
+    Rag,
+    Recommendation,
+    Source,
+    WorkStream,
+)
+
+IMPORT_COLUMNS = ("source", "date", "kind", "themes", "summary", "team", "child_id", "reference")
+REQUIRED_COLUMNS = ("source", "date", "kind", "summary")
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+ENTERED_SOURCES = {value for value, _ in Source.choices} - {Source.AUDIT_FINDING}
+
+
+def _require(actor: Any, action: str, message: str) -> None:
+    if not access.can(actor, action):
+        raise PermissionDenied(message)
+
+
+def _visible_child(actor: Any, child_id: str) -> Any:
+    """The child, if this person may see them; otherwise None (exactly like no such child)."""
+    return access.visible_children(actor).filter(child_id=child_id).first()
+
+
+# Evidence ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_create(
+    *,
+    actor: Any,
+    source: str,
+    date: dt.date,
+    kind: str,
+    summary: str,
+    themes: Iterable[Theme] = (),
+    team: Team | None = None,
+    child_id: str = "",
+    reference: str = "",
+) -> EvidenceItem:
+    _require(actor, "manage_evidence", "You may not enter evidence.")
+    errors: dict[str, str] = {}
+    if source not in ENTERED_SOURCES:
+        errors["source"] = "Choose where the evidence comes from (audit findings flow in)."
+    if kind not in Kind.values:
+        errors["kind"] = "Choose strength or area for development."
+    if not summary.strip():
+        errors["summary"] = "Summarise the evidence."
+    if date > clock.today():
+        errors["date"] = "The date must be today or in the past."
+    child = None
+    if child_id.strip():
+        child = _visible_child(actor, child_id.strip())
+        if child is None:
+            errors["child_id"] = "There is no child with that ID that you may see."
+    if errors:
+        raise ValidationError(errors)
+    item = EvidenceItem.objects.create(
+        source=source,
+        date=date,
+        kind=kind,
+        summary=summary.strip(),
+        team=team,
+        child=child,
+        reference=reference.strip()[:100],
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    item.themes.set(list(themes))
+    events.record(
+        actor=actor,
+        verb="evidence.added",
+        obj=item,
+        child=child,
+        summary=f"{item.get_source_display()}: {item.summary[:80]}",
+    )
+    return item
+
+
+@dataclass
+class ImportProblem:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _source_of(text: str) -> str | None:
+    key = text.strip().lower()
+    for value, label in Source.choices:
+        if key in (value, label.lower()) and value in ENTERED_SOURCES:
+            return value
+    return None
+
+
+def _kind_of(text: str) -> str | None:
+    key = text.strip().lower().replace(" ", "_")
+    return key if key in Kind.values else None
+
+
+def _parse_rows(
+    actor: Any, rows: Sequence[dict[str, str]]
+) -> tuple[list[dict[str, Any]], list[ImportProblem]]:
+    """Check every row; nothing is written until every row is good."""
+    themes = {t.slug: t for t in Theme.objects.filter(active=True)}
+    themes.update({t.label.lower(): t for t in themes.values()})
+    teams = {t.name.lower(): t for t in Team.objects.all()}
+    child_ids = {r.get("child_id", "").strip() for r in rows} - {""}
+    children = {
+        c.child_id: c for c in access.visible_children(actor).filter(child_id__in=child_ids)
+    }
+    parsed, problems = [], []
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+
+        def problem(column: str, reason: str, row: dict[str, str] = row, n: int = number) -> None:
+            problems.append(ImportProblem(n, column, (row.get(column) or "")[:80], reason))
+
+        source, kind = _source_of(row.get("source", "")), _kind_of(row.get("kind", ""))
+        if source is None:
+            problem("source", "Not a source of evidence this file can hold.")
+        if kind is None:
+            problem("kind", "Use strength or area_for_development.")
+        try:
+            date = dt.date.fromisoformat((row.get("date") or "").strip())
+            if date > clock.today():
+                problem("date", "The date is in the future.")
+        except ValueError:
+            date = None
+            problem("date", "Use a real date as YYYY-MM-DD.")
+        if not (row.get("summary") or "").strip():
+            problem("summary", "The summary is empty.")
+        row_themes = []
+        for name in filter(None, (t.strip().lower() for t in (row.get("themes") or "").split(";"))):
+            if name in themes:
+                row_themes.append(themes[name])
+            else:
+                problem("themes", f"No active theme called {name!r}.")
+        team_name = (row.get("team") or "").strip().lower()
+        if team_name and team_name not in teams:
+            problem("team", "No team with that name.")
+        child_id = (row.get("child_id") or "").strip()
+        if child_id and child_id not in children:
+            problem("child_id", "There is no child with that ID that you may see.")
+        parsed.append(
+            {
+                "source": source,
+                "date": date,
+                "kind": kind,
+                "summary": (row.get("summary") or "").strip(),
+                "themes": row_themes,
+                "team": teams.get(team_name),
+                "child": children.get(child_id),
+                "reference": (row.get("reference") or "").strip()[:100],
+            }
+        )
+    return parsed, problems
+
+
+def _read_csv(data: bytes) -> tuple[list[dict[str, str]], list[ImportProblem]]:
+    if len(data) > MAX_IMPORT_BYTES:
+        return [], [ImportProblem(0, "", "", "The file is larger than 2 MB.")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [ImportProblem(0, "", "", "The file is not UTF-8 text (save it as CSV UTF-8).")]
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        return [], [ImportProblem(1, c, "", "This column is missing.") for c in missing]
+    reader.fieldnames = header
+    rows = [{k: (v or "") for k, v in r.items() if k} for r in reader]
+    if not rows:
+        return [], [ImportProblem(0, "", "", "The file has no rows under its header.")]
+    if len(rows) > MAX_IMPORT_ROWS:
+        return [], [ImportProblem(0, "", "", f"The file has more than {MAX_IMPORT_ROWS} rows.")]
+    return rows, []
+
+
+def evidence_import(*, actor: Any, data: bytes, filename: str = "") -> ImportReport:
+    """Import evidence from the CSV template. The whole file is checked first and every
+    problem reported with its row, column, value and reason; nothing is written unless every
+    row is good."""
+    _require(actor, "manage_evidence", "You may not import evidence.")
+    rows, problems = _read_csv(data)
+    if problems:
+        return ImportReport(problems=problems)
+    parsed, problems = _parse_rows(actor, rows)
+    if problems:
+        return ImportReport(problems=problems)
+    now = clock.now()
+    with transaction.atomic():
+        items = EvidenceItem.objects.bulk_create(
+            EvidenceItem(
+                source=p["source"],
+                date=p["date"],
+                kind=p["kind"],
+                summary=p["summary"],
+                team=p["team"],
+                child=p["child"],
+                reference=p["reference"],
+                created_by=actor,
+                created_at=now,
+            )
+            for p in parsed
+        )
+        EvidenceItem.themes.through.objects.bulk_create(
+            EvidenceItem.themes.through(evidenceitem_id=item.pk, theme_id=theme.pk)
+            for item, p in zip(items, parsed, strict=True)
+            for theme in p["themes"]
+        )
+        events.record(
+            actor=actor,
+            verb="evidence.imported",
+            obj=items[0],
+            summary=f"{len(items)} evidence items imported from {filename[:100]}",
+            data={"count": len(items), "ids": [i.pk for i in items]},
+        )
+    return ImportReport(created=len(items))
+
+
+# Recommendations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recommendation_create(
+    *,
+    actor: Any,
+    title: str,
+    detail: str = "",
+    evidence: Iterable[EvidenceItem] = (),
+    findings: Iterable[Finding] = (),
+) -> Recommendation:
+    _require(actor, "manage_response_plan", "You may not make recommendations.")
+    if not title.strip():
+        raise ValidationError({"title": "Give the recommendation a title."})
+    recommendation = Recommendation.objects.create(
+        title=title.strip(), detail=detail.strip(), created_by=actor, created_at=clock.now()
+    )
+    recommendation.evidence.set(list(evidence))
+    recommendation.findings.set(list(findings))
+    events.record(
+        actor=actor, verb="recommendation.made", obj=recommendation, summary=recommendation.title
+    )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_decide(
+    *, actor: Any, recommendation: Recommendation, accepted: bool, reason: str
+) -> Recommendation:
+    """The director accepts a recommendation or not, with reasons. A decision is final: a
+    change of mind is a new recommendation, so what was decided stays on record."""
+    _require(actor, "decide_recommendations", "Only the director decides on recommendations.")
+    locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if locked.decision != Recommendation.Decision.PROPOSED:
+        raise ValidationError("This recommendation has already been decided.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reasons for the decision."})
+    before = locked.decision
+    locked.decision = (
+        Recommendation.Decision.ACCEPTED if accepted else Recommendation.Decision.NOT_ACCEPTED
+    )
+    locked.decision_reason = reason.strip()
+    locked.decided_by = actor
+    locked.decided_at = clock.now()
+    locked.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    events.record(
+        actor=actor,
+        verb="recommendation.accepted" if accepted else "recommendation.not_accepted",
+        obj=locked,
+        summary=locked.title,
+        data={"before": before, "after": locked.decision, "reason": locked.decision_reason},
+    )
+    return locked
+
+
+# The response plan -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def work_stream_save(
+    *, actor: Any, name: str, lead: str = "", work_stream: WorkStream | None = None
+) -> WorkStream:
+    """Add a work stream, or rename one."""
+    _require(actor, "manage_response_plan", "You may not change the response plan.")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Name the work stream."})
+    clash = WorkStream.objects.filter(name__iexact=name)
+    if work_stream is not None:
+        clash = clash.exclude(pk=work_stream.pk)
+    if clash.exists():
+        raise ValidationError({"name": "There is already a work stream with that name."})
+    if work_stream is None:
+        last = WorkStream.objects.order_by("-position").first()
+        work_stream = WorkStream(position=(last.position + 1) if last else 1)
+        verb, before = "work_stream.added", {}
+    else:
+        verb, before = "work_stream.changed", {"name": work_stream.name, "lead": work_stream.lead}
+    work_stream.name, work_stream.lead = name, lead.strip()[:120]
+    work_stream.save()
+    events.record(
+        actor=actor,
+        verb=verb,
+        obj=work_stream,
+        summary=work_stream.name,
+        data={"before": before, "after": {"name": work_stream.name, "lead": work_stream.lead}},
+    )
+    return work_stream
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: Any,
+    work_stream: WorkStream,
+    description: str,
+    owner: str,
+    due_date: dt.date,
+    recommendation: Recommendation | None = None,
+    other_programme: str = "",
+) -> PlanAction:
+    _require(actor, "manage_response_plan", "You may not change the response plan.")
+    errors = {}
+    if not description.strip():
+        errors["description"] = "Describe the action."
+    if not owner.strip():
+        errors["owner"] = "Name who owns the action."
+    if (
+        recommendation is not None
+        and not Recommendation.objects.filter(
+            pk=recommendation.pk, decision=Recommendation.Decision.ACCEPTED
+        ).exists()
+    ):
+        errors["recommendation"] = "Only an accepted recommendation goes into the plan."
+    if errors:
+        raise ValidationError(errors)
+    action = PlanAction.objects.create(
+        work_stream=work_stream,
+        recommendation=recommendation,
+        description=description.strip(),
+        owner=owner.strip()[:120],
+        due_date=due_date,
+        other_programme=other_programme.strip()[:200],
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    events.record(actor=actor, verb="plan_action.added", obj=action, summary=action.description)
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *,
+    actor: Any,
+    action: PlanAction,
+    text: str,
+    status: str,
+    rag: str,
+    evidence_of_impact: str = "",
+) -> ProgressUpdate:
+    """A dated progress update: the action takes its new status and RAG, earlier updates
+    stay as they were."""
+    _require(actor, "manage_response_plan", "You may not update the response plan.")
+    errors = {}
+    if not text.strip():
+        errors["text"] = "Say what progress has been made."
+    if status not in ActionStatus.values:
+        errors["status"] = "Choose a status."
+    if rag not in Rag.values:
+        errors["rag"] = "Choose a RAG rating."
+    if errors:
+        raise ValidationError(errors)
+    locked = PlanAction.objects.select_for_update().get(pk=action.pk)
+    before = {"status": locked.status, "rag": locked.rag}
+    update = ProgressUpdate.objects.create(
+        action=locked,
+        date=clock.today(),
+        text=text.strip(),
+        status=status,
+        rag=rag,
+        by=actor,
+        at=clock.now(),
+    )
+    locked.status, locked.rag = status, rag
+    if evidence_of_impact.strip():
+        locked.evidence_of_impact = evidence_of_impact.strip()
+    locked.save(update_fields=["status", "rag", "evidence_of_impact"])
+    events.record(
+        actor=actor,
+        verb="plan_action.updated",
+        obj=locked,
+        summary=text.strip()[:120],
+        data={"before": before, "after": {"status": status, "rag": rag}},
+    )
+    return update
