@@ -363,6 +363,7 @@ def answers_save(*, audit: Audit, answers: list[dict[str, Any]], actor: Any) -> 
     questions = {q.pk: q for q in Question.objects.filter(section__template=audit.template_id)}
     problems: dict[str, list[str]] = {}
     cleaned = []
+    seen: set[int] = set()
     for item in answers:
         question = questions.get(_int(item.get("question")))
         if question is None:
@@ -370,6 +371,10 @@ def answers_save(*, audit: Audit, answers: list[dict[str, Any]], actor: Any) -> 
                 "This question is not in the audit's template."
             )
             continue
+        if question.pk in seen:
+            problems.setdefault(str(question.pk), []).append("This question is answered twice.")
+            continue
+        seen.add(question.pk)
         value, evidence = (
             str(item.get("value") or "").strip(),
             str(item.get("evidence") or "").strip(),

@@ -139,6 +139,25 @@ def test_create_get_answer_and_walk_the_life(api, people, child):
     )
     assert bad.status_code == 422 and "evidence" in bad.json()["detail"]
     assert api("put", f"{url}/answers", people.lead, {"answers": []}).status_code == 403
+    twice = api(
+        "put",
+        f"{url}/answers",
+        people.auditor,
+        {
+            "answers": [
+                {"question": questions[0].pk, "value": "good"},
+                {"question": questions[0].pk, "value": "good"},
+            ]
+        },
+    )
+    assert twice.status_code == 422 and "answered twice" in twice.json()["detail"]
+    unknown = api(
+        "put",
+        f"{url}/answers",
+        people.auditor,
+        {"answers": [{"question": 999999, "value": "good"}]},
+    )
+    assert unknown.status_code == 422 and "not in the audit's template" in unknown.json()["detail"]
 
     early = api(
         "post", f"{url}/transition", people.auditor, {"to": "submitted", "overall_grade": "good"}
