@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assure.imports import bench as imports_bench
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VAR = PROJECT_DIR / "var"
 SCALES = {"quick": 300, "realistic": 2_000, "national": 100_000}
@@ -66,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
             return done.returncode
         results.append(json.loads(part.read_text()))
         part.unlink()
+        results[-1]["import"] = imports_bench.run(
+            folder=VAR / f"bench-903-{scale}",
+            database_url=external or _fresh_sqlite(f"import-{scale}"),
+            flush=bool(external),
+        )
     report = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
@@ -123,6 +130,7 @@ def _worker(args: argparse.Namespace) -> int:
         "rows_per_second": round(seeded.total_rows / seconds),
         "rows_by_table": seeded.rows,
         "pages": _time_pages(runs=args.runs),
+        "export_903": imports_bench.export_903(VAR / f"bench-903-{args.name}"),
     }
     args.output.write_text(json.dumps(result, indent=2))
     return 0
@@ -194,6 +202,7 @@ def render(report: dict[str, Any]) -> str:
         rows.append((page["page"], *[f"{s['pages'][i]['median_ms']:.1f} ms, "
                                      f"{s['pages'][i]['queries']} q" for s in scales]))
     lines += _table(rows)
+    lines += imports_bench.render(scales)
     return "\n".join(lines)
 
 
