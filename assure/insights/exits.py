@@ -142,7 +142,7 @@ def period_start(day: dt.date, interval: str) -> dt.date:
     return day.replace(day=1)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.month - 1 + months, 12)
     return dt.date(day.year + year, month + 1, 1)
 
@@ -153,14 +153,14 @@ def periods_between(date_from: dt.date, date_to: dt.date, interval: str) -> list
     current, found = period_start(date_from, interval), []
     while current <= date_to:
         found.append(current)
-        current = _add_months(current, step)
+        current = add_months(current, step)
     return found
 
 
 def month_ends_between(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
     ends = []
     for first in periods_between(date_from, date_to, "month"):
-        end = _add_months(first, 1) - dt.timedelta(days=1)
+        end = add_months(first, 1) - dt.timedelta(days=1)
         if date_from <= end <= date_to:
             ends.append(end)
     return ends
@@ -168,7 +168,7 @@ def month_ends_between(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
 
 def period_label(start: dt.date, interval: str) -> str:
     if interval == "quarter":
-        return f"{start.strftime('%b')} to {_add_months(start, 2).strftime('%b %Y')}"
+        return f"{start.strftime('%b')} to {add_months(start, 2).strftime('%b %Y')}"
     return start.strftime("%B %Y")
 
 

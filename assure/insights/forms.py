@@ -194,3 +194,20 @@ class ProgressForm(GovUKFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MonthForm(GovUKFormMixin, forms.Form):
+    month = forms.DateField(
+        label="Month",
+        required=False,
+        widget=GovUKDateInput(),
+        help_text="Any day in the month. Leave blank for last month.",
+    )
+
+    def month_start(self) -> dt.date:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        if cleaned.get("month") and "month" not in self.errors:
+            return cleaned["month"].replace(day=1)
+        this_month = clock.today().replace(day=1)
+        return (this_month - dt.timedelta(days=1)).replace(day=1)

@@ -19,4 +19,7 @@ urlpatterns = [
     path("plan/report/", views.plan_report, name="plan_report"),
     path("plan/streams/<int:pk>/", views.work_stream_edit, name="work_stream"),
     path("plan/actions/<int:pk>/", views.action_detail, name="action"),
+    path("reports/", views.reports_page, name="reports"),
+    path("reports/monthly/", views.monthly_report, name="monthly_report"),
+    path("reports/stage-review/", views.stage_review_report, name="stage_review"),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from assure.audits.models import Finding
 from assure.core import access, clock
 
-from . import dashboard, evidence, plan, selectors, services
+from . import dashboard, docx, evidence, plan, reports, selectors, services
 from .evidence import EvidenceFilter
 from .forms import (
     ActionForm,
@@ -21,6 +21,7 @@ from .forms import (
     EvidenceForm,
     EvidenceImportForm,
     ExitsFilter,
+    MonthForm,
     ProgressForm,
     RecommendationForm,
     WorkStreamForm,
@@ -401,3 +402,53 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_report(request: HttpRequest) -> HttpResponse:
     _require(request, "view_insights")
     return render(request, "insights/plan_report.html", {"report": plan.progress_report()})
+
+
+# Reports -----------------------------------------------------------------------------------
+
+
+def reports_page(request: HttpRequest) -> HttpResponse:
+    _require(request, "view_insights")
+    return render(
+        request,
+        "insights/reports.html",
+        {"month_form": MonthForm(), "stage_form": ExitsFilter()},
+    )
+
+
+def _report_response(request: HttpRequest, report: reports.Report, stem: str) -> HttpResponse:
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(
+            docx.render(report),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            ),
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.docx"'
+        return response
+    query = request.GET.copy()
+    query["format"] = "docx"
+    return render(
+        request,
+        "insights/report.html",
+        {"report": report, "docx_query": query.urlencode()},
+    )
+
+
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    _require(request, "view_insights")
+    month = MonthForm(request.GET or None).month_start()
+    report = reports.monthly_summary(user=request.user, month=month)
+    return _report_response(request, report, f"assurance-summary-{month:%Y-%m}")
+
+
+def stage_review_report(request: HttpRequest) -> HttpResponse:
+    _require(request, "view_insights")
+    values = ExitsFilter(request.GET or None).values()
+    report = reports.stage_review(
+        user=request.user,
+        date_from=values["date_from"],
+        date_to=values["date_to"],
+        programme_start=values["programme_start"],
+    )
+    return _report_response(request, report, f"stage-review-{values['date_to']:%Y-%m-%d}")

@@ -1,0 +1,150 @@
+"""The monthly assurance summary and the stage-review report: read back from the Word
+document (headings, tables, suppression) and shown as a printable page with charts."""
+
+import io
+
+import docx
+import pytest
+
+from assure.audits.models import Theme
+from assure.core import clock
+from assure.insights import reports, services
+from assure.insights.docx import render
+from tests.factories import TeamFactory, UserFactory
+
+from .helpers import D, child_with, period
+
+pytestmark = pytest.mark.django_db
+TODAY = D(2026, 7, 15)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with clock.frozen_at(TODAY):
+        yield
+
+
+@pytest.fixture
+def lead():
+    team = TeamFactory(name="North")
+    for i in range(6):
+        child = child_with(child_id=f"N{i}", team=team)
+        period(child, start=D(2025, 1, 1), end=D(2026, 3, 10), reason="E45")
+    child = child_with(child_id="R1", team=team)
+    period(child, start=D(2025, 1, 1), end=D(2026, 4, 10), reason="E4B")
+    lead = UserFactory(username="lead", roles=["assurance_lead"])
+    theme = Theme.objects.create(slug="oversight", label="Management oversight")
+    services.evidence_create(
+        actor=lead,
+        source="complaint",
+        date=D(2026, 5, 1),
+        kind="area_for_development",
+        summary="No sign-off.",
+        themes=[theme],
+    )
+    services.recommendation_create(actor=lead, title="Record oversight")
+    return lead
+
+
+def read_back(data: bytes) -> docx.document.Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def headings(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+
+
+def table_with(document, first_header: str):
+    for table in document.tables:
+        if table.rows[0].cells[0].text == first_header:
+            yield [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_stage_review_word_document(lead):
+    report = reports.stage_review(
+        user=lead, date_from=D(2025, 7, 1), date_to=D(2026, 6, 30), programme_start=D(2026, 1, 1)
+    )
+    document = read_back(render(report))
+    found = headings(document)
+    assert found[0] == "Stage review: independent assurance"
+    for expected in (
+        "Evidence gathered",
+        "Were exits from care safe?",
+        "Recommendations",
+        "Response plan progress",
+        "Exits through special guardianship orders",
+        "Re-entry to care within 12 and 24 months, by exit route",
+    ):
+        assert expected in found, expected
+    sgo = next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[0].text == "Month"
+        and any(r.cells[0].text == "March 2026" and r.cells[1].text == "6" for r in t.rows)
+    )
+    assert sgo is not None
+    reentry = next(table_with(document, "Exit route"))
+    home = next(r for r in reentry if r[0].startswith("Returned home not"))
+    assert home[1] == "fewer than 5"  # one exit: suppressed in what leaves the product
+    recs = next(table_with(document, "Recommendation"))
+    assert recs[1][:2] == ["Record oversight", "Awaiting the director's decision"]
+    streams = next(table_with(document, "Work stream"))
+    assert [r[0] for r in streams[1:]] == [
+        "Practice development",
+        "Workforce",
+        "Communications",
+        "HR",
+    ]
+    assert any(
+        "Limits recalculated from the programme start on 1 January 2026" in p.text
+        for p in document.paragraphs
+    )
+
+
+def test_monthly_summary_word_document_and_printable_page(client, lead):
+    client.force_login(lead)
+    response = client.get("/insights/reports/monthly/?month=2026-06-01&format=docx")
+    assert response["Content-Type"] == DOCX
+    assert "assurance-summary-2026-06.docx" in response["Content-Disposition"]
+    document = read_back(response.content)
+    found = headings(document)
+    assert found[0] == "Monthly assurance summary: June 2026"
+    for expected in (
+        "Audits done and their grades",
+        "Findings by theme",
+        "Escalations and overdue audit actions",
+        "Tracker red flags",
+        "Were exits from care safe?",
+        "Response plan progress",
+    ):
+        assert expected in found, expected
+    measures = next(table_with(document, "Measure"))
+    assert measures[1] == ["Escalations raised in the month", "fewer than 5"]
+    page = client.get("/insights/reports/monthly/?month=2026-06-01")
+    html = page.content.decode()
+    assert page.status_code == 200 and html.count('role="img"') >= 9
+    assert 'data-testid="docx-link"' in html and "format=docx" in html
+
+
+def test_stage_review_page_defaults_and_bad_input(client, lead):
+    client.force_login(lead)
+    assert client.get("/insights/reports/").status_code == 200
+    page = client.get("/insights/reports/stage-review/?date_from=bad&programme_start=2026-01-01")
+    assert page.status_code == 200
+    assert "Stage review: independent assurance" in page.content.decode()
+    word = client.get("/insights/reports/stage-review/?format=docx")
+    assert word["Content-Type"] == DOCX
+    client.force_login(UserFactory(username="panel", roles=["panel_member"]))
+    assert client.get("/insights/reports/monthly/").status_code == 403
+
+
+def test_report_counts_only_visible_children(lead):
+    south = TeamFactory(name="South")
+    worker = UserFactory(username="w", roles=["practitioner"], teams=[south])
+    report = reports.stage_review(
+        user=worker, date_from=D(2025, 7, 1), date_to=D(2026, 6, 30), programme_start=None
+    )
+    exits = next(s for s in report.sections if s.heading == "Were exits from care safe?")
+    totals = exits.figures[0].table.rows
+    assert sum(row[1] for row in totals) == 0
