@@ -88,7 +88,7 @@ def test_moderation_page(client, people):
     client.force_login(people.lead)
     assert client.post(reverse("audits:moderation")).status_code == 302
     page = client.get(reverse("audits:moderation")).content.decode()
-    assert "Sampled" in page and "A1" in page
+    assert "Sampled" in page and ">A1</a>" in page
 
 
 def test_programme_strand_and_allocation(client, people):
@@ -167,11 +167,11 @@ def test_home_panels_by_role(client, people, audit):
     with clock.frozen_at(D + dt.timedelta(days=3)):
         client.force_login(people.auditor)
         home = client.get(reverse("core:home")).content.decode()
-        assert "Your audits" in home and "K1" in home
+        assert "Your audits" in home and "K1: Special guardianship application" in home
         client.force_login(people.practitioner)
         home = client.get(reverse("core:home")).content.decode()
         assert "Chase the health assessment" in home and "Overdue" in home
-        assert "Audits you are taking part in" in home and "K2" in home
+        assert "Audits you are taking part in" in home and "K2: Special guardianship" in home
         client.force_login(people.manager)
         home = client.get(reverse("core:home")).content.decode()
         assert "Your team&#x27;s overdue actions" in home or "Your team's overdue actions" in home
