@@ -106,8 +106,11 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Any:
     )
     try:
         proposal = services.proposal_create(
-            child=child, decision_type=payload.decision_type, actor=request.user,
-            proposed_plan=payload.proposed_plan, rationale=payload.rationale,
+            child=child,
+            decision_type=payload.decision_type,
+            actor=request.user,
+            proposed_plan=payload.proposed_plan,
+            rationale=payload.rationale,
             checklist=payload.checklist,
         )
     except PermissionDenied as exc:
@@ -149,7 +152,9 @@ def decide_proposal(request: HttpRequest, proposal_id: int, payload: DecisionIn)
     proposal = selectors.proposal_get_for_user(user=request.user, pk=proposal_id)
     try:
         services.proposal_decide(
-            proposal=proposal, decision=payload.decision, comment=payload.comment,
+            proposal=proposal,
+            decision=payload.decision,
+            comment=payload.comment,
             actor=request.user,
         )
     except PermissionDenied as exc:

@@ -97,8 +97,11 @@ def _meeting_out(meeting_pk: int) -> dict[str, Any]:
     meeting = selectors.meeting_get(pk=meeting_pk)
     quorum = services.meeting_quorum(meeting)
     return {
-        "id": meeting.pk, "panel": meeting.panel.slug, "date": meeting.date,
-        "quorate": quorum.quorate, "missing": quorum.missing,
+        "id": meeting.pk,
+        "panel": meeting.panel.slug,
+        "date": meeting.date,
+        "quorate": quorum.quorate,
+        "missing": quorum.missing,
         "attendees": sorted(u.username for u in meeting.attendees.all()),
     }
 
@@ -117,14 +120,22 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:
         return 422, {"detail": f"Unknown user {payload.username}."}
     try:
         member = services.panel_member_add(
-            panel=panel, user=user, panel_role=payload.panel_role, actor=request.user,
-            from_date=payload.from_date, to_date=payload.to_date,
+            panel=panel,
+            user=user,
+            panel_role=payload.panel_role,
+            actor=request.user,
+            from_date=payload.from_date,
+            to_date=payload.to_date,
         )
     except DjangoValidationError as exc:
         return 422, {"detail": _message(exc)}
     return 201, {
-        "id": member.pk, "panel": panel.slug, "username": user.username,
-        "panel_role": member.panel_role, "from_date": member.from_date, "to_date": member.to_date,
+        "id": member.pk,
+        "panel": panel.slug,
+        "username": user.username,
+        "panel_role": member.panel_role,
+        "from_date": member.from_date,
+        "to_date": member.to_date,
     }
 
 
@@ -137,7 +148,9 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
     panel = selectors.panel_get(slug=payload.panel)
     try:
         meeting = services.meeting_create(
-            panel=panel, date=payload.date, attendees=_users(payload.attendees),
+            panel=panel,
+            date=payload.date,
+            attendees=_users(payload.attendees),
             actor=request.user,
         )
     except PermissionDenied as exc:
@@ -177,7 +190,10 @@ def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Any:
         return 422, {"detail": "Give a proposal_id, or a child_id with a question."}
     try:
         item = services.agenda_item_add(
-            meeting=meeting, child=child, proposal=proposal, question=payload.question,
+            meeting=meeting,
+            child=child,
+            proposal=proposal,
+            question=payload.question,
             actor=request.user,
         )
     except PermissionDenied as exc:
@@ -196,8 +212,11 @@ def record_outcome(request: HttpRequest, item_id: int, payload: OutcomeIn) -> An
     item = get_object_or_404(AgendaItem.objects.select_related("child"), pk=item_id)
     try:
         outcome = services.outcome_record(
-            item=item, recommendation=payload.recommendation, conditions=payload.conditions,
-            actions=payload.actions, actor=request.user,
+            item=item,
+            recommendation=payload.recommendation,
+            conditions=payload.conditions,
+            actions=payload.actions,
+            actor=request.user,
         )
     except PermissionDenied as exc:
         return 403, {"detail": _message(exc)}
@@ -206,7 +225,10 @@ def record_outcome(request: HttpRequest, item_id: int, payload: OutcomeIn) -> An
     except DjangoValidationError as exc:
         return 422, {"detail": _message(exc)}
     return 200, {
-        "id": outcome.pk, "item": item.pk, "recommendation": outcome.recommendation,
-        "conditions": outcome.conditions, "recorded_by": request.user.username,
+        "id": outcome.pk,
+        "item": item.pk,
+        "recommendation": outcome.recommendation,
+        "conditions": outcome.conditions,
+        "recorded_by": request.user.username,
         "recorded_at": outcome.recorded_at,
     }

@@ -12,23 +12,31 @@ class ProposalForm(GovUKFormMixin, forms.Form):
     (one box per item: what was checked, and where it is)."""
 
     proposed_plan = forms.CharField(
-        label="Proposed plan", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        label="Proposed plan",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
         error_messages={"required": "Enter the proposed plan"},
     )
     rationale = forms.CharField(
-        label="Rationale", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000,
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
         error_messages={"required": "Enter the rationale"},
     )
     document_url = forms.URLField(
-        label="Link to a document in the case-management system (optional)", required=False,
-        assume_scheme="https", error_messages={"invalid": "Enter a link starting https://"},
+        label="Link to a document in the case-management system (optional)",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a link starting https://"},
     )
 
     def __init__(self, *args: Any, scheme: SchemeVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for item in scheme.checklist:
             self.fields[f"check_{item['key']}"] = forms.CharField(
-                label=item["label"], required=False, max_length=2000,
+                label=item["label"],
+                required=False,
+                max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
                 help_text="What was checked, when, and where the evidence is.",
             )
@@ -48,8 +56,11 @@ class DecisionForm(GovUKFormMixin, forms.Form):
         error_messages={"required": "Select your decision"},
     )
     comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000, help_text="Needed when you return or reject: say why.",
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text="Needed when you return or reject: say why.",
     )
 
     def clean(self) -> dict[str, Any]:

@@ -46,7 +46,9 @@ class SchemeVersion(models.Model):
         default=list, help_text="Panels (slugs) whose support meets the panel gate."
     )
     sets_plan = models.CharField(
-        max_length=30, choices=PermanencePlanType.choices, blank=True,
+        max_length=30,
+        choices=PermanencePlanType.choices,
+        blank=True,
         help_text="The permanence plan an approval sets, if any.",
     )
     rationale = models.TextField(blank=True, help_text="Why the scheme is set this way.")

@@ -132,17 +132,29 @@ def proposal_create(
         raise ValidationError("Only a decided proposal for the same child can be superseded.")
     scheme = _scheme_for(decision_type)
     proposal = Proposal.objects.create(
-        child=child, scheme=scheme, proposed_plan=proposed_plan.strip(),
-        rationale=rationale.strip(), checklist=_clean_checklist(scheme, checklist or {}),
-        documents=_clean_links(documents or []), proposer=actor, created_at=clock.now(),
+        child=child,
+        scheme=scheme,
+        proposed_plan=proposed_plan.strip(),
+        rationale=rationale.strip(),
+        checklist=_clean_checklist(scheme, checklist or {}),
+        documents=_clean_links(documents or []),
+        proposer=actor,
+        created_at=clock.now(),
         supersedes=supersedes,
     )
     events.record(
-        actor=actor, verb="proposal_created", obj=proposal, child=child,
+        actor=actor,
+        verb="proposal_created",
+        obj=proposal,
+        child=child,
         summary=f"Proposal raised: {scheme.decision_type.name}",
-        data={"decision_type": decision_type, "scheme_version": scheme.version,
-              "proposed_plan": proposal.proposed_plan, "rationale": proposal.rationale,
-              "supersedes": getattr(supersedes, "pk", None)},
+        data={
+            "decision_type": decision_type,
+            "scheme_version": scheme.version,
+            "proposed_plan": proposal.proposed_plan,
+            "rationale": proposal.rationale,
+            "supersedes": getattr(supersedes, "pk", None),
+        },
     )
     return proposal
 
@@ -183,11 +195,18 @@ def proposal_update(*, proposal: Proposal, actor: Any, **changes: Any) -> Propos
         proposal.round += 1
     proposal.save(update_fields=[*changed, "round"])
     events.record(
-        actor=actor, verb="proposal_changed", obj=proposal, child=proposal.child,
-        summary="Proposal changed" + ("; approvals cleared, the chain starts again" if restart
-                                      else ""),
-        data={"before": {k: before[k] for k in changed}, "after": changed,
-              "chain_restarted": restart, "round": proposal.round},
+        actor=actor,
+        verb="proposal_changed",
+        obj=proposal,
+        child=proposal.child,
+        summary="Proposal changed"
+        + ("; approvals cleared, the chain starts again" if restart else ""),
+        data={
+            "before": {k: before[k] for k in changed},
+            "after": changed,
+            "chain_restarted": restart,
+            "round": proposal.round,
+        },
     )
     return proposal
 
@@ -215,7 +234,10 @@ def proposal_submit(*, proposal: Proposal, actor: Any) -> Proposal:
     proposal.submitted_at = clock.now()
     proposal.save(update_fields=["status", "round", "submitted_at"])
     events.record(
-        actor=actor, verb="proposal_submitted", obj=proposal, child=proposal.child,
+        actor=actor,
+        verb="proposal_submitted",
+        obj=proposal,
+        child=proposal.child,
         summary=f"Proposal submitted: {proposal.scheme.decision_type.name}",
         data={"from": before, "to": to, "round": proposal.round},
     )
@@ -259,8 +281,14 @@ def proposal_decide(
             raise GatesUnmet(unmet)
         to = Status.APPROVED
     record = Decision.objects.create(
-        proposal=proposal, round=proposal.round, step=index, role=role, decision=decision,
-        comment=comment.strip(), by=actor, at=clock.now(),
+        proposal=proposal,
+        round=proposal.round,
+        step=index,
+        role=role,
+        decision=decision,
+        comment=comment.strip(),
+        by=actor,
+        at=clock.now(),
     )
     before = proposal.status
     proposal.status = to
@@ -268,14 +296,22 @@ def proposal_decide(
         proposal.decided_at = record.at
     proposal.save(update_fields=["status", "decided_at"])
     events.record(
-        actor=actor, verb=f"proposal_{record.get_decision_display().lower()}", obj=proposal,
+        actor=actor,
+        verb=f"proposal_{record.get_decision_display().lower()}",
+        obj=proposal,
         child=proposal.child,
         summary=f"{record.get_decision_display()} by the {role.replace('_', ' ')}"
         + (f": {record.comment}" if record.comment else ""),
-        data={"step": index, "role": role, "decision": decision, "comment": record.comment,
-              "from": before, "to": to, "round": proposal.round,
-              "gates_checked": list(proposal.scheme.gates) if last and decision == "approve"
-              else []},
+        data={
+            "step": index,
+            "role": role,
+            "decision": decision,
+            "comment": record.comment,
+            "from": before,
+            "to": to,
+            "round": proposal.round,
+            "gates_checked": list(proposal.scheme.gates) if last and decision == "approve" else [],
+        },
     )
     if to == Status.APPROVED and proposal.scheme.sets_plan:
         _set_plan(proposal=proposal, actor=actor)
@@ -284,11 +320,16 @@ def proposal_decide(
 
 def _set_plan(*, proposal: Proposal, actor: Any) -> PermanencePlan:
     plan = PermanencePlan.objects.create(
-        child=proposal.child, plan=proposal.scheme.sets_plan, agreed_date=clock.today(),
+        child=proposal.child,
+        plan=proposal.scheme.sets_plan,
+        agreed_date=clock.today(),
         source=PermanencePlan.Source.PROPOSAL,
     )
     events.record(
-        actor=actor, verb="permanence_plan_set", obj=plan, child=proposal.child,
+        actor=actor,
+        verb="permanence_plan_set",
+        obj=plan,
+        child=proposal.child,
         summary=f"Permanence plan set to {plan.get_plan_display()} by approved proposal",
         data={"proposal": proposal.pk, "plan": plan.plan},
     )
@@ -321,13 +362,22 @@ def scheme_revise(
         raise ValidationError("Name the panels whose support meets the panel gate.")
     latest = decision_type.versions.order_by("-version").first()
     scheme = SchemeVersion.objects.create(
-        decision_type=decision_type, version=(latest.version + 1) if latest else 1,
-        chain=list(chain), checklist=list(checklist), gates=list(gates),
-        gate_panels=list(gate_panels or []), audit_within_days=audit_within_days,
-        sets_plan=sets_plan, rationale=rationale, created_at=clock.now(), created_by=actor,
+        decision_type=decision_type,
+        version=(latest.version + 1) if latest else 1,
+        chain=list(chain),
+        checklist=list(checklist),
+        gates=list(gates),
+        gate_panels=list(gate_panels or []),
+        audit_within_days=audit_within_days,
+        sets_plan=sets_plan,
+        rationale=rationale,
+        created_at=clock.now(),
+        created_by=actor,
     )
     events.record(
-        actor=actor, verb="scheme_revised", obj=scheme,
+        actor=actor,
+        verb="scheme_revised",
+        obj=scheme,
         summary=f"Scheme of delegation: {decision_type.name} version {scheme.version}",
         data={"chain": chain, "gates": gates, "gate_panels": gate_panels or []},
     )

@@ -34,9 +34,7 @@ def proposal_events(child_pks: frozenset[int]) -> Iterator[SourceEvent]:
                 f" by the {decision.role.replace('_', ' ')}"
             ),
             detail=tuple(
-                line
-                for line in (f"By {decision.by.display_name}", decision.comment)
-                if line
+                line for line in (f"By {decision.by.display_name}", decision.comment) if line
             ),
         )
 

@@ -17,8 +17,9 @@ from .models import SchemeVersion, Status
 
 
 def waiting(request: HttpRequest) -> HttpResponse:
-    if not (access.can(request.user, "raise_proposals")
-            or access.can(request.user, "approve_decisions")):
+    if not (
+        access.can(request.user, "raise_proposals") or access.can(request.user, "approve_decisions")
+    ):
         raise PermissionDenied
     mine = selectors.proposals_visible_to(request.user).filter(proposer=request.user)[:50]
     return render(
@@ -35,7 +36,8 @@ def choose_type(request: HttpRequest, child_id: str) -> HttpResponse:
         user=request.user, child_id=child_id, via=AccessEvent.Via.PAGE, where=request.path
     )
     return render(
-        request, "decisions/choose_type.html",
+        request,
+        "decisions/choose_type.html",
         {"child": child, "schemes": selectors.current_schemes()},
     )
 
@@ -46,8 +48,9 @@ def create(request: HttpRequest, child_id: str, decision_type: str) -> HttpRespo
     child = child_selectors.child_get_for_user(
         user=request.user, child_id=child_id, via=AccessEvent.Via.PAGE, where=request.path
     )
-    scheme = next((s for s in selectors.current_schemes()
-                   if s.decision_type.slug == decision_type), None)
+    scheme = next(
+        (s for s in selectors.current_schemes() if s.decision_type.slug == decision_type), None
+    )
     if scheme is None:
         raise Http404("No such decision type")
     form = ProposalForm(request.POST if request.method == "POST" else None, scheme=scheme)
@@ -55,9 +58,12 @@ def create(request: HttpRequest, child_id: str, decision_type: str) -> HttpRespo
         url = form.cleaned_data["document_url"]
         try:
             proposal = services.proposal_create(
-                child=child, decision_type=decision_type, actor=request.user,
+                child=child,
+                decision_type=decision_type,
+                actor=request.user,
                 proposed_plan=form.cleaned_data["proposed_plan"],
-                rationale=form.cleaned_data["rationale"], checklist=form.checklist(),
+                rationale=form.cleaned_data["rationale"],
+                checklist=form.checklist(),
                 documents=[{"title": "Document", "url": url}] if url else [],
             )
         except ValidationError as exc:
@@ -82,8 +88,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.proposal_decide(
-                    proposal=proposal, decision=form.cleaned_data["decision"],
-                    comment=form.cleaned_data["comment"], actor=request.user,
+                    proposal=proposal,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                    actor=request.user,
                 )
             except ValidationError as exc:
                 form.add_error(None, " ".join(exc.messages))
@@ -133,6 +141,7 @@ def scheme(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     versions = SchemeVersion.objects.select_related("decision_type", "created_by")
     return render(
-        request, "decisions/scheme.html",
+        request,
+        "decisions/scheme.html",
         {"current": selectors.current_schemes(), "versions": list(versions)},
     )

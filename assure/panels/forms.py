@@ -10,30 +10,38 @@ from .models import PanelRole, Recommendation
 
 class MemberForm(GovUKFormMixin, forms.Form):
     user = forms.ModelChoiceField(
-        label="Person", queryset=User.objects.filter(is_active=True).order_by("username"),
+        label="Person",
+        queryset=User.objects.filter(is_active=True).order_by("username"),
         error_messages={"required": "Select the person", "invalid_choice": "Select the person"},
     )
     panel_role = forms.ChoiceField(
-        label="Panel role", choices=PanelRole.choices,
+        label="Panel role",
+        choices=PanelRole.choices,
         error_messages={"required": "Select the panel role"},
     )
     from_date = forms.DateField(
-        label="Member from", widget=GovUKDateInput(),
+        label="Member from",
+        widget=GovUKDateInput(),
         error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
     )
     to_date = forms.DateField(
-        label="Member until (optional)", required=False, widget=GovUKDateInput(),
+        label="Member until (optional)",
+        required=False,
+        widget=GovUKDateInput(),
         error_messages={"invalid": "Enter a real date"},
     )
 
 
 class MeetingForm(GovUKFormMixin, forms.Form):
     date = forms.DateField(
-        label="Date of the meeting", widget=GovUKDateInput(),
+        label="Date of the meeting",
+        widget=GovUKDateInput(),
         error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
     )
     attendees = forms.ModelMultipleChoiceField(
-        label="Who attended", required=False, queryset=User.objects.none(),
+        label="Who attended",
+        required=False,
+        queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -54,22 +62,29 @@ class TermsForm(GovUKFormMixin, forms.Form):
         label="A legal adviser must attend", required=False
     )
     quorum_other_members = forms.IntegerField(
-        label="How many other members must attend", min_value=0, max_value=20,
+        label="How many other members must attend",
+        min_value=0,
+        max_value=20,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
     )
     required_roles = forms.MultipleChoiceField(
-        label="Panel roles the panel must have", choices=PanelRole.choices, required=False,
+        label="Panel roles the panel must have",
+        choices=PanelRole.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     decisions = forms.CharField(
-        label="Decisions it may recommend on", required=False,
+        label="Decisions it may recommend on",
+        required=False,
         help_text="Decision type slugs, separated by commas.",
     )
 
 
 class ItemForm(GovUKFormMixin, forms.Form):
     proposal = forms.IntegerField(
-        label="Proposal number", required=False, min_value=1,
+        label="Proposal number",
+        required=False,
+        min_value=1,
         help_text="The number on the proposal's page. Leave empty to ask a question instead.",
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
     )
@@ -79,7 +94,9 @@ class ItemForm(GovUKFormMixin, forms.Form):
     )
     paper_title = forms.CharField(label="Paper title (optional)", required=False, max_length=200)
     paper_url = forms.URLField(
-        label="Link to the paper (optional)", required=False, assume_scheme="https",
+        label="Link to the paper (optional)",
+        required=False,
+        assume_scheme="https",
         error_messages={"invalid": "Enter a link starting https://"},
     )
 
@@ -92,7 +109,8 @@ class ItemForm(GovUKFormMixin, forms.Form):
 
 class OutcomeForm(GovUKFormMixin, forms.Form):
     recommendation = forms.ChoiceField(
-        label="Outcome", choices=Recommendation.choices,
+        label="Outcome",
+        choices=Recommendation.choices,
         error_messages={"required": "Select the outcome"},
     )
     conditions = forms.CharField(

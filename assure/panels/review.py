@@ -41,8 +41,10 @@ def arrangements_review(*, user: Any) -> Review:
     )
     quorums = {
         m.pk: quorum_for(
-            terms=m.terms, members=m.panel.members.all(),
-            attendee_ids=[u.pk for u in m.attendees.all()], on=m.date,
+            terms=m.terms,
+            members=m.panel.members.all(),
+            attendee_ids=[u.pk for u in m.attendees.all()],
+            on=m.date,
         )
         for m in meetings
     }
@@ -119,8 +121,11 @@ def _deferred_twice(visible: Any) -> list[dict[str, Any]]:
         .order_by("-times", "item__child__child_id")
     )
     return [
-        {"child_id": r["item__child__child_id"], "proposal_id": r["item__proposal_id"],
-         "times": r["times"]}
+        {
+            "child_id": r["item__child__child_id"],
+            "proposal_id": r["item__proposal_id"],
+            "times": r["times"],
+        }
         for r in rows
     ]
 
@@ -142,11 +147,13 @@ def _gateway_to_issue(visible: Any) -> list[dict[str, Any]]:
     rows = []
     for item in items:
         later = sorted(d for d in issued[item.child_id] if d >= item.meeting.date)
-        rows.append({
-            "item": item,
-            "issued": later[0] if later else None,
-            "days": (later[0] - item.meeting.date).days if later else None,
-        })
+        rows.append(
+            {
+                "item": item,
+                "issued": later[0] if later else None,
+                "days": (later[0] - item.meeting.date).days if later else None,
+            }
+        )
     return rows
 
 

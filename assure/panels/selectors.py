@@ -82,12 +82,14 @@ def panels_overview() -> list[dict[str, Any]]:
     for panel in panels:
         terms = max(panel.terms.all(), key=lambda t: t.version, default=None)
         upcoming = sorted(m.date for m in panel.meetings.all() if m.date >= today)
-        out.append({
-            "panel": panel,
-            "terms": terms,
-            "members": sum(1 for m in panel.members.all() if m.active_on(today)),
-            "next_meeting": upcoming[0] if upcoming else None,
-        })
+        out.append(
+            {
+                "panel": panel,
+                "terms": terms,
+                "members": sum(1 for m in panel.members.all() if m.active_on(today)),
+                "next_meeting": upcoming[0] if upcoming else None,
+            }
+        )
     return out
 
 
@@ -99,15 +101,19 @@ def meetings_overview(*, panel: Panel) -> list[dict[str, Any]]:
 
     members = list(panel.members.all())
     meetings = (
-        Meeting.objects.filter(panel=panel).select_related("terms")
-        .prefetch_related("attendees").annotate(item_count=Count("items"))
+        Meeting.objects.filter(panel=panel)
+        .select_related("terms")
+        .prefetch_related("attendees")
+        .annotate(item_count=Count("items"))
     )
     return [
         {
             "meeting": m,
             "quorum": quorum_for(
-                terms=m.terms, members=members,
-                attendee_ids=[u.pk for u in m.attendees.all()], on=m.date,
+                terms=m.terms,
+                members=members,
+                attendee_ids=[u.pk for u in m.attendees.all()],
+                on=m.date,
             ),
         }
         for m in meetings

@@ -69,7 +69,9 @@ def panel_member_add(
         panel=panel, user=user, panel_role=panel_role, from_date=start, to_date=to_date
     )
     events.record(
-        actor=actor, verb="panel_member_added", obj=member,
+        actor=actor,
+        verb="panel_member_added",
+        obj=member,
         summary=f"{user.username} joined {panel.name} as {member.get_panel_role_display()}",
         data={"panel": panel.slug, "panel_role": panel_role, "from": str(start)},
     )
@@ -84,7 +86,9 @@ def panel_member_end(*, member: PanelMember, to_date: dt.date, actor: Any) -> Pa
     member.to_date = to_date
     member.save(update_fields=["to_date"])
     events.record(
-        actor=actor, verb="panel_member_ended", obj=member,
+        actor=actor,
+        verb="panel_member_ended",
+        obj=member,
         summary=f"{member.user.username} left {member.panel.name} on {to_date}",
         data={"panel": member.panel.slug, "to": str(to_date)},
     )
@@ -132,7 +136,9 @@ def terms_revise(
         created_by=actor,
     )
     events.record(
-        actor=actor, verb="panel_terms_revised", obj=terms,
+        actor=actor,
+        verb="panel_terms_revised",
+        obj=terms,
         summary=f"{panel.name} terms of reference version {terms.version}",
         data={"panel": panel.slug, "version": terms.version},
     )
@@ -148,9 +154,7 @@ def _require_chair_or_manager(*, actor: Any, panel: Panel, on: dt.date) -> None:
 
 
 @transaction.atomic
-def meeting_create(
-    *, panel: Panel, date: dt.date, attendees: Iterable[Any], actor: Any
-) -> Meeting:
+def meeting_create(*, panel: Panel, date: dt.date, attendees: Iterable[Any], actor: Any) -> Meeting:
     _require_chair_or_manager(actor=actor, panel=panel, on=date)
     meeting = Meeting.objects.create(
         panel=panel, terms=current_terms(panel), date=date, created_at=clock.now(), created_by=actor
@@ -158,10 +162,16 @@ def meeting_create(
     meeting.attendees.set(list(attendees))
     quorum = meeting_quorum(meeting)
     events.record(
-        actor=actor, verb="panel_meeting_created", obj=meeting,
+        actor=actor,
+        verb="panel_meeting_created",
+        obj=meeting,
         summary=f"{panel.name} meeting on {date}",
-        data={"panel": panel.slug, "date": str(date), "quorate": quorum.quorate,
-              "attendees": sorted(u.username for u in meeting.attendees.all())},
+        data={
+            "panel": panel.slug,
+            "date": str(date),
+            "quorate": quorum.quorate,
+            "attendees": sorted(u.username for u in meeting.attendees.all()),
+        },
     )
     return meeting
 
@@ -176,10 +186,14 @@ def meeting_set_attendance(*, meeting: Meeting, attendees: Iterable[Any], actor:
     meeting.attendees.set(list(attendees))
     quorum = meeting_quorum(meeting)
     events.record(
-        actor=actor, verb="panel_attendance_recorded", obj=meeting,
+        actor=actor,
+        verb="panel_attendance_recorded",
+        obj=meeting,
         summary=f"Attendance at {meeting}: {'quorate' if quorum.quorate else 'not quorate'}",
-        data={"attendees": sorted(u.username for u in meeting.attendees.all()),
-              "quorate": quorum.quorate},
+        data={
+            "attendees": sorted(u.username for u in meeting.attendees.all()),
+            "quorate": quorum.quorate,
+        },
     )
     return meeting
 
@@ -204,14 +218,25 @@ def agenda_item_add(
     if proposal is None and not question.strip():
         raise ValidationError("Give the proposal or the question for the panel.")
     item = AgendaItem.objects.create(
-        meeting=meeting, child=child, proposal=proposal, question=question.strip(),
-        papers=_clean_papers(papers or []), added_at=clock.now(), added_by=actor,
+        meeting=meeting,
+        child=child,
+        proposal=proposal,
+        question=question.strip(),
+        papers=_clean_papers(papers or []),
+        added_at=clock.now(),
+        added_by=actor,
     )
     events.record(
-        actor=actor, verb="panel_item_added", obj=item, child=child,
+        actor=actor,
+        verb="panel_item_added",
+        obj=item,
+        child=child,
         summary=f"Put to {meeting.panel.name} on {meeting.date}",
-        data={"meeting": meeting.pk, "proposal": getattr(proposal, "pk", None),
-              "question": item.question},
+        data={
+            "meeting": meeting.pk,
+            "proposal": getattr(proposal, "pk", None),
+            "question": item.question,
+        },
     )
     return item
 
@@ -261,15 +286,28 @@ def outcome_record(
         previous.is_current = False
         previous.save(update_fields=["is_current"])
     outcome = Outcome.objects.create(
-        item=item, recommendation=recommendation, conditions=conditions.strip(),
-        actions=cleaned_actions, recorded_by=actor, recorded_at=clock.now(), supersedes=previous,
+        item=item,
+        recommendation=recommendation,
+        conditions=conditions.strip(),
+        actions=cleaned_actions,
+        recorded_by=actor,
+        recorded_at=clock.now(),
+        supersedes=previous,
     )
     events.record(
-        actor=actor, verb="panel_outcome_recorded", obj=outcome, child=item.child,
+        actor=actor,
+        verb="panel_outcome_recorded",
+        obj=outcome,
+        child=item.child,
         summary=f"{meeting.panel.name} on {meeting.date}: {outcome.get_recommendation_display()}",
-        data={"item": item.pk, "recommendation": recommendation, "conditions": outcome.conditions,
-              "actions": cleaned_actions, "supersedes": getattr(previous, "pk", None),
-              "attendees": sorted(quorum.present)},
+        data={
+            "item": item.pk,
+            "recommendation": recommendation,
+            "conditions": outcome.conditions,
+            "actions": cleaned_actions,
+            "supersedes": getattr(previous, "pk", None),
+            "attendees": sorted(quorum.present),
+        },
     )
     return outcome
 
@@ -283,7 +321,10 @@ def minutes_record(*, meeting: Meeting, minutes: str, actor: Any) -> Meeting:
     meeting.minutes_recorded_at = clock.now()
     meeting.save(update_fields=["minutes", "minutes_recorded_by", "minutes_recorded_at"])
     events.record(
-        actor=actor, verb="panel_minutes_recorded", obj=meeting,
-        summary=f"Minutes of {meeting}", data={"before": before, "after": meeting.minutes},
+        actor=actor,
+        verb="panel_minutes_recorded",
+        obj=meeting,
+        summary=f"Minutes of {meeting}",
+        data={"before": before, "after": meeting.minutes},
     )
     return meeting

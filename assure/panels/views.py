@@ -40,7 +40,8 @@ def panel_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     terms = panel.terms.order_by("-version").first()
     terms_form = TermsForm(
-        request.POST if action == "terms" else None, prefix="terms",
+        request.POST if action == "terms" else None,
+        prefix="terms",
         initial=_terms_initial(terms),
     )
     if request.method == "POST":
@@ -83,22 +84,30 @@ def _panel_action(request, panel, action, member_form, meeting_form, terms_form)
         if action == "member" and member_form.is_valid():
             data = member_form.cleaned_data
             services.panel_member_add(
-                panel=panel, user=data["user"], panel_role=data["panel_role"],
-                from_date=data["from_date"], to_date=data["to_date"], actor=request.user,
+                panel=panel,
+                user=data["user"],
+                panel_role=data["panel_role"],
+                from_date=data["from_date"],
+                to_date=data["to_date"],
+                actor=request.user,
             )
             messages.success(request, f"{data['user'].display_name} is on the panel.")
             return redirect("panels:detail", slug=panel.slug)
         if action == "meeting" and meeting_form.is_valid():
             meeting = services.meeting_create(
-                panel=panel, date=meeting_form.cleaned_data["date"],
-                attendees=meeting_form.cleaned_data["attendees"], actor=request.user,
+                panel=panel,
+                date=meeting_form.cleaned_data["date"],
+                attendees=meeting_form.cleaned_data["attendees"],
+                actor=request.user,
             )
             messages.success(request, "Meeting recorded.")
             return redirect("panels:meeting", pk=meeting.pk)
         if action == "terms" and terms_form.is_valid():
             data = terms_form.cleaned_data
             terms = services.terms_revise(
-                panel=panel, actor=request.user, purpose=data["purpose"],
+                panel=panel,
+                actor=request.user,
+                purpose=data["purpose"],
                 quorum_requires_chair=data["quorum_requires_chair"],
                 quorum_requires_legal_adviser=data["quorum_requires_legal_adviser"],
                 quorum_other_members=data["quorum_other_members"],
@@ -122,7 +131,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item_form = ItemForm(request.POST if action == "item" else None, prefix="item")
     outcome_form = OutcomeForm(request.POST if action == "outcome" else None, prefix="outcome")
     minutes_form = MinutesForm(
-        request.POST if action == "minutes" else None, prefix="minutes",
+        request.POST if action == "minutes" else None,
+        prefix="minutes",
         initial={"minutes": meeting.minutes},
     )
     if request.method == "POST":
@@ -167,9 +177,12 @@ def _meeting_action(request, meeting, action, item_form, outcome_form, minutes_f
                 return None
             data = outcome_form.cleaned_data
             services.outcome_record(
-                item=item, recommendation=data["recommendation"], conditions=data["conditions"],
+                item=item,
+                recommendation=data["recommendation"],
+                conditions=data["conditions"],
                 actions=[{"action": data["action"], "owner": data["owner"]}]
-                if data["action"] else [],
+                if data["action"]
+                else [],
                 actor=request.user,
             )
             messages.success(request, "Outcome recorded.")
@@ -193,7 +206,8 @@ def _add_item(request: HttpRequest, meeting: Any, form: ItemForm) -> None:
     if data["proposal"]:
         proposal = (
             Proposal.objects.filter(pk=data["proposal"], child__in=visible)
-            .select_related("child").first()
+            .select_related("child")
+            .first()
         )
         if proposal is None:
             raise ValidationError("There is no proposal with that number that you may see.")
@@ -204,8 +218,12 @@ def _add_item(request: HttpRequest, meeting: Any, form: ItemForm) -> None:
             raise ValidationError("There is no child with that ID that you may see.")
     papers = [{"title": data["paper_title"], "url": data["paper_url"]}] if data["paper_url"] else []
     services.agenda_item_add(
-        meeting=meeting, child=child, proposal=proposal, question=data["question"],
-        papers=papers, actor=request.user,
+        meeting=meeting,
+        child=child,
+        proposal=proposal,
+        question=data["question"],
+        papers=papers,
+        actor=request.user,
     )
 
 

@@ -43,8 +43,13 @@ def world(db):
 def close_audit(*, child, auditor, grade="good", days_ago=10):
     closed = clock.now() - dt.timedelta(days=days_ago)
     audit = Audit.objects.create(
-        child=child, template=AuditTemplate.objects.first(), mode="paper", auditor=auditor,
-        status="closed", created_at=closed - dt.timedelta(days=5), closed_at=closed,
+        child=child,
+        template=AuditTemplate.objects.first(),
+        mode="paper",
+        auditor=auditor,
+        status="closed",
+        created_at=closed - dt.timedelta(days=5),
+        closed_at=closed,
     )
     OverallGrade.objects.create(
         audit=audit, grade=Grade.objects.get(slug=grade), given_by=auditor, given_at=closed

@@ -31,7 +31,9 @@ def panel_people(world, client):
     for name, role in [("chair", "chair"), ("adviser", "legal_adviser"), ("m1", "member")]:
         people[name] = UserFactory(username=name, roles=[Role.PANEL_MEMBER])
         response = _post(
-            client, "/api/v1/panels/sgo-discharge-panel/members", world["lead"],
+            client,
+            "/api/v1/panels/sgo-discharge-panel/members",
+            world["lead"],
             {"username": name, "panel_role": role, "from_date": "2025-01-01"},
         )
         assert response.status_code == 201, response.json()
@@ -39,16 +41,26 @@ def panel_people(world, client):
 
 
 def test_whole_chain_through_the_api(world, panel_people, client):
-    response = _post(client, "/api/v1/proposals", world["sw"], {
-        "child_id": "SGO1", "decision_type": "sgo_care_plan",
-        "proposed_plan": "SGO to the aunt", "rationale": "Lived there 18 months",
-    })
+    response = _post(
+        client,
+        "/api/v1/proposals",
+        world["sw"],
+        {
+            "child_id": "SGO1",
+            "decision_type": "sgo_care_plan",
+            "proposed_plan": "SGO to the aunt",
+            "rationale": "Lived there 18 months",
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     pid = body["id"]
     assert body["status"] == "draft"
-    assert [s["role"] for s in body["steps"]] == ["team_manager", "service_manager",
-                                                   "head_of_service"]
+    assert [s["role"] for s in body["steps"]] == [
+        "team_manager",
+        "service_manager",
+        "head_of_service",
+    ]
     assert _post(client, f"/api/v1/proposals/{pid}/submit", world["sw"], {}).status_code == 200
     decide = f"/api/v1/proposals/{pid}/decisions"
     approve = {"decision": "approve", "comment": ""}
@@ -69,38 +81,69 @@ def test_whole_chain_through_the_api(world, panel_people, client):
     assert _post(client, decide, world["hos"], approve).json()["unmet_gates"] == ["panel"]
 
     # The panel: a non-quorate meeting cannot record the outcome; a quorate one can.
-    meeting = _post(client, "/api/v1/panel-meetings", world["lead"], {
-        "panel": "sgo-discharge-panel", "date": str(TODAY), "attendees": ["chair", "adviser"],
-    })
+    meeting = _post(
+        client,
+        "/api/v1/panel-meetings",
+        world["lead"],
+        {
+            "panel": "sgo-discharge-panel",
+            "date": str(TODAY),
+            "attendees": ["chair", "adviser"],
+        },
+    )
     assert meeting.status_code == 201 and meeting.json()["quorate"] is False
-    item = _post(client, f"/api/v1/panel-meetings/{meeting.json()['id']}/items", world["lead"],
-                 {"proposal_id": pid})
+    item = _post(
+        client,
+        f"/api/v1/panel-meetings/{meeting.json()['id']}/items",
+        world["lead"],
+        {"proposal_id": pid},
+    )
     assert item.status_code == 201
     outcome_url = f"/api/v1/panel-items/{item.json()['id']}/outcome"
-    assert _post(client, outcome_url, panel_people["chair"],
-                 {"recommendation": "support"}).status_code == 409
+    assert (
+        _post(client, outcome_url, panel_people["chair"], {"recommendation": "support"}).status_code
+        == 409
+    )
     # A head of service of another team who sits on the panel sees the child, but has no
     # authority over the child's team: 403.
     hos_south = world["hos_south"]
     hos_south.roles.create(role=Role.PANEL_MEMBER)
     hos_south.__dict__.pop("role_slugs", None)
-    _post(client, "/api/v1/panels/sgo-discharge-panel/members", world["lead"],
-          {"username": "hos_south", "panel_role": "member", "from_date": "2025-01-01"})
+    _post(
+        client,
+        "/api/v1/panels/sgo-discharge-panel/members",
+        world["lead"],
+        {"username": "hos_south", "panel_role": "member", "from_date": "2025-01-01"},
+    )
     assert client.get(f"/api/v1/proposals/{pid}", **_bearer(hos_south)).status_code == 200
     refused = _post(client, decide, hos_south, approve)
     assert refused.status_code == 403 and "over the child's team" in refused.json()["detail"]
-    meeting = _post(client, "/api/v1/panel-meetings", world["lead"], {
-        "panel": "sgo-discharge-panel", "date": str(TODAY),
-        "attendees": ["chair", "adviser", "m1"],
-    })
+    meeting = _post(
+        client,
+        "/api/v1/panel-meetings",
+        world["lead"],
+        {
+            "panel": "sgo-discharge-panel",
+            "date": str(TODAY),
+            "attendees": ["chair", "adviser", "m1"],
+        },
+    )
     assert meeting.json()["quorate"] is True
-    item = _post(client, f"/api/v1/panel-meetings/{meeting.json()['id']}/items", world["sw"],
-                 {"proposal_id": pid})
+    item = _post(
+        client,
+        f"/api/v1/panel-meetings/{meeting.json()['id']}/items",
+        world["sw"],
+        {"proposal_id": pid},
+    )
     outcome_url = f"/api/v1/panel-items/{item.json()['id']}/outcome"
     for who in (panel_people["adviser"], panel_people["m1"], world["lead"]):
         assert _post(client, outcome_url, who, {"recommendation": "support"}).status_code == 403
-    recorded = _post(client, outcome_url, panel_people["chair"],
-                     {"recommendation": "support", "conditions": "Support plan agreed first"})
+    recorded = _post(
+        client,
+        outcome_url,
+        panel_people["chair"],
+        {"recommendation": "support", "conditions": "Support plan agreed first"},
+    )
     assert recorded.status_code == 200
 
     done = _post(client, decide, world["hos"], {"decision": "approve", "comment": "Assured"})
@@ -111,26 +154,64 @@ def test_whole_chain_through_the_api(world, panel_people, client):
     got = client.get(f"/api/v1/proposals/{pid}", **_bearer(world["tm"]))
     assert got.json()["steps"][2]["by"] == "hos"
     verbs = set(DomainEvent.objects.filter(child=world["child"]).values_list("verb", flat=True))
-    assert {"proposal_created", "proposal_submitted", "proposal_approved",
-            "panel_outcome_recorded", "permanence_plan_set"} <= verbs
+    assert {
+        "proposal_created",
+        "proposal_submitted",
+        "proposal_approved",
+        "panel_outcome_recorded",
+        "permanence_plan_set",
+    } <= verbs
 
 
 def test_other_team_cannot_see_proposal_and_bad_input(world, client):
-    response = _post(client, "/api/v1/proposals", world["sw"], {
-        "child_id": "SGO1", "decision_type": "sgo_care_plan", "proposed_plan": "SGO",
-        "rationale": "r",
-    })
+    response = _post(
+        client,
+        "/api/v1/proposals",
+        world["sw"],
+        {
+            "child_id": "SGO1",
+            "decision_type": "sgo_care_plan",
+            "proposed_plan": "SGO",
+            "rationale": "r",
+        },
+    )
     pid = response.json()["id"]
     assert client.get(f"/api/v1/proposals/{pid}", **_bearer(world["tm_south"])).status_code == 404
-    assert _post(client, f"/api/v1/proposals/{pid}/decisions", world["tm"],
-                 {"decision": "approve"}).status_code == 409  # still a draft
-    assert _post(client, f"/api/v1/proposals/{pid}/decisions", world["tm"],
-                 {"decision": "maybe"}).status_code == 422
-    assert _post(client, "/api/v1/proposals", world["sw"], {
-        "child_id": "SGO1", "decision_type": "nonsense", "proposed_plan": "x", "rationale": "r",
-    }).status_code == 409
-    assert _post(client, "/api/v1/panels/permanence-panel/members", world["tm"],
-                 {"username": "sw", "panel_role": "chair"}).status_code == 403
+    assert (
+        _post(
+            client, f"/api/v1/proposals/{pid}/decisions", world["tm"], {"decision": "approve"}
+        ).status_code
+        == 409
+    )  # still a draft
+    assert (
+        _post(
+            client, f"/api/v1/proposals/{pid}/decisions", world["tm"], {"decision": "maybe"}
+        ).status_code
+        == 422
+    )
+    assert (
+        _post(
+            client,
+            "/api/v1/proposals",
+            world["sw"],
+            {
+                "child_id": "SGO1",
+                "decision_type": "nonsense",
+                "proposed_plan": "x",
+                "rationale": "r",
+            },
+        ).status_code
+        == 409
+    )
+    assert (
+        _post(
+            client,
+            "/api/v1/panels/permanence-panel/members",
+            world["tm"],
+            {"username": "sw", "panel_role": "chair"},
+        ).status_code
+        == 403
+    )
 
 
 def _queries(client, url, headers):
@@ -144,8 +225,13 @@ def test_proposal_route_query_count_does_not_grow(world, client):
     from assure.decisions import services
 
     def raise_one(child):
-        p = services.proposal_create(child=child, decision_type="sgo_care_plan",
-                                     actor=world["sw"], proposed_plan="SGO", rationale="r")
+        p = services.proposal_create(
+            child=child,
+            decision_type="sgo_care_plan",
+            actor=world["sw"],
+            proposed_plan="SGO",
+            rationale="r",
+        )
         p = services.proposal_submit(proposal=p, actor=world["sw"])
         return services.proposal_decide(proposal=p, decision="approve", actor=world["tm"])
 

@@ -15,9 +15,13 @@ from .conftest import close_audit, panel_support
 
 def _raise(world, **kw):
     proposal = services.proposal_create(
-        child=world["child"], decision_type="sgo_care_plan", actor=world["sw"],
-        proposed_plan="SGO to the maternal grandmother", rationale="Settled there two years",
-        checklist={"full_assessment": "Completed 1 May, positive"}, **kw,
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        actor=world["sw"],
+        proposed_plan="SGO to the maternal grandmother",
+        rationale="Settled there two years",
+        checklist={"full_assessment": "Completed 1 May, positive"},
+        **kw,
     )
     return services.proposal_submit(proposal=proposal, actor=world["sw"])
 
@@ -83,14 +87,19 @@ def test_whole_chain(world):
 
     # Final: nothing more may happen to it.
     with pytest.raises(services.TransitionRefused):
-        services.proposal_decide(proposal=proposal, decision="reject", actor=world["hos"],
-                                 comment="x")
+        services.proposal_decide(
+            proposal=proposal, decision="reject", actor=world["hos"], comment="x"
+        )
 
 
 @pytest.mark.parametrize(
     ("grade", "days_ago", "met"),
-    [("good", 90, True), ("good", 91, False), ("inadequate", 5, False),
-     ("requires_improvement", 1, True)],
+    [
+        ("good", 90, True),
+        ("good", 91, False),
+        ("inadequate", 5, False),
+        ("requires_improvement", 1, True),
+    ],
 )
 def test_audit_gate_edges(world, grade, days_ago, met):
     from assure.decisions.gates import audit_gate_met
@@ -160,16 +169,23 @@ def test_reject_is_final_and_a_new_proposal_supersedes(world):
     with pytest.raises(services.TransitionRefused):
         services.proposal_update(proposal=proposal, actor=world["sw"], rationale="x")
     newer = services.proposal_create(
-        child=world["child"], decision_type="sgo_care_plan", actor=world["sw"],
-        proposed_plan="SGO", rationale="Assessment now done", supersedes=proposal,
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        actor=world["sw"],
+        proposed_plan="SGO",
+        rationale="Assessment now done",
+        supersedes=proposal,
     )
     assert newer.supersedes == proposal
 
 
 def test_transition_table_refusals(world):
     draft = services.proposal_create(
-        child=world["child"], decision_type="sgo_care_plan", actor=world["sw"],
-        proposed_plan="SGO", rationale="r",
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        actor=world["sw"],
+        proposed_plan="SGO",
+        rationale="r",
     )
     for decision in ("approve", "return", "reject"):
         with pytest.raises(services.TransitionRefused):
@@ -186,13 +202,20 @@ def test_unknown_checklist_item_and_unseen_child(world):
 
     with pytest.raises(ValidationError):
         services.proposal_create(
-            child=world["child"], decision_type="sgo_care_plan", actor=world["sw"],
-            proposed_plan="SGO", rationale="r", checklist={"made_up": "x"},
+            child=world["child"],
+            decision_type="sgo_care_plan",
+            actor=world["sw"],
+            proposed_plan="SGO",
+            rationale="r",
+            checklist={"made_up": "x"},
         )
     with pytest.raises(PermissionDenied):
         services.proposal_create(
-            child=world["child"], decision_type="sgo_care_plan", actor=world["tm_south"],
-            proposed_plan="SGO", rationale="r",
+            child=world["child"],
+            decision_type="sgo_care_plan",
+            actor=world["tm_south"],
+            proposed_plan="SGO",
+            rationale="r",
         )
 
 
@@ -206,8 +229,11 @@ def test_used_scheme_version_never_changes(world):
         scheme.save()
     director = UserFactory(username="dir", roles=["director"])
     revised = services.scheme_revise(
-        decision_type=scheme.decision_type, actor=director,
-        chain=["team_manager", "head_of_service"], checklist=scheme.checklist, gates=["audit"],
+        decision_type=scheme.decision_type,
+        actor=director,
+        chain=["team_manager", "head_of_service"],
+        checklist=scheme.checklist,
+        gates=["audit"],
     )
     assert revised.version == 2
     newer = _raise(world)
@@ -216,6 +242,9 @@ def test_used_scheme_version_never_changes(world):
     assert proposal.scheme.version == 1
     with pytest.raises(PermissionDenied):
         services.scheme_revise(
-            decision_type=scheme.decision_type, actor=world["tm"], chain=["team_manager"],
-            checklist=[], gates=[],
+            decision_type=scheme.decision_type,
+            actor=world["tm"],
+            chain=["team_manager"],
+            checklist=[],
+            gates=[],
         )

@@ -20,13 +20,19 @@ def test_review_flags_approver_who_put_it_to_panel_and_approval_without_audit(wo
     director = UserFactory(username="dir", roles=["director"])
     sgo = DecisionType.objects.get(slug="sgo_care_plan")
     services.scheme_revise(
-        decision_type=sgo, actor=director, chain=["team_manager", "service_manager",
-                                                  "head_of_service"],
-        checklist=[], gates=["panel"], gate_panels=["permanence-panel"],
+        decision_type=sgo,
+        actor=director,
+        chain=["team_manager", "service_manager", "head_of_service"],
+        checklist=[],
+        gates=["panel"],
+        gate_panels=["permanence-panel"],
     )
     proposal = services.proposal_create(
-        child=world["child"], decision_type="sgo_care_plan", actor=world["sw"],
-        proposed_plan="SGO", rationale="r",
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        actor=world["sw"],
+        proposed_plan="SGO",
+        rationale="r",
     )
     panel_support(proposal=proposal, lead=world["lead"])
     item = proposal.panel_items.get()

@@ -22,10 +22,15 @@ def test_raise_submit_and_decide_through_the_pages(world, client):
     url = reverse("decisions:create", args=["SGO1", "sgo_care_plan"])
     empty = client.post(url, {})
     assert b"Enter the rationale" in empty.content and not Proposal.objects.exists()
-    response = client.post(url, {
-        "proposed_plan": "SGO to the grandmother", "rationale": "Settled two years",
-        "check_full_assessment": "Completed in May", "document_url": "https://cms.example/doc/1",
-    })
+    response = client.post(
+        url,
+        {
+            "proposed_plan": "SGO to the grandmother",
+            "rationale": "Settled two years",
+            "check_full_assessment": "Completed in May",
+            "document_url": "https://cms.example/doc/1",
+        },
+    )
     proposal = Proposal.objects.get()
     assert response.url == reverse("decisions:detail", args=[proposal.pk])
     assert proposal.checklist == {"full_assessment": "Completed in May"}
@@ -58,8 +63,11 @@ def test_raise_submit_and_decide_through_the_pages(world, client):
 
 def test_wrong_person_posting_a_decision_is_refused(world, client):
     proposal = services.proposal_create(
-        child=world["child"], decision_type="sgo_care_plan", actor=world["sw"],
-        proposed_plan="SGO", rationale="r",
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        actor=world["sw"],
+        proposed_plan="SGO",
+        rationale="r",
     )
     services.proposal_submit(proposal=proposal, actor=world["sw"])
     client.force_login(world["sm"])
@@ -79,15 +87,18 @@ def _count(client, url):
 def _raise_many(world, n, start):
     for i in range(start, start + n):
         child = ChildFactory(child_id=f"MANY{i}", team=world["north"])
-        p = services.proposal_create(child=child, decision_type="sgo_care_plan",
-                                     actor=world["sw"], proposed_plan="SGO", rationale="r")
+        p = services.proposal_create(
+            child=child,
+            decision_type="sgo_care_plan",
+            actor=world["sw"],
+            proposed_plan="SGO",
+            rationale="r",
+        )
         p = services.proposal_submit(proposal=p, actor=world["sw"])
         services.proposal_decide(proposal=p, decision="approve", actor=world["tm"])
 
 
-@pytest.mark.parametrize(
-    ("page", "expected"), [("waiting", 11), ("detail", 14), ("child", 2)]
-)
+@pytest.mark.parametrize(("page", "expected"), [("waiting", 11), ("detail", 14), ("child", 2)])
 def test_query_counts_do_not_grow(world, client, page, expected):
     _raise_many(world, 2, 0)
     first = Proposal.objects.order_by("pk").first()

@@ -15,11 +15,12 @@ from .conftest import NOW, add_record, add_shared_proceedings, bearer_for
 # The test client's session, the user, roles and second factor (as for the child page); the
 # family's members with their annotations (one query), the access log (one insert), and the
 # chronology's sources: episodes, proceedings links, proceedings, hearings, plans, assessments,
-# support plans, reviews; and the family's practice reviews.
-PAGE_QUERIES = 18
+# support plans, reviews; proposals and their decisions (two), panel outcomes (one); and the
+# family's practice reviews.
+PAGE_QUERIES = 21
 # The token, its last-used stamp and the user's roles, then the same reads as the page
 # (without the practice reviews).
-API_QUERIES = 18
+API_QUERIES = 21
 
 
 def _family(family_id: str, size: int, team) -> None:

@@ -21,7 +21,10 @@ def _meeting(panel, lead, *people):
 def test_default_panels_exist_with_terms(db):
     slugs = set(Panel.objects.values_list("slug", flat=True))
     assert slugs == {
-        "legal-gateway", "legal-planning-meeting", "permanence-panel", "sgo-discharge-panel"
+        "legal-gateway",
+        "legal-planning-meeting",
+        "permanence-panel",
+        "sgo-discharge-panel",
     }
     for panel in Panel.objects.all():
         terms = panel.terms.get()
@@ -63,7 +66,10 @@ def test_a_non_member_or_former_member_does_not_count(panel, lead, seats):
 
 def test_one_person_holding_two_seats_counts_once(panel, lead, seats):
     services.panel_member_add(
-        panel=panel, user=seats["chair"], panel_role="legal_adviser", actor=lead,
+        panel=panel,
+        user=seats["chair"],
+        panel_role="legal_adviser",
+        actor=lead,
         from_date=dt.date(2025, 1, 1),
     )
     meeting = _meeting(panel, lead, seats["chair"], seats["member1"])
@@ -78,11 +84,15 @@ def test_outcome_refused_when_not_quorate_and_recorded_when_quorate(panel, lead,
         services.outcome_record(item=item, recommendation="support", actor=seats["chair"])
     assert not Outcome.objects.exists()
     services.meeting_set_attendance(
-        meeting=meeting, attendees=[seats["chair"], seats["adviser"], seats["member2"]],
+        meeting=meeting,
+        attendees=[seats["chair"], seats["adviser"], seats["member2"]],
         actor=lead,
     )
     outcome = services.outcome_record(
-        item=item, recommendation="support", actor=seats["chair"], conditions="Support plan first",
+        item=item,
+        recommendation="support",
+        actor=seats["chair"],
+        conditions="Support plan first",
         actions=[{"action": "Write the support plan", "owner": "member2"}],
     )
     assert outcome.is_current
@@ -115,7 +125,9 @@ def test_actions_need_owners(panel, lead, seats):
     item = services.agenda_item_add(meeting=meeting, child=ChildFactory(), actor=lead, question="?")
     with pytest.raises(ValidationError):
         services.outcome_record(
-            item=item, recommendation="support", actor=seats["chair"],
+            item=item,
+            recommendation="support",
+            actor=seats["chair"],
             actions=[{"action": "Do it", "owner": ""}],
         )
 

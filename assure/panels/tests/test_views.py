@@ -33,20 +33,35 @@ def test_hold_a_meeting_and_record_an_outcome_through_the_pages(
     assert b"Permanence panel" in page.content
     assert b"a legal adviser, at least 1 other member(s) present" in page.content
     newbie = UserFactory(username="newbie", roles=[Role.PANEL_MEMBER])
-    client.post(detail, {
-        "action": "member", "member-user": newbie.pk, "member-panel_role": "member",
-        "member-from_date": "2026-01-01",
-    })
+    client.post(
+        detail,
+        {
+            "action": "member",
+            "member-user": newbie.pk,
+            "member-panel_role": "member",
+            "member-from_date": "2026-01-01",
+        },
+    )
     assert PanelMember.objects.filter(user=newbie, panel=panel).exists()
-    response = client.post(detail, {
-        "action": "meeting", "meeting-date": "2026-03-10",
-        "meeting-attendees": [seats["chair"].pk, seats["adviser"].pk, seats["member1"].pk],
-    })
+    response = client.post(
+        detail,
+        {
+            "action": "meeting",
+            "meeting-date": "2026-03-10",
+            "meeting-attendees": [seats["chair"].pk, seats["adviser"].pk, seats["member1"].pk],
+        },
+    )
     meeting_url = response.url
-    client.post(meeting_url, {
-        "action": "item", "item-child_id": "PAGE1", "item-question": "Is SGO right?",
-        "item-paper_url": "https://cms.example/p/1", "item-paper_title": "Assessment",
-    })
+    client.post(
+        meeting_url,
+        {
+            "action": "item",
+            "item-child_id": "PAGE1",
+            "item-question": "Is SGO right?",
+            "item-paper_url": "https://cms.example/p/1",
+            "item-paper_title": "Assessment",
+        },
+    )
     page = client.get(meeting_url)
     assert page.context["quorum"].quorate
     [item] = page.context["items"]
@@ -56,10 +71,16 @@ def test_hold_a_meeting_and_record_an_outcome_through_the_pages(
     assert b"Record an outcome" not in page.content  # the lead is not the chair
     client.force_login(seats["chair"])
     assert b"Record an outcome" in client.get(meeting_url).content
-    client.post(meeting_url, {
-        "action": "outcome", "item": item.pk, "outcome-recommendation": "defer",
-        "outcome-action": "Complete the contact plan", "outcome-owner": "sw",
-    })
+    client.post(
+        meeting_url,
+        {
+            "action": "outcome",
+            "item": item.pk,
+            "outcome-recommendation": "defer",
+            "outcome-action": "Complete the contact plan",
+            "outcome-owner": "sw",
+        },
+    )
     outcome = Outcome.objects.get()
     assert outcome.actions == [{"action": "Complete the contact plan", "owner": "sw"}]
     client.post(meeting_url, {"action": "minutes", "minutes-minutes": "Deferred for contact."})
@@ -70,13 +91,17 @@ def test_outcome_form_refused_at_a_non_quorate_meeting(panel, lead, seats, clien
     meeting = services.meeting_create(
         panel=panel, date=DAY, attendees=[seats["chair"], seats["adviser"]], actor=lead
     )
-    item = services.agenda_item_add(meeting=meeting, child=ChildFactory(), actor=lead,
-                                    question="?")
+    item = services.agenda_item_add(meeting=meeting, child=ChildFactory(), actor=lead, question="?")
     client.force_login(seats["chair"])
     url = reverse("panels:meeting", args=[meeting.pk])
-    response = client.post(url, {
-        "action": "outcome", "item": item.pk, "outcome-recommendation": "support",
-    })
+    response = client.post(
+        url,
+        {
+            "action": "outcome",
+            "item": item.pk,
+            "outcome-recommendation": "support",
+        },
+    )
     assert b"not quorate" in response.content
     assert not Outcome.objects.exists()
 
@@ -94,10 +119,16 @@ def world_practitioner(db):
 
 def test_arrangements_review(panel, lead, seats, client):
     gateway = panel.__class__.objects.get(slug="legal-gateway")
-    services.panel_member_add(panel=gateway, user=seats["chair"], panel_role="member",
-                              actor=lead, from_date=dt.date(2025, 1, 1))
-    lax = services.terms_revise(panel=panel, actor=lead, purpose="Lax",
-                                quorum_requires_legal_adviser=False)
+    services.panel_member_add(
+        panel=gateway,
+        user=seats["chair"],
+        panel_role="member",
+        actor=lead,
+        from_date=dt.date(2025, 1, 1),
+    )
+    lax = services.terms_revise(
+        panel=panel, actor=lead, purpose="Lax", quorum_requires_legal_adviser=False
+    )
     assert lax.version == 2
     child = ChildFactory(child_id="REV1")
     thin = services.meeting_create(panel=panel, date=DAY, attendees=[seats["chair"]], actor=lead)
@@ -125,11 +156,14 @@ def _count(client, url):
 def _grow(panel, lead, seats, n):
     for _ in range(n):
         meeting = services.meeting_create(
-            panel=panel, date=DAY,
-            attendees=[seats["chair"], seats["adviser"], seats["member1"]], actor=lead,
+            panel=panel,
+            date=DAY,
+            attendees=[seats["chair"], seats["adviser"], seats["member1"]],
+            actor=lead,
         )
-        item = services.agenda_item_add(meeting=meeting, child=ChildFactory(), actor=lead,
-                                        question="?")
+        item = services.agenda_item_add(
+            meeting=meeting, child=ChildFactory(), actor=lead, question="?"
+        )
         services.outcome_record(item=item, recommendation="defer", actor=seats["chair"])
 
 
@@ -151,7 +185,6 @@ def test_query_counts_do_not_grow(panel, lead, seats, client, name, expected):
     _grow(panel, lead, seats, 8)
     if name == "meeting":
         for _ in range(5):
-            services.agenda_item_add(meeting=first, child=ChildFactory(), actor=lead,
-                                     question="?")
+            services.agenda_item_add(meeting=first, child=ChildFactory(), actor=lead, question="?")
     large = _count(client, url)
     assert small == large == expected

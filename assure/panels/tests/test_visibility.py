@@ -24,8 +24,11 @@ def test_visibility_window(panel, lead, seats):
     ChildFactory(child_id="ELSEWHERE")
     other_panel_member = UserFactory(username="gw", roles=[Role.PANEL_MEMBER])
     services.panel_member_add(
-        panel=Panel.objects.get(slug="legal-gateway"), user=other_panel_member,
-        panel_role="member", actor=lead, from_date=dt.date(2025, 1, 1),
+        panel=Panel.objects.get(slug="legal-gateway"),
+        user=other_panel_member,
+        panel_role="member",
+        actor=lead,
+        from_date=dt.date(2025, 1, 1),
     )
     member = seats["member1"]
     with clock.frozen_at(ADDED - dt.timedelta(days=5)):
@@ -55,8 +58,11 @@ def test_restricted_child_needs_the_access_list(panel, lead, seats):
 def test_membership_must_cover_the_meeting(panel, lead):
     late = UserFactory(username="late", roles=[Role.PANEL_MEMBER])
     services.panel_member_add(
-        panel=panel, user=late, panel_role="member", actor=lead, from_date=MEETING
-        + dt.timedelta(days=1),
+        panel=panel,
+        user=late,
+        panel_role="member",
+        actor=lead,
+        from_date=MEETING + dt.timedelta(days=1),
     )
     with clock.frozen_at(ADDED):
         meeting = services.meeting_create(panel=panel, date=MEETING, attendees=[], actor=lead)
