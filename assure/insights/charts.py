@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .spc import Point
 
 WIDTH, HEIGHT = 720, 280
-LEFT, RIGHT, TOP, BOTTOM = 56, 24, 40, 56
+LEFT, RIGHT, TOP, BOTTOM = 56, 64, 40, 56
 INK, MUTED, HIGH, LOW = "#0b0c0c", "#505a5f", "#d4351c", "#1d70b8"
 SHORT_SIGNAL = {
     "above_upper": "Above limit",
@@ -113,8 +113,8 @@ def _limit_path(frame: Frame, points: Sequence[Point], attr: str) -> list[str]:
     for phase in sorted({p.phase for p in points}):
         members = [p for p in points if p.phase == phase]
         value = getattr(members[0], attr)
-        if value is None:
-            continue
+        if value is None or (attr == "lower" and value <= 0):
+            continue  # a lower limit at or below zero is no limit for a count
         x1, x2 = frame.x(members[0].index), frame.x(members[-1].index)
         if x1 == x2:
             x1, x2 = x1 - 8, x2 + 8
