@@ -1,0 +1,179 @@
+"""The sign-off journey in a real browser, axe-core on every page (issue 6, acceptance):
+a practitioner raises a proposal from the child's page; the team manager and service manager
+approve; the panel meets and its chair records support; once the audit is closed the head of
+service approves and the child's plan becomes SGO; the assurance lead reads the arrangements
+review."""
+
+import datetime as dt
+import importlib
+
+import pytest
+from django.apps import apps as django_apps
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import PASSWORD, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture
+def people(transactional_db):  # type: ignore[no-untyped-def]
+    from assure.people.services import user_create
+    from tests.factories import ChildFactory, EpisodeFactory, TeamFactory
+
+    # A transactional test empties every table afterwards, including the rows the data
+    # migrations shipped: put the defaults back.
+    for module in (
+        "assure.audits.migrations.0002_default_templates",
+        "assure.panels.migrations.0002_default_panels",
+        "assure.decisions.migrations.0002_default_scheme",
+    ):
+        loaded = importlib.import_module(module)
+        (getattr(loaded, "ship", None) or loaded.create)(django_apps, None)
+    north = TeamFactory(name="North Children in Care")
+    child = ChildFactory(child_id="NA3001", team=north, first_name="Amelia", last_name="Hart")
+    EpisodeFactory(child=child, start_date=dt.date.today() - dt.timedelta(days=500))
+
+    def person(username, roles, teams=(north.name,)):  # type: ignore[no-untyped-def]
+        return user_create(
+            username=username,
+            roles=roles,
+            teams=teams,
+            password=PASSWORD,
+            first_name=username.title(),
+            last_name="Test",
+        )
+
+    return {
+        "child": child,
+        "sw": person("sam", ["practitioner"]),
+        "tm": person("tess", ["team_manager"]),
+        "sm": person("sian", ["service_manager"]),
+        "hos": person("harry", ["head_of_service"]),
+        "lead": person("lena", ["assurance_lead"], teams=()),
+        "chair": person("chris", ["panel_member"], teams=()),
+        "adviser": person("alex", ["legal"], teams=()),
+        "member": person("morgan", ["panel_member"], teams=()),
+    }
+
+
+def _decide(pages, who: str, proposal_url: str, decision: str = "approve") -> Page:
+    page = pages.open()
+    sign_in(page, username=who, check=False)
+    page.goto("/decisions/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Care plan changes to special guardianship").first.click()
+    expect(page).to_have_url(proposal_url)
+    page.get_by_label("Your decision").select_option(decision)
+    page.get_by_label("Comment").fill("Checked the assessments")
+    page.get_by_role("button", name="Record my decision").click()
+    expect(page.get_by_text("Your decision is recorded.")).to_be_visible()
+    return page
+
+
+def _close_audit(people) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from assure.audits.models import Audit, AuditTemplate, Grade, OverallGrade
+
+    now = timezone.now()
+    audit = Audit.objects.create(
+        child=people["child"],
+        template=AuditTemplate.objects.first(),
+        mode="paper",
+        auditor=people["lead"],
+        status="closed",
+        created_at=now,
+        closed_at=now,
+    )
+    OverallGrade.objects.create(
+        audit=audit, grade=Grade.objects.get(slug="good"), given_by=people["lead"], given_at=now
+    )
+
+
+def test_sign_off_journey(pages, people):  # type: ignore[no-untyped-def]
+    # The practitioner raises the proposal from the child's page.
+    page = pages.open()
+    sign_in(page, username="sam")
+    page.goto("/children/NA3001/")
+    page.get_by_role("link", name="Raise a proposal for this child").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Care plan changes to special guardianship").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save as a draft").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the rationale")
+    assert_accessible(page)
+    page.get_by_label("Proposed plan").fill("SGO to the maternal grandmother")
+    page.get_by_label("Rationale").fill("Settled with her for two years")
+    page.get_by_label("Full special guardianship assessment").fill("Completed in May")
+    page.get_by_role("button", name="Save as a draft").click()
+    page.get_by_role("button", name="Submit for sign-off").click()
+    expect(page.get_by_text("Submitted for sign-off.")).to_be_visible()
+    assert_accessible(page)
+    proposal_url = page.url
+    proposal_id = proposal_url.rstrip("/").rsplit("/", 1)[1]
+
+    _decide(pages, "tess", proposal_url)
+    _decide(pages, "sian", proposal_url)
+
+    # The head of service is held by the gates.
+    hos = pages.open()
+    sign_in(hos, username="harry", check=False)
+    hos.goto(proposal_url)
+    expect(hos.get_by_test_id("unmet-gates")).to_contain_text("audit")
+    assert_accessible(hos)
+
+    # The assurance lead sets up the permanence panel and records a meeting.
+    from assure.panels import services as panel_services
+    from assure.panels.models import Panel
+
+    panel = Panel.objects.get(slug="permanence-panel")
+    for who, role in (("chair", "chair"), ("adviser", "legal_adviser"), ("member", "member")):
+        panel_services.panel_member_add(
+            panel=panel,
+            user=people[who],
+            panel_role=role,
+            actor=people["lead"],
+            from_date=dt.date.today() - dt.timedelta(days=30),
+        )
+    lead = pages.open()
+    sign_in(lead, username="lena", check=False)
+    lead.goto("/panels/")
+    assert_accessible(lead)
+    lead.get_by_role("link", name="Permanence panel").click()
+    assert_accessible(lead)
+    lead.get_by_label("Date of the meeting").fill(dt.date.today().isoformat())
+    lead.get_by_label("Chris Test (chair)").check()
+    lead.get_by_label("Alex Test (legal adviser)").check()
+    lead.get_by_label("Morgan Test (member)").check()
+    lead.get_by_role("button", name="Record the meeting").click()
+    expect(lead.get_by_test_id("quorum")).to_have_text("Quorate")
+    lead.get_by_label("Proposal number").fill(proposal_id)
+    lead.get_by_role("button", name="Add to the agenda").click()
+    expect(lead.get_by_test_id("agenda")).to_contain_text("NA3001")
+    assert_accessible(lead)
+    meeting_url = lead.url
+
+    # The chair records the panel's support.
+    chair = pages.open()
+    sign_in(chair, username="chris", check=False)
+    chair.goto(meeting_url)
+    chair.get_by_label("Outcome", exact=True).select_option("support")
+    chair.get_by_label("Conditions (optional)").fill("Support plan agreed first")
+    chair.get_by_role("button", name="Record the outcome").click()
+    expect(chair.get_by_test_id("agenda")).to_contain_text("Support")
+    assert_accessible(chair)
+
+    # With the audit closed, the head of service approves and the plan changes.
+    _close_audit(people)
+    done = _decide(pages, "harry", proposal_url)
+    expect(done.get_by_role("heading", level=1)).to_contain_text("Approved")
+    done.goto("/children/NA3001/")
+    expect(done.get_by_test_id("child-now")).to_contain_text("Special guardianship order")
+    expect(done.get_by_test_id("child-proposals")).to_contain_text("Approved")
+    assert_accessible(done)
+
+    # The assurance lead reads the arrangements review.
+    lead.goto("/panels/review/")
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Arrangements review")
+    assert_accessible(lead)
