@@ -71,6 +71,11 @@ class QuestionView:
     shown_value: str = ""
     shown_evidence: str = ""
 
+    @property
+    def auditor_answer(self) -> Answer | None:
+        """The auditor's last answer, which a moderator's regrade supersedes."""
+        return next((a for a in reversed(self.history) if a.kind == "auditor"), None)
+
 
 @dataclass
 class AuditRecord:

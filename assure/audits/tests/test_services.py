@@ -191,3 +191,16 @@ def test_escalation_refusals(people, audit):
 )
 def test_one_working_day(raised, due):
     assert services.next_working_day(raised) == due
+
+
+def test_the_auditors_grade_shown_beside_a_regrade_is_their_last_one():
+    from assure.audits.models import Answer
+    from assure.audits.selectors import QuestionView
+
+    history = [
+        Answer(value="good", kind="auditor"),
+        Answer(value="requires_improvement", kind="auditor"),
+        Answer(value="inadequate", kind="moderation"),
+    ]
+    view = QuestionView(question=Question(), answer=history[-1], history=history)
+    assert view.auditor_answer.value == "requires_improvement"

@@ -133,6 +133,7 @@ def test_submit_moderate_regrade_and_close_through_the_pages(client, people, aud
     assert services.current_overall_grade(audit).kind == "moderation"
     page = client.get(reverse("audits:detail", args=[audit.pk])).content.decode()
     assert "Moderated by" in page and "No risk analysis." in page
+    assert "(the auditor said Good)" in page
     assert "Save “" not in page  # read-only
 
 
