@@ -30,6 +30,8 @@ class ChildListFilter(GovUKFormMixin, forms.Form):
         self.fields["team"].choices = [("", "All teams")] + [
             (t.pk, t.name) for t in options["teams"]
         ]
+        if options.get("workers_need_team"):
+            self.fields["worker"].help_text = "Choose a team first to filter by worker."
         self.fields["worker"].choices = [("", "All workers")] + [
             (w.pk, w.name) for w in options["workers"]
         ]

@@ -87,14 +87,31 @@ def children_for(
     return children.order_by(f"-{order}" if descending else order, "child_id")
 
 
-def filter_options_for(*, user: Any) -> dict[str, Any]:
-    """Choices for the list's filter: only teams and workers of children the user may see."""
+# A select of more workers than this is no use to anyone (and slow to send); above it the
+# worker filter asks for a team first.
+MAX_WORKER_CHOICES = 200
+
+
+def filter_options_for(*, user: Any, team_id: int | None = None) -> dict[str, Any]:
+    """Choices for the list's filter: only teams and workers of children the user may see.
+    Workers are those of the chosen team when there is one."""
     visible = access.visible_children(user)
+    if team_id:
+        visible = visible.filter(team_id=team_id)
+    workers = list(
+        StaffMember.objects.filter(pk__in=visible.values("worker_id")).order_by("name")[
+            : MAX_WORKER_CHOICES + 1
+        ]
+    )
+    too_many = len(workers) > MAX_WORKER_CHOICES
     return {
-        "teams": list(Team.objects.filter(pk__in=visible.values("team_id")).order_by("name")),
-        "workers": list(
-            StaffMember.objects.filter(pk__in=visible.values("worker_id")).order_by("name")
+        "teams": list(
+            Team.objects.filter(pk__in=access.visible_children(user).values("team_id")).order_by(
+                "name"
+            )
         ),
+        "workers": [] if too_many else workers,
+        "workers_need_team": too_many,
         "legal_statuses": codes.LegalStatus.choices,
         "placement_types": codes.PlacementType.choices,
     }

@@ -27,7 +27,9 @@ SORT_COLUMNS = [
 def child_list(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, "view_children"):
         raise PermissionDenied
-    options = selectors.filter_options_for(user=request.user)
+    options = selectors.filter_options_for(
+        user=request.user, team_id=_int_or_none(request.GET.get("team"))
+    )
     form = ChildListFilter(request.GET or None, options=options)
     values = form.clean_values() if request.GET else {}
     children = selectors.children_for(
@@ -67,6 +69,10 @@ def child_list(request: HttpRequest) -> HttpResponse:
             "search": values.get("q") or "",
         },
     )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 18 else None
 
 
 def child_detail(request: HttpRequest, child_id: str) -> HttpResponse:
