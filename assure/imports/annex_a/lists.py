@@ -35,7 +35,11 @@ HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
     ("uasc", r"^uasc|unaccompanied"),
     ("reason_ceased", r"reason ceased"),
     ("end_date", r"date (ceased|left).*(looked after|care)"),
-    ("start_date", r"date (started|entered|began|became).*(looked after|care)|date of entry"),
+    (
+        "start_date",
+        r"date (the child )?(started|entered|began|became).*(looked after|care)|date of entry",
+    ),
+    ("legal_status_date", r"date.*legal status"),  # "Start date of current legal status"
     ("legal_status", r"legal status"),
     ("category_of_need", r"category of need"),
     ("placement_type", r"^(current )?placement type|type of (current )?placement"),
@@ -211,6 +215,7 @@ READERS: dict[str, Callable[[Any], Any]] = {
     "reason_ceased": code_reader(codes.ReasonCeased, what="reason ceased"),
     "end_date": read_date_cell,
     "start_date": read_date_cell,
+    "legal_status_date": read_date_cell,
     "legal_status": code_reader(codes.LegalStatus, what="legal status"),
     "category_of_need": code_reader(codes.CategoryOfNeed, what="category of need"),
     "placement_type": code_reader(codes.PlacementType, what="placement type"),

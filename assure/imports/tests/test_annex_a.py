@@ -318,3 +318,70 @@ def test_dry_run(clean):
     assert result.status == "dry_run"
     assert result.rows_read == 3
     assert not Child.objects.exists()
+
+
+# The full headers of lists 8 and 10 as councils send them (the regional data hubs' layout).
+FULL_LIST8 = [
+    "Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+    "Does the Child have a Disability", "Date Started to be Looked After",
+    "Child's Category of Need",
+    "Is this a second or subsequent period of being a Looked After Child within the last "
+    "12 months (Y/N)",
+    "Start date of current legal status", "Child's Legal Status",
+    "Date of Latest Statutory Review", "Date of Last Social Work Visit",
+    "What is the permanence plan for this child?",
+    "Date of Last IRO Visit / Contact to the Child", "Date of Last Health Assessment",
+    "Date of Last Dental Check", "Number of Placements in the Last 12 months",
+    "Date Ceased to be Looked After", "Reason Ceased to be Looked After",
+    "Start Date of Most Recent Placement", "Placement Type", "Placement Provider",
+    "Placement postcode", "URN of Placement", "Placement Location", "LA of Placement",
+    "Allocated Team", "Allocated Worker",
+]  # fmt: skip
+FULL_LIST10 = [
+    "Child Unique ID", "Family identifier", "Gender", "Ethnicity", "Date of Birth",
+    "Age of Child (Years)", "Does the Child have a Disability", "Date the Child Entered Care",
+    "Date of Decision that Child Should be Placed for Adoption", "Date of Placement Order",
+    "Date of Matching Child and Prospective Adopters", "Date Placed for Adoption",
+    "Date of Adoption Order",
+    "Date of Decision that Child Should No Longer be Placed for Adoption",
+    "Reason Why Child No Longer Placed for Adoption",
+    "Date the child was placed for fostering in FFA or concurrent planning placement",
+]  # fmt: skip
+
+
+def test_full_headers_map_to_the_right_fields():
+    from assure.imports.annex_a.lists import list_from_fields, match_header
+
+    fields8 = {h: match_header(h) for h in FULL_LIST8}
+    assert {h: f for h, f in fields8.items() if f} == {
+        "Child Unique ID": "child_id",
+        "Gender": "sex",
+        "Ethnicity": "ethnicity",
+        "Date of Birth": "date_of_birth",
+        "Date Started to be Looked After": "start_date",
+        "Child's Category of Need": "category_of_need",
+        "Start date of current legal status": "legal_status_date",
+        "Child's Legal Status": "legal_status",
+        "What is the permanence plan for this child?": "plan",
+        "Date Ceased to be Looked After": "end_date",
+        "Reason Ceased to be Looked After": "reason_ceased",
+        "Placement Type": "placement_type",
+        "Allocated Team": "team",
+        "Allocated Worker": "worker",
+    }
+    fields10 = {h: match_header(h) for h in FULL_LIST10}
+    assert {h: f for h, f in fields10.items() if f} == {
+        "Child Unique ID": "child_id",
+        "Family identifier": "family_id",
+        "Gender": "sex",
+        "Ethnicity": "ethnicity",
+        "Date of Birth": "date_of_birth",
+        "Date the Child Entered Care": "start_date",
+        "Date of Decision that Child Should be Placed for Adoption": "decision_date",
+        "Date of Placement Order": "placement_order_date",
+        "Date of Matching Child and Prospective Adopters": "match_date",
+        "Date Placed for Adoption": "placed_date",
+        "Date of Decision that Child Should No Longer be Placed for Adoption": "no_longer_date",
+    }
+    assert list_from_fields(set(fields8.values()) - {None}) == 8
+    assert list_from_fields(set(fields10.values()) - {None}) == 10
