@@ -140,7 +140,7 @@ def code_reader(choices: type, *, what: str) -> Callable[[Any], str]:
 
 SEX_WORDS = {"male": "M", "female": "F", "m": "M", "f": "F", "1": "M", "2": "F", "u": "U"}
 SEX_WORDS |= {"unknown": "U", "not known": "U", "not stated": "U", "other": "U"}
-SEX_WORDS |= {"indeterminate": "U", "boy": "M", "girl": "F"}
+SEX_WORDS |= {"indeterminate": "U", "neither": "U", "not recorded": "U", "boy": "M", "girl": "F"}
 
 
 def read_sex(value: Any) -> str:
