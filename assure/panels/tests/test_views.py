@@ -87,7 +87,7 @@ def test_hold_a_meeting_and_record_an_outcome_through_the_pages(
     assert b"Deferred for contact." in client.get(meeting_url).content
 
 
-def test_outcome_form_refused_at_a_non_quorate_meeting(panel, lead, seats, client):
+def test_outcome_form_refused_at_a_non_quorate_meeting(panel, lead, seats, client, on_meeting_day):
     meeting = services.meeting_create(
         panel=panel, date=DAY, attendees=[seats["chair"], seats["adviser"]], actor=lead
     )
