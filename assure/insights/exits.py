@@ -16,11 +16,13 @@ one definition:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ROUTES: tuple[str, ...] = (
     "sgo",
@@ -54,9 +56,9 @@ def route_of(reason_ceased: str) -> str:
     return _ROUTE_BY_REASON.get(reason_ceased, "other")
 
 
-@dataclass(frozen=True)
-class EpisodeRow:
-    """The columns of an episode the analysis needs."""
+class EpisodeRow(NamedTuple):
+    """The columns of an episode the analysis needs (a named tuple: cheap to build from
+    hundreds of thousands of database rows)."""
 
     pk: int
     child: int
@@ -202,8 +204,14 @@ class Analysis:
     exits: list[Exit]
     by_child: dict[int, ChildHistory]
     p2_children: frozenset[int]
+    _exit_counts: dict[tuple[dt.date, str], int] | None = field(default=None, repr=False)
 
     def exit_counts(self) -> dict[tuple[dt.date, str], int]:
+        if self._exit_counts is None:
+            self._exit_counts = self._count_exits()
+        return dict(self._exit_counts)
+
+    def _count_exits(self) -> dict[tuple[dt.date, str], int]:
         counts = {(p, r): 0 for p in self.periods for r in ROUTES}
         for exit_ in self.exits:
             counts[(period_start(exit_.date, self.interval), exit_.route)] += 1
@@ -232,14 +240,20 @@ class Analysis:
         return [RouteReentry(route=r, exits=e, reentered=n) for r, (e, n) in tally.items()]
 
     def looked_after(self) -> list[tuple[dt.date, int]]:
-        """Children looked after at each month end in the range."""
+        """Children looked after at each month end in the range. Each episode covers the
+        month ends from its start up to (not including) its end, found by bisection, so the
+        cost grows with the episodes, not episodes times months."""
         ends = month_ends_between(self.date_from, self.date_to)
-        counts = dict.fromkeys(ends, 0)
+        counts = [0] * len(ends)
         for history in self.by_child.values():
-            for end in ends:
-                if any(e.start <= end and (e.end is None or e.end > end) for e in history.episodes):
-                    counts[end] += 1
-        return list(counts.items())
+            covered: set[int] = set()
+            for e in history.episodes:
+                first = bisect.bisect_left(ends, e.start)
+                last = len(ends) if e.end is None else bisect.bisect_left(ends, e.end)
+                covered.update(range(first, last))
+            for index in covered:
+                counts[index] += 1
+        return list(zip(ends, counts, strict=True))
 
     def p2_entries(self) -> list[int]:
         """Children whose latest period of care (the one PREV_PERM describes) started in each

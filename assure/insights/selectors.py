@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
+
 from assure.children.models import Episode, PreviousPermanenceRecord
 from assure.core.access import visible_children
 
@@ -15,11 +17,15 @@ def exits_analysis(
     *, user: Any, date_from: dt.date, date_to: dt.date, interval: str = "month"
 ) -> Analysis:
     """The exits analysis over the children this user may see: two queries whatever the
-    number of children (every visible episode's few columns, and the P2 children)."""
-    visible = visible_children(user).values("pk")
+    number of children (the few columns of every episode of the visible children active in
+    or after the range, and those children with previous permanence P2)."""
+    # Children whose every episode ended before the range add nothing to any measure (no
+    # exit, no month end, no period starting in it), so they are not fetched.
+    active = Episode.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=date_from))
+    visible = visible_children(user).filter(pk__in=active.values("child_id")).values("pk")
     rows = [
-        EpisodeRow(pk=pk, child=child, start=start, end=end, rne=rne, rec=rec)
-        for pk, child, start, end, rne, rec in Episode.objects.filter(child__in=visible)
+        EpisodeRow._make(values)
+        for values in Episode.objects.filter(child__in=visible)
         .values_list(
             "pk", "child_id", "start_date", "end_date", "reason_new_episode", "reason_ceased"
         )
