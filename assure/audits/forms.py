@@ -222,6 +222,8 @@ class StrandForm(GovUKFormMixin, forms.Form):
             (3, "Tier 3: SGO assessments in progress"),
             (4, "Tier 4: permanence plan includes an SGO"),
             (5, "Tier 5: SGOs granted in the last 12 months"),
+            (6, "Further area: children placed with parents"),
+            (7, "Further area: revocation of the care order planned"),
         ],
         error_messages={"required": "Choose which children the strand audits."},
     )

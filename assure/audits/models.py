@@ -154,7 +154,12 @@ class Strand(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="strands")
     name = models.CharField(max_length=200)
     inclusion_tier = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The queue tier (1 to 5) this strand audits."
+        null=True,
+        blank=True,
+        help_text=(
+            "The queue tier (1 to 5), or a further area (6: placed with parents; "
+            "7: revocation of the care order planned), this strand audits."
+        ),
     )
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.PAPER)
     template_slug = models.SlugField(max_length=60)

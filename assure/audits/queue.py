@@ -211,3 +211,56 @@ def priority_queue(*, user: Any, on: dt.date, recent_days: int | None = None) ->
         key=lambda i: (i.tier, i.key_date is None, i.key_date or dt.date.min, i.child.child_id)
     )
     return items
+
+
+# --- further areas, after the SGO priority order (DOMAIN.md section 4, "later areas") -----
+
+FURTHER_AREAS = {
+    6: ("Placed with parents", "placement-with-parents", "paper"),
+    7: ("Revocation of the care order planned", "permanence-planning", "paper"),
+}
+TIER_REASONS.update({tier: reason for tier, (reason, _, _) in FURTHER_AREAS.items()})
+TIER_TEMPLATES.update({tier: template for tier, (_, template, _) in FURTHER_AREAS.items()})
+TIER_MODES.update({tier: mode for tier, (_, _, mode) in FURTHER_AREAS.items()})
+
+
+def further_area(
+    *, user: Any, on: dt.date, area: int, recent_days: int | None = None
+) -> list[QueueItem]:
+    """Children for a later strand at D, oldest key date first, ties by child ID, leaving out
+    the same children the queue does:
+    - 6: looked after at D in a placement with parents (PLACE P1); key date: that episode's
+      start;
+    - 7: looked after at D with a current plan to revoke the care order; key date: the date
+      the plan was agreed."""
+    if area not in FURTHER_AREAS:
+        raise ValueError(f"Unknown further area {area}")
+    if recent_days is None:
+        recent_days = AuditSettings.objects.get_or_create(pk=1)[0].recent_closure_days
+    open_episode = Episode.objects.filter(child=OuterRef("pk"), start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=on)
+    )
+    children = (
+        access.visible_children(user)
+        .annotate(busy=_busy(on, recent_days))
+        .filter(busy=False)
+        .select_related("team", "worker")
+    )
+    if area == 6:
+        children = children.annotate(
+            key=Subquery(
+                open_episode.filter(placement_type="P1")
+                .order_by("-start_date")
+                .values("start_date")[:1]
+            )
+        )
+    else:
+        children = children.annotate(
+            la=looked_after_on(on),
+            plan=_current_plan(on, "plan"),
+            key=_current_plan(on, "agreed_date"),
+        ).filter(la=True, plan="revocation")
+    return [
+        QueueItem(child=c, tier=area, key_date=c.key)
+        for c in children.filter(key__isnull=False).order_by("key", "child_id")
+    ]

@@ -1000,8 +1000,10 @@ def strand_create(
         raise Forbidden("Only the assurance lead plans audit programmes.")
     if current_template(template_slug) is None:
         raise ValidationError({"template_slug": f"There is no audit template {template_slug!r}."})
-    if inclusion_tier is not None and not 1 <= inclusion_tier <= 5:
-        raise ValidationError({"inclusion_tier": "Choose a queue tier from 1 to 5."})
+    if inclusion_tier is not None and not 1 <= inclusion_tier <= 7:
+        raise ValidationError(
+            {"inclusion_tier": "Choose a queue tier from 1 to 5, or a further area (6 or 7)."}
+        )
     strand = Strand.objects.create(
         programme=programme,
         name=name.strip(),
@@ -1025,7 +1027,7 @@ def strand_create(
 def strand_allocate(*, strand: Strand, on: dt.date, actor: Any, limit: int = 50) -> list[Audit]:
     """Allocate the strand's queue tier at a date to its auditors, in queue order, each
     next child to the auditor with the fewest open audits (all or nothing)."""
-    from .queue import priority_queue
+    from .queue import FURTHER_AREAS, further_area, priority_queue
 
     if not is_lead(actor):
         raise Forbidden("Only the assurance lead allocates a strand.")
@@ -1040,7 +1042,11 @@ def strand_allocate(*, strand: Strand, on: dt.date, actor: Any, limit: int = 50)
     }
     due = on + dt.timedelta(days=strand.due_days)
     made = []
-    items = [i for i in priority_queue(user=actor, on=on) if i.tier == strand.inclusion_tier]
+    tier = strand.inclusion_tier
+    if tier in FURTHER_AREAS:
+        items = further_area(user=actor, on=on, area=tier)
+    else:
+        items = [i for i in priority_queue(user=actor, on=on) if i.tier == tier]
     for item in items[:limit]:
         auditor = min(auditors, key=lambda a: (load[a.pk], a.username))
         made.append(

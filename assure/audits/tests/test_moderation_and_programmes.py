@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assure.audits import selectors, services
@@ -181,3 +182,40 @@ def test_home_panels_by_role(client, people, audit):
             assert "Escalations waiting" in client.get(reverse("core:home")).content.decode()
         client.force_login(people.south_manager)
         assert "Escalations waiting" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_further_area_strand_allocates_children_placed_with_parents(people):
+    child = ChildFactory(child_id="PWP1", team=people.north)
+    EpisodeFactory(child=child, start_date=dt.date(2025, 1, 6), placement_type="P1")
+    programme = services.programme_create(
+        name="Later areas", start_date=D, end_date=D + dt.timedelta(days=90), actor=people.lead
+    )
+    strand = services.strand_create(
+        programme=programme,
+        name="Placed with parents",
+        inclusion_tier=6,
+        mode="paper",
+        template_slug="placement-with-parents",
+        auditors=[people.auditor],
+        due_days=14,
+        actor=people.lead,
+    )
+    with pytest.raises(ValidationError):
+        services.strand_create(
+            programme=programme,
+            name="x",
+            inclusion_tier=8,
+            mode="paper",
+            template_slug="permanence-planning",
+            auditors=[],
+            due_days=1,
+            actor=people.lead,
+        )
+    with clock.frozen_at(D):
+        [audit] = services.strand_allocate(strand=strand, on=D, actor=people.lead)
+    assert (audit.child, audit.template.slug, audit.queue_tier, audit.due_date) == (
+        child,
+        "placement-with-parents",
+        6,
+        D + dt.timedelta(days=14),
+    )

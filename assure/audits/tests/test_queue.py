@@ -223,3 +223,34 @@ def test_the_queue_follows_the_access_policy(world, people):
 def test_year_before_on_29_february():
     assert year_before(dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)
     assert year_before(dt.date(2025, 6, 11)) == dt.date(2024, 6, 11)
+
+
+def test_further_areas_for_later_strands(people, lead):
+    from assure.audits.queue import further_area
+
+    team = people.north
+    home = ChildFactory(child_id="PWP-1", team=team)
+    EpisodeFactory(child=home, start_date=days(-300), end_date=days(-40), reason_ceased="X1")
+    EpisodeFactory(child=home, start_date=days(-40), placement_type="P1", reason_new_episode="P")
+    earlier = ChildFactory(child_id="PWP-0", team=team)
+    EpisodeFactory(child=earlier, start_date=days(-90), placement_type="P1")
+    moved = ChildFactory(child_id="X-PWP-ENDED", team=team)  # left the placement before D
+    EpisodeFactory(
+        child=moved,
+        start_date=days(-90),
+        placement_type="P1",
+        end_date=days(-1),
+        reason_ceased="X1",
+    )
+    EpisodeFactory(child=moved, start_date=days(-1), placement_type="U4", reason_new_episode="P")
+    revoke = looked_after("REV-1", team)
+    plan(revoke, agreed=days(-10), plan="revocation")
+    not_yet = looked_after("X-REV-LATER", team)
+    plan(not_yet, agreed=days(2), plan="revocation")
+    _audit(earlier, status="in_progress", lead=lead)
+    with clock.frozen_at(D):
+        assert rows(further_area(user=lead, on=D, area=6)) == [("PWP-1", 6, days(-40))]
+        assert rows(further_area(user=lead, on=D, area=7)) == [("REV-1", 7, days(-10))]
+        assert rows(further_area(user=people.south_manager, on=D, area=6)) == []
+        # the SGO priority queue itself stays tiers 1 to 5
+        assert {t for _, t, _ in rows(priority_queue(user=lead, on=D))} <= {1, 2, 3, 4, 5}
