@@ -70,6 +70,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Insights figures count only the children the person may see, so anyone who sees
     # children may see their own figures.
     "view_insights": CHILD_ROLES,
+    # Evidence, recommendations, the response plan and the reports: the people who run or
+    # oversee the assurance work.
+    "view_evidence": frozenset(
+        {
+            Role.ASSURANCE_LEAD,
+            Role.AUDITOR,
+            Role.DIRECTOR,
+            Role.HEAD_OF_SERVICE,
+            Role.PERFORMANCE_OFFICER,
+        }
+    ),
     "manage_evidence": frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR, Role.PERFORMANCE_OFFICER}),
     "manage_themes": frozenset({Role.ASSURANCE_LEAD}),
     "manage_response_plan": frozenset({Role.ASSURANCE_LEAD, Role.DIRECTOR}),

@@ -57,6 +57,7 @@ def exits_page(request: HttpRequest) -> HttpResponse:
             "values": values,
             "measures": measures,
             "query": request.GET.urlencode(),
+            "hide_evidence": not access.can(request.user, "view_evidence"),
         },
     )
 
@@ -90,7 +91,7 @@ def _evidence_filter(request: HttpRequest) -> tuple[Any, EvidenceFilter, dict[st
 
 
 def evidence_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     form, filters, labels = _evidence_filter(request)
     rows = evidence.evidence_rows(user=request.user, filters=filters)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
@@ -119,7 +120,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
 
 
 def evidence_matrix(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     rows = evidence.evidence_rows(user=request.user)
     return render(
         request,
@@ -220,7 +221,7 @@ def _visible_keys(request: HttpRequest, keys: list[str]) -> tuple[list[int], lis
 
 
 def recommendations(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     return render(
         request,
         "insights/recommendations.html",
@@ -253,7 +254,7 @@ def recommendation_add(request: HttpRequest) -> HttpResponse:
 
 
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     recommendation = get_object_or_404(Recommendation, pk=pk)
     keys = {f"item-{i}" for i in recommendation.evidence.values_list("pk", flat=True)} | {
         f"finding-{i}" for i in recommendation.findings.values_list("pk", flat=True)
@@ -293,7 +294,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_page(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     overdue_only = request.GET.get("view") == "overdue"
     may_manage = access.can(request.user, "manage_response_plan")
     action_form = ActionForm(
@@ -369,7 +370,7 @@ def work_stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     action = get_object_or_404(
         PlanAction.objects.select_related("work_stream", "recommendation"), pk=pk
     )
@@ -400,7 +401,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_report(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     return render(request, "insights/plan_report.html", {"report": plan.progress_report()})
 
 
@@ -408,7 +409,7 @@ def plan_report(request: HttpRequest) -> HttpResponse:
 
 
 def reports_page(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     return render(
         request,
         "insights/reports.html",
@@ -436,14 +437,14 @@ def _report_response(request: HttpRequest, report: reports.Report, stem: str) ->
 
 
 def monthly_report(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     month = MonthForm(request.GET or None).month_start()
     report = reports.monthly_summary(user=request.user, month=month)
     return _report_response(request, report, f"assurance-summary-{month:%Y-%m}")
 
 
 def stage_review_report(request: HttpRequest) -> HttpResponse:
-    _require(request, "view_insights")
+    _require(request, "view_evidence")
     values = ExitsFilter(request.GET or None).values()
     report = reports.stage_review(
         user=request.user,

@@ -231,7 +231,12 @@ def test_director_decides_and_plan_pages(client, people):
     assert "Sessions booked" in detail and "In progress" in detail
     report = client.get("/insights/plan/report/").content.decode()
     assert "1 action: 0 complete, 1 in progress, 0 not started; 1 overdue." in report
-    client.force_login(people["worker"])
-    assert client.get("/insights/plan/").status_code == 200  # reading the plan is open
+    client.force_login(UserFactory(username="aud", roles=["auditor"]))
+    assert client.get("/insights/plan/").status_code == 200  # an auditor reads the plan
     assert 'data-testid="add-action"' not in client.get("/insights/plan/").content.decode()
     assert client.post("/insights/plan/", {"form": "stream", "name": "X"}).status_code == 403
+    client.force_login(people["worker"])  # a practitioner sees exits, not the plan
+    assert client.get("/insights/plan/").status_code == 403
+    assert client.get("/insights/evidence/").status_code == 403
+    exits = client.get("/insights/exits/").content.decode()
+    assert "Exits from care" in exits and "/insights/evidence/" not in exits
