@@ -68,3 +68,63 @@ class DecisionForm(GovUKFormMixin, forms.Form):
         if data.get("decision") in ("return", "reject") and not data.get("comment", "").strip():
             self.add_error("comment", "Say why you return or reject the proposal")
         return data
+
+
+APPROVER_ROLES = [
+    ("team_manager", "Team manager"),
+    ("service_manager", "Service manager"),
+    ("head_of_service", "Head of service"),
+    ("director", "Director"),
+]
+
+
+class SchemeForm(GovUKFormMixin, forms.Form):
+    """A new version of one decision type's scheme."""
+
+    decision_type = forms.ChoiceField(
+        label="Decision type", error_messages={"required": "Select the decision type"}
+    )
+    chain = forms.CharField(
+        label="Approvers in order",
+        help_text="Roles separated by commas, first approver first: team_manager, "
+        "service_manager, head_of_service, director.",
+        error_messages={"required": "Enter the approvers in order"},
+    )
+    gates = forms.MultipleChoiceField(
+        label="Gates before the last approval",
+        required=False,
+        choices=[("audit", "A recent audit, not inadequate"), ("panel", "A panel's support")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    gate_panels = forms.CharField(
+        label="Panels whose support meets the panel gate",
+        required=False,
+        help_text="Panel slugs separated by commas.",
+    )
+    audit_within_days = forms.IntegerField(
+        label="Audit closed within (days)",
+        min_value=1,
+        max_value=365,
+        initial=90,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
+    rationale = forms.CharField(
+        label="Why the scheme is set this way", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, types: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision_type"].choices = [("", "Choose")] + [(t.slug, t.name) for t in types]
+
+    def clean_chain(self) -> list[str]:
+        roles = [r.strip() for r in self.cleaned_data["chain"].split(",") if r.strip()]
+        known = {slug for slug, _ in APPROVER_ROLES}
+        unknown = [r for r in roles if r not in known]
+        if unknown or not roles:
+            raise forms.ValidationError(
+                "Use team_manager, service_manager, head_of_service or director"
+            )
+        return roles
+
+    def clean_gate_panels(self) -> list[str]:
+        return [p.strip() for p in self.cleaned_data["gate_panels"].split(",") if p.strip()]

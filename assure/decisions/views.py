@@ -11,7 +11,7 @@ from assure.core import access
 from assure.core.models import AccessEvent
 
 from . import selectors, services
-from .forms import DecisionForm, ProposalForm
+from .forms import DecisionForm, ProposalForm, SchemeForm
 from .gates import unmet_gates
 from .models import SchemeVersion, Status
 
@@ -112,6 +112,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checklist": checklist,
             "unmet": unmet_gates(proposal=proposal) if proposal.status == Status.SUBMITTED else [],
             "may_decide": refusal is None,
+            "may_change": proposal.proposer_id == request.user.pk
+            and proposal.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED),
             "may_submit": proposal.proposer_id == request.user.pk
             and proposal.status in (Status.DRAFT, Status.RETURNED),
             "form": form,
@@ -120,6 +122,44 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal.panel_items.select_related("meeting__panel").prefetch_related("outcomes")
             ),
         },
+    )
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposer changes an open proposal. A change after any approval starts the chain
+    again (the service decides and records it)."""
+    proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
+    if proposal.proposer_id != request.user.pk:
+        raise PermissionDenied
+    initial = {
+        "proposed_plan": proposal.proposed_plan,
+        "rationale": proposal.rationale,
+        **{f"check_{k}": v for k, v in proposal.checklist.items()},
+    }
+    form = ProposalForm(
+        request.POST if request.method == "POST" else None,
+        scheme=proposal.scheme,
+        initial=initial,
+    )
+    del form.fields["document_url"]  # documents are added when the proposal is raised
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_update(
+                proposal=proposal,
+                actor=request.user,
+                proposed_plan=form.cleaned_data["proposed_plan"],
+                rationale=form.cleaned_data["rationale"],
+                checklist={k: v for k, v in form.checklist().items() if v.strip()},
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "The proposal is changed.")
+            return redirect("decisions:detail", pk=proposal.pk)
+    return render(
+        request,
+        "decisions/create.html",
+        {"child": proposal.child, "scheme": proposal.scheme, "form": form, "proposal": proposal},
     )
 
 
@@ -134,14 +174,45 @@ def _submit(request: HttpRequest, proposal) -> HttpResponse:  # type: ignore[no-
 
 
 def scheme(request: HttpRequest) -> HttpResponse:
-    """The scheme of delegation as it stands, with every earlier version."""
-    if not access.can(request.user, "view_panels") and not access.can(
-        request.user, "raise_proposals"
+    """The scheme of delegation as it stands, with every earlier version. The assurance lead
+    and the director revise it here: each revision is a new version."""
+    if not (
+        access.can(request.user, "view_panels")
+        or access.can(request.user, "raise_proposals")
+        or access.can(request.user, "manage_scheme")
     ):
         raise PermissionDenied
+    current = selectors.current_schemes()
+    may_manage = access.can(request.user, "manage_scheme")
+    types = [s.decision_type for s in current]
+    form = SchemeForm(
+        request.POST if request.method == "POST" and may_manage else None, types=types
+    )
+    if request.method == "POST" and may_manage and form.is_valid():
+        data = form.cleaned_data
+        base = next(s for s in current if s.decision_type.slug == data["decision_type"])
+        try:
+            revised = services.scheme_revise(
+                decision_type=base.decision_type,
+                actor=request.user,
+                chain=data["chain"],
+                checklist=base.checklist,
+                gates=data["gates"],
+                gate_panels=data["gate_panels"],
+                audit_within_days=data["audit_within_days"],
+                sets_plan=base.sets_plan,
+                rationale=data["rationale"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"{revised.decision_type.name}: version {revised.version} is in force."
+            )
+            return redirect("decisions:scheme")
     versions = SchemeVersion.objects.select_related("decision_type", "created_by")
     return render(
         request,
         "decisions/scheme.html",
-        {"current": selectors.current_schemes(), "versions": list(versions)},
+        {"current": current, "versions": list(versions), "form": form, "may_manage": may_manage},
     )

@@ -114,3 +114,54 @@ def test_query_counts_do_not_grow(world, client, page, expected):
     assert small == large
     if page != "child":
         assert small == expected
+
+
+def test_changing_the_proposal_after_an_approval_restarts_the_chain(world, client):
+    proposal = services.proposal_create(
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        actor=world["sw"],
+        proposed_plan="SGO",
+        rationale="r",
+        checklist={"legal_advice": "Given 1 May"},
+    )
+    proposal = services.proposal_submit(proposal=proposal, actor=world["sw"])
+    services.proposal_decide(proposal=proposal, decision="approve", actor=world["tm"])
+    edit = reverse("decisions:edit", args=[proposal.pk])
+    client.force_login(world["tm"])
+    assert client.get(edit).status_code == 403
+    client.force_login(world["sw"])
+    page = client.get(edit)
+    assert b"clears their approvals" in page.content and b"Given 1 May" in page.content
+    client.post(
+        edit,
+        {"proposed_plan": "SGO to the aunt", "rationale": "r", "check_legal_advice": "Given 1 May"},
+    )
+    proposal.refresh_from_db()
+    assert proposal.proposed_plan == "SGO to the aunt" and proposal.round == 2
+    assert services.next_step(proposal) == (0, "team_manager")
+
+
+def test_the_lead_revises_the_scheme_in_the_page(world, client):
+    url = reverse("decisions:scheme")
+    client.force_login(world["tm"])
+    page = client.get(url)
+    assert b"Team manager" in page.content and b"Save a new version" not in page.content
+    assert client.post(url, {"decision_type": "sgo_financial_support"}).status_code == 200
+    client.force_login(world["lead"])
+    bad = client.post(url, {"decision_type": "sgo_financial_support", "chain": "boss"})
+    assert b"Use team_manager" in bad.content
+    client.post(
+        url,
+        {
+            "decision_type": "sgo_financial_support",
+            "chain": "team_manager, head_of_service",
+            "gates": ["panel"],
+            "gate_panels": "sgo-discharge-panel",
+            "audit_within_days": "90",
+            "rationale": "Larger sums need a head of service",
+        },
+    )
+    latest = services._scheme_for("sgo_financial_support")
+    assert latest.version == 2 and latest.chain == ["team_manager", "head_of_service"]
+    assert latest.gates == ["panel"] and latest.checklist  # the checklist carried over
