@@ -243,7 +243,53 @@ def _time_measure(analysis: Analysis) -> Measure:
     )
 
 
-def measures(analysis: Analysis, *, programme_start: dt.date | None) -> list[Measure]:
+def _grades_measure(analysis: Analysis, grades: dict[tuple[int, dt.date], Any]) -> Measure:
+    labels = sorted({(g.position, g.label) for g in grades.values()})
+    rows, bars = [], []
+    for route in ROUTES:
+        exits = [x for x in analysis.exits if x.route == route]
+        graded = [grades[(x.child, x.date)] for x in exits if (x.child, x.date) in grades]
+        below = sum(g.below_good for g in graded)
+        rows.append(
+            [ROUTE_LABELS[route], len(exits), len(graded)]
+            + [sum(g.label == label for g in graded) for _, label in labels]
+            + [below]
+        )
+        bars.append((ROUTE_LABELS[route], round(100 * below / len(graded), 1) if graded else None))
+    audited = sum(row[2] for row in rows)
+    below_all = sum(row[-1] for row in rows)
+    sentence = (
+        f"{audited} of {len(analysis.exits)} exits had an audit closed within a year of leaving; "
+        f"{below_all} of those audits were graded below good."
+        if audited
+        else "None of the exits in the period had an audit closed within a year of leaving."
+    )
+    width = len(rows[0])
+    return Measure(
+        slug="audit-grades",
+        title="Audit grades of the exits, by exit route",
+        headers=["Exit route", "Exits", "Audited"]
+        + [label for _, label in labels]
+        + ["Below good"],
+        rows=rows,
+        chart=charts.bar_chart(
+            chart_id="audit-grades",
+            title="Share of audited exits graded below good, by exit route",
+            description=sentence,
+            bars=bars,
+            unit="%",
+        ),
+        sentence=sentence,
+        count_columns=set(range(1, width)),
+    )
+
+
+def measures(
+    analysis: Analysis,
+    *,
+    programme_start: dt.date | None,
+    grades: dict[tuple[int, dt.date], Any] | None = None,
+) -> list[Measure]:
     unit = analysis.interval
     labels = [period_label(p, analysis.interval) for p in analysis.periods]
     common = {
@@ -296,4 +342,6 @@ def measures(analysis: Analysis, *, programme_start: dt.date | None) -> list[Mea
         )
     )
     found.append(_time_measure(analysis))
+    if grades is not None:
+        found.append(_grades_measure(analysis, grades))
     return found

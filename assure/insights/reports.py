@@ -91,7 +91,8 @@ def _exits_section(
     analysis = selectors.exits_analysis(
         user=user, date_from=date_from, date_to=date_to, interval=interval
     )
-    measures = dashboard.measures(analysis, programme_start=programme_start)
+    grades = selectors.exit_audit_grades(user=user, analysis=analysis)
+    measures = dashboard.measures(analysis, programme_start=programme_start, grades=grades)
     section = Section(
         heading="Were exits from care safe?",
         paragraphs=[

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
+from assure.audits.models import OverallGrade, Status
 from assure.children.models import Episode, PreviousPermanenceRecord
 from assure.core.access import visible_children
 
@@ -39,3 +41,56 @@ def exits_analysis(
     return analyse(
         rows, date_from=date_from, date_to=date_to, interval=interval, p2_children=set(p2)
     )
+
+
+AUDIT_WINDOW_DAYS = 365
+
+
+@dataclass(frozen=True)
+class GradedAudit:
+    child: int
+    closed: dt.date
+    label: str
+    position: int
+    below_good: bool
+
+
+def exit_audit_grades(*, user: Any, analysis: Analysis) -> dict[tuple[int, dt.date], GradedAudit]:
+    """For each exit (child, exit date), the current overall grade of the child's audit
+    closed nearest the exit within a year either side: the audit of that exit decision. One
+    query."""
+    children = {x.child for x in analysis.exits}
+    if not children:
+        return {}
+    rows = (
+        OverallGrade.objects.filter(
+            is_current=True,
+            audit__status=Status.CLOSED,
+            audit__child__in=visible_children(user).filter(pk__in=children).values("pk"),
+        )
+        .values_list(
+            "audit__child_id",
+            "audit__closed_at",
+            "grade__label",
+            "grade__position",
+            "grade__below_good",
+        )
+        .order_by()
+    )
+    by_child: dict[int, list[GradedAudit]] = {}
+    for child, closed_at, label, position, below_good in rows:
+        by_child.setdefault(child, []).append(
+            GradedAudit(child, closed_at.date(), label, position, below_good)
+        )
+    found = {}
+    for exit_ in analysis.exits:
+        near = [
+            a
+            for a in by_child.get(exit_.child, [])
+            if abs((a.closed - exit_.date).days) <= AUDIT_WINDOW_DAYS
+        ]
+        if near:
+            found[(exit_.child, exit_.date)] = min(
+                near, key=lambda a: abs((a.closed - exit_.date).days)
+            )
+    return found

@@ -43,7 +43,12 @@ def _exits_view(request: HttpRequest) -> tuple[ExitsFilter, dict[str, Any], list
         date_to=values["date_to"],
         interval=values["interval"],
     )
-    return form, values, dashboard.measures(analysis, programme_start=values["programme_start"])
+    grades = selectors.exit_audit_grades(user=request.user, analysis=analysis)
+    return (
+        form,
+        values,
+        dashboard.measures(analysis, programme_start=values["programme_start"], grades=grades),
+    )
 
 
 def exits_page(request: HttpRequest) -> HttpResponse:

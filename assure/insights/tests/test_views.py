@@ -2,13 +2,18 @@
 CSV downloads with small counts suppressed, the access policy, bad input and query counts."""
 
 import csv
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from assure.audits import services as audit_services
+from assure.audits.models import Audit, Grade, OverallGrade
+from assure.children.models import Child
 from assure.core import clock
 from tests.factories import TeamFactory, UserFactory
 
@@ -110,10 +115,11 @@ def test_people_without_the_permission_are_refused(client, data):
 
 
 # The signed-in request's own (session, user, roles, the second-factor check and the
-# session's save in a savepoint: 3), then the episodes and the P2 children (the user's teams
-# are a subquery of the policy, no query of their own).
-PAGE_QUERIES = 9
-CSV_QUERIES = 9
+# session's save in a savepoint: 3), then the episodes, the P2 children and the audit grades
+# of the exits' children (the user's teams are a subquery of the policy, no query of their
+# own).
+PAGE_QUERIES = 10
+CSV_QUERIES = 10
 
 
 def test_query_counts_do_not_grow_with_the_children(client):
@@ -132,3 +138,34 @@ def test_query_counts_do_not_grow_with_the_children(client):
             counts.append(len(ctx.captured_queries))
     assert counts[:2] == counts[2:]
     assert counts == [PAGE_QUERIES, CSV_QUERIES] * 2
+
+
+def graded_audit(child, lead, *, closed: dt.date, grade: str) -> None:
+    auditor = UserFactory(username=f"aud-{child.child_id}", roles=["auditor"])
+    audit = audit_services.audit_create(
+        child=child, template_slug="sgo-before-court", mode="paper", auditor=auditor, actor=lead
+    )
+    moment = timezone.make_aware(dt.datetime.combine(closed, dt.time(12)))
+    Audit.objects.filter(pk=audit.pk).update(status="closed", closed_at=moment)
+    OverallGrade.objects.create(
+        audit=audit, grade=Grade.objects.get(slug=grade), given_by=auditor, given_at=moment
+    )
+
+
+def test_audit_grades_of_the_exits(client, data):
+    lead = UserFactory(username="lead", roles=["assurance_lead"])
+    graded_audit(Child.objects.get(child_id="N0"), lead, closed=D(2026, 2, 1), grade="good")
+    graded_audit(Child.objects.get(child_id="N1"), lead, closed=D(2026, 4, 1), grade="inadequate")
+    # closed more than a year before the exit: not the audit of this exit
+    graded_audit(Child.objects.get(child_id="N2"), lead, closed=D(2024, 3, 1), grade="inadequate")
+    client.force_login(lead)
+    page = client.get(URL + QUERY).content.decode()
+    table = page.split('data-testid="table-audit-grades"')[1].split("</table>")[0]
+    headers = re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', table)
+    assert headers == ["Exit route", "Exits", "Audited", "Good", "Inadequate", "Below good"]
+    sgo = re.findall(r"<td class=\"govuk-table__cell\">(\d+)</td>", table.split("</tr>")[1])
+    assert sgo == ["19", "2", "1", "1", "1"]
+    assert (
+        "2 of 20 exits had an audit closed within a year of leaving; 1 of those audits were "
+        "graded below good." in page
+    )
