@@ -30,8 +30,30 @@ def proposal_get_for_user(*, user: Any, pk: int) -> Proposal:
 
 
 def proposals_for_child(*, child: Any) -> list[Proposal]:
-    """A child's proposals (the caller has already fetched the child through the policy)."""
-    return list(_with_detail(Proposal.objects.filter(child=child)))
+    """A child's proposals (the caller has already fetched the child through the policy),
+    with their panel items and current outcomes, for the next panel date and the latest
+    outcome."""
+    from assure.panels.models import AgendaItem, Outcome
+
+    items = AgendaItem.objects.select_related("meeting__panel").prefetch_related(
+        Prefetch("outcomes", queryset=Outcome.objects.filter(is_current=True))
+    )
+    return list(
+        _with_detail(Proposal.objects.filter(child=child)).prefetch_related(
+            Prefetch("panel_items", queryset=items)
+        )
+    )
+
+
+def panel_summary(proposal: Proposal, *, today: Any) -> dict[str, Any]:
+    """The next panel date and the latest outcome, from prefetched panel items."""
+    items = sorted(proposal.panel_items.all(), key=lambda i: (i.meeting.date, i.pk))
+    upcoming = [i.meeting for i in items if i.meeting.date >= today]
+    decided = [(i.meeting, o) for i in items for o in i.outcomes.all()]
+    return {
+        "next_meeting": upcoming[0] if upcoming else None,
+        "latest_outcome": decided[-1] if decided else None,
+    }
 
 
 def waiting_on(*, user: Any) -> list[Proposal]:

@@ -2,8 +2,9 @@ from typing import Any
 
 from django import template
 
-from assure.core import access
+from assure.core import access, clock
 from assure.decisions import selectors, services
+from assure.decisions.gates import unmet_gates
 
 register = template.Library()
 
@@ -12,11 +13,24 @@ register = template.Library()
 def child_proposals(child: Any) -> list[dict[str, Any]]:
     """A child's proposals with where each stands (the page has already fetched the child
     through the access policy)."""
+    today = clock.today()
     out = []
     for proposal in selectors.proposals_for_child(child=child):
         waiting = services.next_step(proposal)
-        out.append({"proposal": proposal, "next_role": waiting[1] if waiting else None})
+        out.append(
+            {
+                "proposal": proposal,
+                "next_role": waiting[1] if waiting else None,
+                "unmet": unmet_gates(proposal=proposal) if waiting and _is_last(proposal) else [],
+                **selectors.panel_summary(proposal, today=today),
+            }
+        )
     return out
+
+
+def _is_last(proposal: Any) -> bool:
+    waiting = services.next_step(proposal)
+    return waiting is not None and waiting[0] == len(proposal.scheme.chain) - 1
 
 
 @register.simple_tag(takes_context=True)

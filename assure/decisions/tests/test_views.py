@@ -165,3 +165,22 @@ def test_the_lead_revises_the_scheme_in_the_page(world, client):
     latest = services._scheme_for("sgo_financial_support")
     assert latest.version == 2 and latest.chain == ["team_manager", "head_of_service"]
     assert latest.gates == ["panel"] and latest.checklist  # the checklist carried over
+
+
+def test_child_page_shows_where_each_proposal_stands(world, client):
+    proposal = services.proposal_create(
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        actor=world["sw"],
+        proposed_plan="SGO",
+        rationale="r",
+    )
+    proposal = services.proposal_submit(proposal=proposal, actor=world["sw"])
+    services.proposal_decide(proposal=proposal, decision="approve", actor=world["tm"])
+    services.proposal_decide(proposal=proposal, decision="approve", actor=world["sm"])
+    panel_support(proposal=proposal, lead=world["lead"])
+    client.force_login(world["sw"])
+    page = client.get(reverse("children:detail", args=["SGO1"]))
+    text = page.content.decode()
+    assert "Head of service" in text and "Waiting for: audit" in text
+    assert "Permanence panel 1 Jun 2026: Support" in text
