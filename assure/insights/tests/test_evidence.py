@@ -196,3 +196,36 @@ def test_a_bad_file_reports_every_problem_and_writes_nothing(world):
     ] == ["This column is missing.", "This column is missing."]
     assert services.evidence_import(actor=world["lead"], data=b"\xff\xfe\x00").problems
     assert services.evidence_import(actor=world["lead"], data=TEMPLATE.encode()).problems
+
+
+def test_evidence_pages_query_counts_do_not_grow(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["lead"])
+    counts = []
+    for first, last in ((0, 2), (2, 25)):
+        for i in range(first, last):
+            child = ChildFactory(child_id=f"Q{i}", team=world["north"])
+            services.evidence_create(
+                actor=world["lead"],
+                source="complaint",
+                date=TODAY,
+                kind="strength",
+                summary=f"S{i}",
+                themes=[world["oversight"], world["voice"]],
+                child_id=child.child_id,
+            )
+            finding_for(child, world["lead"], themes=[world["voice"]])
+        for url in ("/insights/evidence/", "/insights/evidence/matrix/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts.append(len(ctx.captured_queries))
+    # The request's own 7 (session, user, roles, second factor, the session's save in a
+    # savepoint), then evidence items and their themes, findings and their themes, and the
+    # theme labels (which the list page's filter reuses).
+    assert counts == [EVIDENCE_LIST_QUERIES, MATRIX_QUERIES] * 2
+
+
+EVIDENCE_LIST_QUERIES = 12
+MATRIX_QUERIES = 12
