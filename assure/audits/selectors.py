@@ -360,3 +360,20 @@ def audits_summary(
     if child_id:
         audits = audits.filter(child__child_id=child_id)
     return audits.order_by("due_date", "id")
+
+
+def audits_of_child(*, child: Any) -> list[Audit]:
+    """A child's audits for their page (the caller has already read the child through the
+    access policy), newest first, with the current overall grade."""
+    return list(
+        Audit.objects.filter(child=child)
+        .select_related("template", "auditor")
+        .prefetch_related(
+            Prefetch(
+                "overall_grades",
+                queryset=OverallGrade.objects.filter(is_current=True).select_related("grade"),
+                to_attr="current_grades",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )

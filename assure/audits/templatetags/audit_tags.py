@@ -49,3 +49,11 @@ def audit_home_panels(context: dict[str, Any]) -> dict[str, Any]:
     if not user or not user.is_authenticated:
         return {"panels": {}}
     return {"panels": home_panels(user=user)}
+
+
+@register.simple_tag
+def child_audits(child: Any) -> list[Any]:
+    """The audits shown on a child's page (the page has read the child through the policy)."""
+    from assure.audits.selectors import audits_of_child
+
+    return audits_of_child(child=child)

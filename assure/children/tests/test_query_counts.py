@@ -18,7 +18,7 @@ from tests.factories import TeamFactory, UserFactory
 # the count and the page; the child page adds the access event and one query per part of
 # the record and two for its history; the API adds the token lookup and its last-used stamp.
 LIST_PAGE_QUERIES = 11
-CHILD_PAGE_QUERIES = 21  # 19, one for the families the child belongs to, one for proposals
+CHILD_PAGE_QUERIES = 22  # 19, and one each for the families, proposals and audits panels
 API_LIST_QUERIES = 10
 API_DETAIL_QUERIES = 18
 
