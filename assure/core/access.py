@@ -82,7 +82,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     "manage_evidence": frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR, Role.PERFORMANCE_OFFICER}),
-    "manage_themes": frozenset({Role.ASSURANCE_LEAD}),
+    "manage_insights_settings": frozenset({Role.ASSURANCE_LEAD}),
     "manage_response_plan": frozenset({Role.ASSURANCE_LEAD, Role.DIRECTOR}),
     "decide_recommendations": frozenset({Role.DIRECTOR}),
 }

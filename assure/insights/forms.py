@@ -61,8 +61,19 @@ class ExitsFilter(GovUKFormMixin, forms.Form):
             "date_from": date_from,
             "date_to": date_to,
             "interval": clean.get("interval") or "month",
-            "programme_start": clean.get("programme_start"),
+            "programme_start": self._programme_start(clean),
         }
+
+    def _programme_start(self, clean: dict[str, Any]) -> dt.date | None:
+        """The date asked for; else, unless the person cleared it (an empty field sent), the
+        programme start the assurance lead has set."""
+        if clean.get("programme_start"):
+            return clean["programme_start"]
+        if self.is_bound and "programme_start" in self.data:
+            return None
+        from .models import InsightsSettings
+
+        return InsightsSettings.current().programme_start
 
 
 class EvidenceForm(GovUKFormMixin, forms.Form):
@@ -211,3 +222,15 @@ class MonthForm(GovUKFormMixin, forms.Form):
             return cleaned["month"].replace(day=1)
         this_month = clock.today().replace(day=1)
         return (this_month - dt.timedelta(days=1)).replace(day=1)
+
+
+class SettingsForm(GovUKFormMixin, forms.Form):
+    programme_start = forms.DateField(
+        label="Programme start date",
+        required=False,
+        widget=GovUKDateInput(),
+        help_text=(
+            "When the work to reduce the number of looked-after children began. The exits "
+            "charts work out their limits separately before and after it. Leave blank for none."
+        ),
+    )

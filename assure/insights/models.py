@@ -147,3 +147,25 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.text[:60]}"
+
+
+class InsightsSettings(models.Model):
+    """One row: the date the work to reduce the number of looked-after children began. The
+    exits charts and the reports recalculate their limits from it unless asked otherwise."""
+
+    programme_start = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "insights settings"
+
+    def __str__(self) -> str:
+        return f"Programme start {self.programme_start or 'not set'}"
+
+    @classmethod
+    def current(cls) -> "InsightsSettings":
+        """The settings as stored, or unsaved defaults: reading never writes."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

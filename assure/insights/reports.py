@@ -22,6 +22,7 @@ from assure.core.access import visible_children
 
 from . import dashboard, evidence, plan, selectors
 from .exits import add_months
+from .models import InsightsSettings
 
 
 def _long(day: dt.date) -> str:
@@ -270,7 +271,11 @@ def monthly_summary(*, user: Any, month: dt.date) -> Report:
             *_audit_sections(user, start, end),
             _tracker_section(user, end),
             _exits_section(
-                user, date_from=year_before, date_to=end, interval="month", programme_start=None
+                user,
+                date_from=year_before,
+                date_to=end,
+                interval="month",
+                programme_start=InsightsSettings.current().programme_start,
             ),
             _plan_section(),
         ],

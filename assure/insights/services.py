@@ -21,6 +21,7 @@ from assure.people.models import Team
 from .models import (
     ActionStatus,
     EvidenceItem,
+    InsightsSettings,
     Kind,
     PlanAction,
     ProgressUpdate,
@@ -430,3 +431,27 @@ def action_update(
         data={"before": before, "after": {"status": status, "rag": rag}},
     )
     return update
+
+
+@transaction.atomic
+def settings_update(*, actor: Any, programme_start: dt.date | None) -> InsightsSettings:
+    """Set (or clear) the programme start date the charts' limits are recalculated from."""
+    _require(actor, "manage_insights_settings", "Only the assurance lead sets the programme start.")
+    current = InsightsSettings.objects.select_for_update().filter(pk=1).first() or (
+        InsightsSettings(pk=1)
+    )
+    before = current.programme_start
+    current.programme_start = programme_start
+    current.updated_by, current.updated_at = actor, clock.now()
+    current.save()
+    events.record(
+        actor=actor,
+        verb="insights_settings.changed",
+        obj=current,
+        summary=f"Programme start {programme_start or 'cleared'}",
+        data={
+            "before": before.isoformat() if before else None,
+            "after": programme_start.isoformat() if programme_start else None,
+        },
+    )
+    return current

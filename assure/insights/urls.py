@@ -22,4 +22,5 @@ urlpatterns = [
     path("reports/", views.reports_page, name="reports"),
     path("reports/monthly/", views.monthly_report, name="monthly_report"),
     path("reports/stage-review/", views.stage_review_report, name="stage_review"),
+    path("settings/", views.settings_page, name="settings"),
 ]

@@ -24,9 +24,10 @@ from .forms import (
     MonthForm,
     ProgressForm,
     RecommendationForm,
+    SettingsForm,
     WorkStreamForm,
 )
-from .models import EvidenceItem, PlanAction, Recommendation, WorkStream
+from .models import EvidenceItem, InsightsSettings, PlanAction, Recommendation, WorkStream
 
 
 def _require(request: HttpRequest, action: str) -> None:
@@ -63,6 +64,7 @@ def exits_page(request: HttpRequest) -> HttpResponse:
             "measures": measures,
             "query": request.GET.urlencode(),
             "hide_evidence": not access.can(request.user, "view_evidence"),
+            "may_set_programme_start": access.can(request.user, "manage_insights_settings"),
         },
     )
 
@@ -458,3 +460,16 @@ def stage_review_report(request: HttpRequest) -> HttpResponse:
         programme_start=values["programme_start"],
     )
     return _report_response(request, report, f"stage-review-{values['date_to']:%Y-%m-%d}")
+
+
+def settings_page(request: HttpRequest) -> HttpResponse:
+    _require(request, "manage_insights_settings")
+    current = InsightsSettings.current()
+    form = SettingsForm(request.POST or None, initial={"programme_start": current.programme_start})
+    if request.method == "POST" and form.is_valid():
+        services.settings_update(
+            actor=request.user, programme_start=form.cleaned_data["programme_start"]
+        )
+        messages.success(request, "Programme start saved.")
+        return redirect("insights:exits")
+    return render(request, "insights/settings.html", {"form": form})

@@ -15,6 +15,7 @@ from assure.audits import services as audit_services
 from assure.audits.models import Audit, Grade, OverallGrade
 from assure.children.models import Child
 from assure.core import clock
+from assure.core.models import DomainEvent
 from tests.factories import TeamFactory, UserFactory
 
 from .helpers import D, child_with, period
@@ -115,11 +116,11 @@ def test_people_without_the_permission_are_refused(client, data):
 
 
 # The signed-in request's own (session, user, roles, the second-factor check and the
-# session's save in a savepoint: 3), then the episodes, the P2 children and the audit grades
-# of the exits' children (the user's teams are a subquery of the policy, no query of their
-# own).
-PAGE_QUERIES = 10
-CSV_QUERIES = 10
+# session's save in a savepoint: 3), then the programme start setting, the episodes, the P2
+# children and the audit grades of the exits' children (the user's teams are a subquery of
+# the policy, no query of their own).
+PAGE_QUERIES = 11
+CSV_QUERIES = 11
 
 
 def test_query_counts_do_not_grow_with_the_children(client):
@@ -169,3 +170,18 @@ def test_audit_grades_of_the_exits(client, data):
         "2 of 20 exits had an audit closed within a year of leaving; 1 of those audits were "
         "graded below good." in page
     )
+
+
+def test_the_leads_programme_start_is_the_default(client, data):
+    lead = UserFactory(username="lead", roles=["assurance_lead"])
+    client.force_login(lead)
+    response = client.post("/insights/settings/", {"programme_start": "2025-10-01"})
+    assert response.status_code == 302
+    page = client.get(URL + QUERY).content.decode()
+    assert "recalculated from the programme start on 1 October 2025" in page
+    cleared = client.get(URL + QUERY + "&programme_start=").content.decode()
+    assert "recalculated from the programme start" not in cleared
+    event = DomainEvent.objects.get(verb="insights_settings.changed")
+    assert event.data == {"before": None, "after": "2025-10-01"}
+    client.force_login(UserFactory(username="dir", roles=["director"]))
+    assert client.get("/insights/settings/").status_code == 403
