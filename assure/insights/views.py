@@ -266,6 +266,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     keys = {f"item-{i}" for i in recommendation.evidence.values_list("pk", flat=True)} | {
         f"finding-{i}" for i in recommendation.findings.values_list("pk", flat=True)
     }
+    # Evidence about a child this person may not see is left out without a trace (rule 1).
     linked = [row for row in evidence.evidence_rows(user=request.user) if row.key in keys]
     may_decide = access.can(request.user, "decide_recommendations") and (
         recommendation.decision == Recommendation.Decision.PROPOSED
@@ -290,7 +291,6 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "recommendation": recommendation,
             "linked": linked,
-            "hidden": len(keys) - len(linked),
             "decision_form": decision_form,
             "labels": evidence.theme_labels(),
             "actions": recommendation.actions.select_related("work_stream"),

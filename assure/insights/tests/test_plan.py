@@ -240,3 +240,26 @@ def test_director_decides_and_plan_pages(client, people):
     assert client.get("/insights/evidence/").status_code == 403
     exits = client.get("/insights/exits/").content.decode()
     assert "Exits from care" in exits and "/insights/evidence/" not in exits
+
+
+def test_recommendation_page_leaves_out_evidence_about_children_out_of_sight(client, people):
+    north, south = TeamFactory(name="North"), TeamFactory(name="South")
+    ChildFactory(child_id="N1", team=north)
+    ChildFactory(child_id="S1", team=south)
+    items = [
+        services.evidence_create(
+            actor=people["lead"],
+            source="complaint",
+            date=TODAY,
+            kind="strength",
+            summary=f"About {child}",
+            child_id=child,
+        )
+        for child in ("N1", "S1")
+    ]
+    rec = services.recommendation_create(actor=people["lead"], title="R", evidence=items)
+    head = UserFactory(username="hos", roles=["head_of_service"], teams=[north])
+    client.force_login(head)
+    page = client.get(f"/insights/recommendations/{rec.pk}/").content.decode()
+    assert "About N1" in page
+    assert "About S1" not in page and "may not see" not in page
