@@ -17,6 +17,7 @@ from .schemas import Error
 
 router = Router(tags=["insights"])
 MAX_SPAN_DAYS = 366 * 25  # a generous bound so a silly range cannot tie up the server
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
 class RangeQuery(Schema):
@@ -68,6 +69,9 @@ def _date(value: str, name: str) -> dt.date:
 
 def parse_range(query: RangeQuery) -> tuple[dt.date, dt.date]:
     date_from, date_to = _date(query.date_from, "from"), _date(query.date_to, "to")
+    for name, day in (("from", date_from), ("to", date_to)):
+        if not EARLIEST <= day <= LATEST:
+            raise _invalid(name, "Enter a date between 1900 and 2100.")
     if date_from > date_to:
         raise _invalid("to", "The end of the range must not be before its start.")
     if (date_to - date_from).days > MAX_SPAN_DAYS:

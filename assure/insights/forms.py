@@ -10,6 +10,9 @@ from assure.core import clock
 from assure.core.forms import GovUKDateInput, GovUKFormMixin
 
 MAX_SPAN_DAYS = 366 * 25
+# Dates outside these bounds are typing mistakes, and near the calendar's end they would
+# overflow month arithmetic.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
 def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -40,6 +43,11 @@ class ExitsFilter(GovUKFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        for name in ("date_from", "date_to", "programme_start"):
+            day = data.get(name)
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(name, "Enter a date between 1900 and 2100.")
+                data.pop(name, None)
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end of the period must not be before its start.")
@@ -218,8 +226,9 @@ class MonthForm(GovUKFormMixin, forms.Form):
     def month_start(self) -> dt.date:
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
-        if cleaned.get("month") and "month" not in self.errors:
-            return cleaned["month"].replace(day=1)
+        month = cleaned.get("month") if "month" not in self.errors else None
+        if month and EARLIEST <= month <= LATEST:
+            return month.replace(day=1)
         this_month = clock.today().replace(day=1)
         return (this_month - dt.timedelta(days=1)).replace(day=1)
 

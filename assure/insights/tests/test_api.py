@@ -97,6 +97,8 @@ def test_a_practitioner_counts_only_their_teams_children(client, teams):
         "from=2026-01-01&to=2026-12-31&within_days=lots",
         "from=2026-01-01&to=2026-12-31&within_days=99999999999999999999999",
         "from=" + "9" * 200 + "&to=2026-12-31",
+        "from=9999-01-01&to=9999-12-31",
+        "from=0001-01-01&to=0001-12-31",
     ],
 )
 def test_malformed_parameters_answer_422(client, query):

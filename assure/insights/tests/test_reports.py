@@ -130,6 +130,8 @@ def test_monthly_summary_word_document_and_printable_page(client, lead):
 def test_stage_review_page_defaults_and_bad_input(client, lead):
     client.force_login(lead)
     assert client.get("/insights/reports/").status_code == 200
+    for query in ("month=9999-12-01", "month=0001-01-01", "month=nonsense"):
+        assert client.get(f"/insights/reports/monthly/?{query}").status_code == 200
     page = client.get("/insights/reports/stage-review/?date_from=bad&programme_start=2026-01-01")
     assert page.status_code == 200
     assert "Stage review: independent assurance" in page.content.decode()

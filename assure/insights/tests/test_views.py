@@ -99,6 +99,9 @@ def test_programme_start_recalculates_the_limits(client, data):
         "?date_from=2026-06-01&date_to=2026-01-01",
         "?date_from=1000-01-01&date_to=2026-01-01",
         "?programme_start=" + "9" * 300,
+        "?date_from=9999-01-01&date_to=9999-12-31",
+        "?date_to=9999-12-31",
+        "?date_from=0001-01-01&date_to=0001-02-01&programme_start=9999-12-31",
     ],
 )
 def test_bad_input_shows_an_error_and_defaults(client, data, query):
