@@ -37,6 +37,9 @@ class Measure:
     # (suppressed when the count they rest on is): {derived column: count column}.
     count_columns: set[int] = field(default_factory=set)
     derived_columns: dict[int, int] = field(default_factory=dict)
+    # An SPC measure's points and period labels, for the Word report's raster chart.
+    points: list[spc.Point] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
 
     def exported_rows(self) -> list[list[Any]]:
         out = []
@@ -144,6 +147,8 @@ def spc_measure(
         ),
         sentence=sentence,
         count_columns={1},
+        points=points,
+        labels=labels,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Inches, Pt
 
 from .reports import Report, Table
 
@@ -35,8 +35,10 @@ def render(report: Report) -> bytes:
     document.add_heading(report.title, level=0)
     document.add_paragraph(report.subtitle)
     document.add_paragraph(
-        "Counts under 5 about children are shown as \u201cfewer than 5\u201d. Charts are on "
-        "the printable page in Assure."
+        "Counts under 5 about children are shown as \u201cfewer than 5\u201d. A chart is "
+        "included only where no count in it is under 5; every chart is on the printable page "
+        "in Assure. In the charts the solid line is the mean, the dashed lines the process "
+        "limits; triangles marked HIGH or LOW are special causes."
     )
     for section in report.sections:
         document.add_heading(section.heading, level=1)
@@ -46,6 +48,8 @@ def render(report: Report) -> bytes:
             _table(document, table, table.exported_rows())
         for figure in section.figures:
             document.add_heading(figure.table.caption, level=2)
+            if figure.png:
+                document.add_picture(io.BytesIO(figure.png), width=Inches(6.3))
             document.add_paragraph(figure.sentence)
             _table(document, figure.table, figure.exported)
     buffer = io.BytesIO()

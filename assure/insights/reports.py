@@ -3,8 +3,9 @@ paragraphs, tables and charts, rendered as a printable page and as a Word docume
 
 Both are built from the same selectors as the pages, so they count only what the person may
 see. Tables marked `suppress` hide counts under 5 in the Word document, which is what leaves
-the product; the Word document holds tables only, because a chart of small numbers would show
-what the tables suppress (the printable page, inside the product, has the charts too)."""
+the product; the Word document holds a chart (a PNG drawn by `png.py`) only for a series with
+no count under 5, because a chart of small numbers would show what the tables suppress (the
+printable page, inside the product, has every chart)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from assure.audits.models import Audit, CaseAction, Escalation, Finding, Overall
 from assure.core import clock
 from assure.core.access import visible_children
 
-from . import dashboard, evidence, plan, selectors
+from . import dashboard, evidence, plan, png, selectors
 from .exits import add_months
 from .models import InsightsSettings
 
@@ -57,6 +58,9 @@ class Figure:
     table: Table
     # How the measure's table is exported (derived columns suppressed with their counts).
     exported: list[list[Any]]
+    # The chart as a PNG for the Word document: only when no count in it is under 5, since
+    # a chart of small numbers would show what the table suppresses.
+    png: bytes | None = None
 
 
 @dataclass
@@ -111,8 +115,15 @@ def _exits_section(
         if slugs and m.slug not in slugs:
             continue
         table = Table(caption=m.title, headers=m.headers, rows=m.rows)
+        shareable = bool(m.points) and all(p.value >= dashboard.SUPPRESS_BELOW for p in m.points)
         section.figures.append(
-            Figure(chart=m.chart, sentence=m.sentence, table=table, exported=m.exported_rows())
+            Figure(
+                chart=m.chart,
+                sentence=m.sentence,
+                table=table,
+                exported=m.exported_rows(),
+                png=png.spc_png(m.points, m.labels) if shareable else None,
+            )
         )
     return section
 

@@ -150,3 +150,21 @@ def test_report_counts_only_visible_children(lead):
     exits = next(s for s in report.sections if s.heading == "Were exits from care safe?")
     totals = exits.figures[0].table.rows
     assert sum(row[1] for row in totals) == 0
+
+
+def test_word_document_holds_charts_only_for_series_without_small_counts(lead):
+    team = TeamFactory(name="North")
+    for i in range(6):  # looked after all year: at least 6 at every month end
+        period(child_with(child_id=f"L{i}", team=team), start=D(2024, 1, 1))
+    report = reports.stage_review(
+        user=lead, date_from=D(2025, 7, 1), date_to=D(2026, 2, 28), programme_start=None
+    )
+    figures = {f.table.caption: f for s in report.sections for f in s.figures}
+    assert figures["Children looked after at each month end"].png is not None
+    assert figures["Exits through special guardianship orders"].png is None  # counts under 5
+    document = read_back(render(report))
+    shapes = document.inline_shapes
+    assert len(shapes) == sum(1 for f in figures.values() if f.png)
+    blob = shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    image = document.part.related_parts[blob].blob
+    assert image.startswith(b"\x89PNG\r\n\x1a\n")
