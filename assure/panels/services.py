@@ -299,7 +299,8 @@ def outcome_record(
         verb="panel_outcome_recorded",
         obj=outcome,
         child=item.child,
-        summary=f"{meeting.panel.name} on {meeting.date}: {outcome.get_recommendation_display()}",
+        summary=f"{meeting.panel.name} on {meeting.date}: {outcome.get_recommendation_display()}"
+        + (f". Conditions: {outcome.conditions}" if outcome.conditions else ""),
         data={
             "item": item.pk,
             "recommendation": recommendation,

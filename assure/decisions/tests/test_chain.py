@@ -5,12 +5,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from assure.children.models import PermanencePlan
+from assure.children.selectors import child_history
 from assure.core.models import DomainEvent
 from assure.decisions import services
 from assure.decisions.models import Decision, Status
 from tests.factories import UserFactory
 
-from .conftest import close_audit, panel_support
+from .harness import close_audit, panel_support
 
 
 def _raise(world, **kw):
@@ -82,6 +83,11 @@ def test_whole_chain(world):
     assert ("proposal_approved", "sm") in verbs
     assert ("proposal_approved", "hos") in verbs
     assert ("permanence_plan_set", "hos") in verbs
+    shown = [(e["who"], e["what"]) for e in child_history(child=world["child"])]
+    assert (
+        world["hos"].display_name,
+        "Approved by the head of service: Due diligence done",
+    ) in shown
     last = history.filter(verb="proposal_approved").last()
     assert last.data["comment"] == "Due diligence done" and last.data["to"] == "approved"
 

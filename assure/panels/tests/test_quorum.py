@@ -99,6 +99,7 @@ def test_outcome_refused_when_not_quorate_and_recorded_when_quorate(panel, lead,
     event = DomainEvent.objects.get(verb="panel_outcome_recorded")
     assert event.child == child and event.actor == seats["chair"]
     assert event.data["recommendation"] == "support"
+    assert event.summary.endswith("Support. Conditions: Support plan first")
     with pytest.raises(ValidationError):
         services.meeting_set_attendance(meeting=meeting, attendees=[], actor=lead)
 
