@@ -59,14 +59,17 @@ def exit_audit_grades(*, user: Any, analysis: Analysis) -> dict[tuple[int, dt.da
     """For each exit (child, exit date), the current overall grade of the child's audit
     closed nearest the exit within a year either side: the audit of that exit decision. One
     query."""
-    children = {x.child for x in analysis.exits}
-    if not children:
+    if not analysis.exits:
         return {}
+    window = dt.timedelta(days=AUDIT_WINDOW_DAYS)
+    # Bounded by dates, not by a list of children, so the query stays small at any scale.
     rows = (
         OverallGrade.objects.filter(
             is_current=True,
             audit__status=Status.CLOSED,
-            audit__child__in=visible_children(user).filter(pk__in=children).values("pk"),
+            audit__closed_at__date__gte=analysis.date_from - window,
+            audit__closed_at__date__lte=analysis.date_to + window,
+            audit__child__in=visible_children(user).values("pk"),
         )
         .values_list(
             "audit__child_id",
