@@ -2,6 +2,9 @@
 
 import pytest
 
+# One browser harness for every browser test in the project (see tests/browser/harness.py).
+pytest_plugins = ["tests.browser.harness"]
+
 
 @pytest.fixture(autouse=True)
 def _media_and_axes(settings, tmp_path):

@@ -1,4 +1,8 @@
-"""Browser test harness: one Debian Chromium per test session, a fresh context per test,
+"""Browser test harness, loaded once as a plugin by the root conftest.py so that every
+browser test in the project (tests/browser and each app's tests/browser) shares one
+Playwright and one Chromium: two sync Playwright instances cannot run in one process.
+
+One Debian Chromium per test session, a fresh context per test,
 pages served by pytest-django's live server (which also serves static files).
 
 Playwright's sync API runs an event loop in this thread, which makes Django think it is in

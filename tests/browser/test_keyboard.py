@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import Council
+from .harness import Council
 from .helpers import PASSWORD, assert_accessible, expect_gov_uk_focus, focused
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

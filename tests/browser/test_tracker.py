@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import Council
+from .harness import Council
 from .helpers import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -1,4 +1,2 @@
-"""The shared browser harness (tests/browser/conftest.py): Chromium, pages with a clean
-console, and the xdist_group marker."""
-
-from tests.browser.conftest import browser, page, pages, pytest_configure  # noqa: F401
+"""The shared browser harness (tests/browser/harness.py) is loaded for the whole project by
+the root conftest.py: the `browser`, `page` and `pages` fixtures come from there."""
