@@ -4,6 +4,7 @@ shows, and the same numbers as a table (suppressed for export: counts under 5)."
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -289,11 +290,59 @@ def _grades_measure(analysis: Analysis, grades: dict[tuple[int, dt.date], Any]) 
     )
 
 
+ASSESSMENT_BANDS = (
+    ("Under 8 weeks", 0, 56),
+    ("8 to 16 weeks", 56, 112),
+    ("16 to 26 weeks", 112, 182),
+    ("26 weeks or more", 182, None),
+)
+
+
+def _assessment_measure(analysis: Analysis, starts: dict[int, list[dt.date]]) -> Measure:
+    """Days from the latest SGO assessment started on or before the order to the order: a
+    short assessment is a warning sign for the safety of the decision."""
+    sgo = [x for x in analysis.exits if x.route == "sgo"]
+    days = []
+    for exit_ in sgo:
+        before = [d for d in starts.get(exit_.child, []) if d <= exit_.date]
+        if before:
+            days.append((exit_.date - max(before)).days)
+    rows = [
+        [label, sum(low <= d and (high is None or d < high) for d in days)]
+        for label, low, high in ASSESSMENT_BANDS
+    ]
+    rows.append(["No assessment recorded", len(sgo) - len(days)])
+    median = statistics.median(days) if days else None
+    sentence = (
+        f"Of {len(sgo)} exits through special guardianship orders, {len(days)} had an SGO "
+        f"assessment recorded; the median time from its start to the order was {median:g} days"
+        f" ({rows[0][1]} under 8 weeks)."
+        if days
+        else "No exit through a special guardianship order in the period had an SGO "
+        "assessment recorded."
+    )
+    return Measure(
+        slug="sgo-assessment",
+        title="Time from the SGO assessment starting to the order",
+        headers=["Time from assessment start to order", "SGO exits"],
+        rows=rows,
+        chart=charts.bar_chart(
+            chart_id="sgo-assessment",
+            title="SGO exits by time from the assessment starting to the order",
+            description=sentence,
+            bars=[(label, float(n)) for label, n in rows],
+        ),
+        sentence=sentence,
+        count_columns={1},
+    )
+
+
 def measures(
     analysis: Analysis,
     *,
     programme_start: dt.date | None,
     grades: dict[tuple[int, dt.date], Any] | None = None,
+    assessment_starts: dict[int, list[dt.date]] | None = None,
 ) -> list[Measure]:
     unit = analysis.interval
     labels = [period_label(p, analysis.interval) for p in analysis.periods]
@@ -347,6 +396,8 @@ def measures(
         )
     )
     found.append(_time_measure(analysis))
+    if assessment_starts is not None:
+        found.append(_assessment_measure(analysis, assessment_starts))
     if grades is not None:
         found.append(_grades_measure(analysis, grades))
     return found

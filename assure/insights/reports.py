@@ -97,7 +97,12 @@ def _exits_section(
         user=user, date_from=date_from, date_to=date_to, interval=interval
     )
     grades = selectors.exit_audit_grades(user=user, analysis=analysis)
-    measures = dashboard.measures(analysis, programme_start=programme_start, grades=grades)
+    measures = dashboard.measures(
+        analysis,
+        programme_start=programme_start,
+        grades=grades,
+        assessment_starts=selectors.sgo_assessment_starts(user=user, analysis=analysis),
+    )
     section = Section(
         heading="Were exits from care safe?",
         paragraphs=[

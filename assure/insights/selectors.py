@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from assure.audits.models import OverallGrade, Status
-from assure.children.models import Episode, PreviousPermanenceRecord
+from assure.children.models import Episode, PreviousPermanenceRecord, SGOAssessment
 from assure.core.access import visible_children
 
 from .exits import Analysis, EpisodeRow, analyse
@@ -97,3 +97,23 @@ def exit_audit_grades(*, user: Any, analysis: Analysis) -> dict[tuple[int, dt.da
                 near, key=lambda a: abs((a.closed - exit_.date).days)
             )
     return found
+
+
+def sgo_assessment_starts(*, user: Any, analysis: Analysis) -> dict[int, list[dt.date]]:
+    """Start dates of the SGO assessments of the visible children, for the time from an
+    assessment starting to the order. One query."""
+    if not any(x.route == "sgo" for x in analysis.exits):
+        return {}
+    rows = (
+        SGOAssessment.objects.filter(
+            child__in=visible_children(user).values("pk"),
+            start_date__isnull=False,
+            start_date__lte=analysis.date_to,
+        )
+        .values_list("child_id", "start_date")
+        .order_by()
+    )
+    starts: dict[int, list[dt.date]] = {}
+    for child, start in rows:
+        starts.setdefault(child, []).append(start)
+    return starts

@@ -48,7 +48,12 @@ def _exits_view(request: HttpRequest) -> tuple[ExitsFilter, dict[str, Any], list
     return (
         form,
         values,
-        dashboard.measures(analysis, programme_start=values["programme_start"], grades=grades),
+        dashboard.measures(
+            analysis,
+            programme_start=values["programme_start"],
+            grades=grades,
+            assessment_starts=selectors.sgo_assessment_starts(user=request.user, analysis=analysis),
+        ),
     )
 
 

@@ -120,10 +120,10 @@ def test_people_without_the_permission_are_refused(client, data):
 
 # The signed-in request's own (session, user, roles, the second-factor check and the
 # session's save in a savepoint: 3), then the programme start setting, the episodes, the P2
-# children and the audit grades of the exits' children (the user's teams are a subquery of
-# the policy, no query of their own).
-PAGE_QUERIES = 11
-CSV_QUERIES = 11
+# children, the audit grades of the exits and the SGO assessments' start dates (the user's
+# teams are a subquery of the policy, no query of their own).
+PAGE_QUERIES = 12
+CSV_QUERIES = 12
 
 
 def test_query_counts_do_not_grow_with_the_children(client):
@@ -188,3 +188,30 @@ def test_the_leads_programme_start_is_the_default(client, data):
     assert event.data == {"before": None, "after": "2025-10-01"}
     client.force_login(UserFactory(username="dir", roles=["director"]))
     assert client.get("/insights/settings/").status_code == 403
+
+
+def test_time_from_sgo_assessment_to_order(client, data):
+    from assure.children.models import SGOAssessment
+
+    def assess(child_id: str, start: dt.date, n: int) -> None:
+        SGOAssessment.objects.create(
+            child=Child.objects.get(child_id=child_id),
+            assessment_id=f"A{n}",
+            carer_name="Kin",
+            relationship="relative",
+            stage="full",
+            start_date=start,
+        )
+
+    assess("N0", D(2026, 2, 1), 1)  # 37 days before the order on 10 March: under 8 weeks
+    assess("N1", D(2025, 9, 1), 2)  # 190 days: 26 weeks or more
+    assess("N1", D(2026, 4, 1), 3)  # after the order: not the assessment that led to it
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    page = client.get(URL + QUERY).content.decode()
+    table = page.split('data-testid="table-sgo-assessment"')[1].split("</table>")[0]
+    counts = re.findall(r'<td class="govuk-table__cell">(\d+)</td>', table)
+    assert counts == ["1", "0", "0", "1", "17"]
+    assert (
+        "Of 19 exits through special guardianship orders, 2 had an SGO assessment recorded; "
+        "the median time from its start to the order was 113.5 days (1 under 8 weeks)."
+    ) in page
