@@ -11,7 +11,7 @@ from assure.decisions import services
 from assure.decisions.models import Decision, Status
 from tests.factories import UserFactory
 
-from .harness import close_audit, panel_support
+from .conftest import close_audit, panel_support
 
 
 def _raise(world, **kw):
