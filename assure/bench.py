@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assure.imports import bench as imports_bench
+from assure.tracker import bench as tracker_bench
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VAR = PROJECT_DIR / "var"
@@ -130,6 +131,7 @@ def _worker(args: argparse.Namespace) -> int:
         "rows_per_second": round(seeded.total_rows / seconds),
         "rows_by_table": seeded.rows,
         "pages": _time_pages(runs=args.runs),
+        "tracker": _time_tracker(runs=args.runs),
         "export_903": imports_bench.export_903(VAR / f"bench-903-{args.name}"),
     }
     args.output.write_text(json.dumps(result, indent=2))
@@ -185,6 +187,17 @@ def _time_pages(*, runs: int) -> list[dict[str, Any]]:
     return timed
 
 
+def _time_tracker(*, runs: int) -> list[dict[str, Any]]:
+    from assure.people.models import User
+    from assure.people.services import api_token_create
+    from assure.tracker import bench as tracker_bench
+
+    lead = User.objects.get(username="lead")
+    _, token = api_token_create(user=lead, name="tracker bench")
+    return tracker_bench.run(lead=lead, bearer={"HTTP_AUTHORIZATION": f"Bearer {token}"},
+                             runs=runs)
+
+
 def render(report: dict[str, Any]) -> str:
     """The report as plain-text tables."""
     scales = report["scales"]
@@ -202,6 +215,7 @@ def render(report: dict[str, Any]) -> str:
         rows.append((page["page"], *[f"{s['pages'][i]['median_ms']:.1f} ms, "
                                      f"{s['pages'][i]['queries']} q" for s in scales]))
     lines += _table(rows)
+    lines += tracker_bench.render(scales)
     lines += imports_bench.render(scales)
     return "\n".join(lines)
 

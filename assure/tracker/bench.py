@@ -1,0 +1,124 @@
+"""The tracker's part of `make bench`: the first page, a filtered page, the API and a full
+export, each beside the time of the same SQL run bare (the floor), and the export's peak
+memory. Called from assure/bench.py in the benchmark's worker process."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from typing import Any
+
+PAGES = [
+    ("Tracker, page 1", "/tracker/"),
+    ("Tracker, red flags", "/tracker/?rag=red"),
+    ("Tracker API, page_size=100", "/api/v1/tracker?page_size=100"),
+    ("Tracker export (CSV, every row)", "/tracker/export.csv"),
+]
+
+
+def run(*, lead: Any, bearer: dict[str, str], runs: int) -> list[dict[str, Any]]:
+    """Time each tracker request and its floor."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(lead)
+    results = []
+    for label, path in PAGES:
+        client, headers = (Client(), bearer) if path.startswith("/api/") else (browser, {})
+        export = "export" in path
+        times, selects = _timed(client, path, headers, runs=1 if export else runs)
+        floor = _bare_sql_ms(selects)
+        entry: dict[str, Any] = {
+            "page": label,
+            "path": path,
+            "median_ms": round(statistics.median(times), 1),
+            "floor_ms": round(floor, 1),
+            "ratio_to_floor": round(statistics.median(times) / floor, 1) if floor else None,
+            "queries": len(selects),
+        }
+        if export:
+            entry["peak_memory_mb"] = _peak_memory_mb(client, path)
+        results.append(entry)
+    return results
+
+
+def _timed(
+    client: Any, path: str, headers: dict[str, str], *, runs: int
+) -> tuple[list[float], list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(path, **headers)  # warm-up
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}")
+    _drain(response)
+    times: list[float] = []
+    selects: list[str] = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            _drain(client.get(path, **headers))
+            times.append((time.perf_counter() - started) * 1000)
+        selects = [
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].lstrip().upper().startswith("SELECT")
+        ]
+    return times, selects
+
+
+def _drain(response: Any) -> None:
+    """Read a streamed response to its end, as a browser would."""
+    if getattr(response, "streaming", False):
+        for _ in response.streaming_content:
+            pass
+
+
+def _bare_sql_ms(selects: list[str]) -> float:
+    """The reads the request made, run again straight through the database cursor."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in selects:
+            cursor.execute(sql)
+            cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+def _peak_memory_mb(client: Any, path: str) -> float:
+    tracemalloc.start()
+    try:
+        _drain(client.get(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return round(peak / 1024 / 1024, 1)
+
+
+def render(scales: list[dict[str, Any]]) -> list[str]:
+    """The tracker's table for the bench report."""
+    if not all(s.get("tracker") for s in scales):
+        return []
+    lines = ["", "Tracker (median; floor = the same SELECTs run bare through the cursor)", ""]
+    rows = [("Request", *[f"{s['scale']} ({s['children']:,})" for s in scales])]
+    for i, entry in enumerate(scales[0]["tracker"]):
+        cells = []
+        for s in scales:
+            e = s["tracker"][i]
+            cell = f"{e['median_ms']:.0f} ms ({e['ratio_to_floor']}x floor, {e['queries']} q)"
+            if "peak_memory_mb" in e:
+                cell += f", peak {e['peak_memory_mb']} MB"
+            cells.append(cell)
+        rows.append((entry["page"], *cells))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    table = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
+    table.insert(1, "  ".join("-" * w for w in widths))
+    return lines + table
