@@ -38,6 +38,8 @@ def _require(request: HttpRequest, action: str) -> None:
 def _exits_view(request: HttpRequest) -> tuple[ExitsFilter, dict[str, Any], list]:
     form = ExitsFilter(request.GET or None)
     values = form.values()
+    if not form.is_bound:  # show the defaults in the fields
+        form.initial = dict(values)
     analysis = selectors.exits_analysis(
         user=request.user,
         date_from=values["date_from"],

@@ -215,3 +215,11 @@ def test_time_from_sgo_assessment_to_order(client, data):
         "Of 19 exits through special guardianship orders, 2 had an SGO assessment recorded; "
         "the median time from its start to the order was 113.5 days (1 under 8 weeks)."
     ) in page
+
+
+def test_the_form_shows_the_default_period(client, data):
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    with clock.frozen_at(D(2026, 7, 15)):
+        page = client.get(URL).content.decode()
+    assert 'value="2024-07-01"' in page and 'value="2026-06-30"' in page
+    assert "1 July 2024 to 30 June 2026, by month." in page
