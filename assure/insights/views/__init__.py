@@ -1,0 +1,41 @@
+"""Insights pages: thin. Parse the query, call the selectors or one service, render."""
+
+from .evidence import (
+    evidence_add,
+    evidence_import,
+    evidence_list,
+    evidence_matrix,
+    evidence_template,
+)
+from .exits import exits_csv, exits_page, settings_page
+from .plan import (
+    action_detail,
+    plan_page,
+    plan_report,
+    recommendation_add,
+    recommendation_detail,
+    recommendations,
+    work_stream_edit,
+)
+from .reports import monthly_report, reports_page, stage_review_report
+
+__all__ = [
+    "action_detail",
+    "evidence_add",
+    "evidence_import",
+    "evidence_list",
+    "evidence_matrix",
+    "evidence_template",
+    "exits_csv",
+    "exits_page",
+    "monthly_report",
+    "plan_page",
+    "plan_report",
+    "recommendation_add",
+    "recommendation_detail",
+    "recommendations",
+    "reports_page",
+    "settings_page",
+    "stage_review_report",
+    "work_stream_edit",
+]
