@@ -389,6 +389,24 @@ class Contribution(models.Model):
         return f"{self.type} by {self.author_id}"
 
 
+class ActionAgreement(models.Model):
+    """One person's agreement to a case action: in a collaborative audit the practitioner
+    and their manager agree the actions with the auditor, and the record keeps who did."""
+
+    action = models.ForeignKey(CaseAction, on_delete=models.CASCADE, related_name="agreements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "user"], name="unique_action_agreement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} agreed action {self.action_id}"
+
+
 class Escalation(models.Model):
     """ "This child may be unsafe now", raised from an audit."""
 

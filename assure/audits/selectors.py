@@ -138,7 +138,9 @@ def audit_record(*, audit: Audit) -> AuditRecord:
             .prefetch_related("themes")
         ),
         actions=list(
-            CaseAction.objects.filter(audit=audit).select_related("owner", "completed_by")
+            CaseAction.objects.filter(audit=audit)
+            .select_related("owner", "completed_by")
+            .prefetch_related("agreements__user")
         ),
         contributions=list(audit.contributions.select_related("author")),
         escalations=list(

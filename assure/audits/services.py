@@ -19,6 +19,7 @@ from assure.people.models import User
 from assure.people.roles import Role
 
 from .models import (
+    ActionAgreement,
     Answer,
     Audit,
     AuditTemplate,
@@ -681,6 +682,31 @@ def action_complete(*, action: CaseAction, evidence_note: str, actor: Any) -> Ca
         data={"evidence": action.evidence_note},
     )
     return action
+
+
+@transaction.atomic
+def action_agree(*, action: CaseAction, actor: Any) -> ActionAgreement:
+    """In a collaborative audit, the practitioner, their manager and the auditor each record
+    that they agree an action."""
+    audit = action.audit
+    if audit.mode != Mode.COLLABORATIVE:
+        raise Conflict("Actions are agreed in collaborative audits only.")
+    if audit.status == Status.CLOSED:
+        raise Conflict("A closed audit is read-only.")
+    if not (is_participant(actor, audit) or is_audits_auditor(actor, audit)):
+        raise Forbidden("Only the auditor and the audit's participants agree its actions.")
+    if ActionAgreement.objects.filter(action=action, user=actor).exists():
+        raise Conflict("You have already agreed this action.")
+    agreement = ActionAgreement.objects.create(action=action, user=actor, at=clock.now())
+    events.record(
+        actor=actor,
+        verb="audit.action_agreed",
+        obj=action,
+        child=audit.child,
+        summary=f"{actor.display_name} agreed the action: {action.description[:120]}",
+        data={"audit": audit.pk},
+    )
+    return agreement
 
 
 def is_participant(user: Any, audit: Audit) -> bool:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("escalations/", views.escalations, name="escalations"),
     path("escalations/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("actions/<int:pk>/complete/", views.complete_action, name="complete_action"),
+    path("actions/<int:pk>/agree/", views.agree_action, name="agree_action"),
     path("moderation/", views.moderation, name="moderation"),
     path("programmes/", views.programmes, name="programmes"),
     path("programmes/<int:pk>/", views.programme, name="programme"),

@@ -174,6 +174,12 @@ def _render_detail(
         "can_answer": is_auditor and audit.status == Status.IN_PROGRESS,
         "can_find": services.may_record_findings(user, audit),
         "can_act": services.may_record_findings(user, audit) or participant,
+        "agreed_action_ids": {
+            g.action_id for a in record.actions for g in a.agreements.all() if g.user_id == user.pk
+        },
+        "can_agree": audit.mode == "collaborative"
+        and audit.status != Status.CLOSED
+        and (participant or audit.auditor_id == user.pk),
         "can_moderate": is_lead and audit.status == Status.IN_MODERATION,
         "can_reflect": participant and audit.status != Status.CLOSED,
         "can_invite": (is_auditor or is_lead)
@@ -349,6 +355,20 @@ def complete_action(request: HttpRequest, pk: int) -> HttpResponse:
         "Action completed.",
         "#actions",
     )
+
+
+@require_POST
+def agree_action(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(selectors.actions_for(user=request.user, open_only=False), pk=pk)
+    audit = _audit(request, action.audit_id)
+    try:
+        services.action_agree(action=action, actor=request.user)
+    except services.Forbidden as error:
+        raise PermissionDenied(error.message) from error
+    except services.Conflict as error:
+        messages.error(request, error.message)
+        return redirect(reverse("audits:detail", args=[audit.pk]) + "#actions")
+    return _done(request, audit, "You agreed the action.", "#actions")
 
 
 @require_POST
