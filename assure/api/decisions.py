@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from assure.children import selectors as child_selectors
@@ -118,6 +118,32 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Any:
     except DjangoValidationError as exc:
         return 409, {"detail": _message(exc)}
     return 201, _reload(request, proposal.pk)
+
+
+class ProposalList(Schema):
+    count: int
+    items: list[ProposalOut]
+
+
+class ProposalQuery(Schema):
+    status: Literal["draft", "submitted", "approved", "rejected", "returned"] | None = None
+    waiting_on_me: bool = Field(False, description="Only proposals whose next step you may take.")
+
+
+@router.get(
+    "/proposals",
+    response={200: ProposalList},
+    summary="Proposals about children you may see (at most 500, newest first)",
+)
+def list_proposals(request: HttpRequest, filters: Query[ProposalQuery]) -> Any:
+    if filters.waiting_on_me:
+        proposals = selectors.waiting_on(user=request.user)
+    else:
+        queryset = selectors.proposals_visible_to(request.user)
+        if filters.status:
+            queryset = queryset.filter(status=filters.status)
+        proposals = list(queryset[:500])
+    return {"count": len(proposals), "items": [_out(p) for p in proposals]}
 
 
 @router.get(

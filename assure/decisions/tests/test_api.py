@@ -244,3 +244,61 @@ def test_proposal_route_query_count_does_not_grow(world, client):
     large = _queries(client, f"/api/v1/proposals/{first.pk}", headers)
     assert small == large <= 8
     assert dt.date.today  # the clock is frozen by the autouse fixture; dates come from it
+
+
+def test_list_and_waiting_on_me(world, client):
+    from assure.decisions import services
+
+    for n in range(3):
+        child = ChildFactory(child_id=f"LIST{n}", team=world["north"])
+        p = services.proposal_create(
+            child=child,
+            decision_type="sgo_care_plan",
+            actor=world["sw"],
+            proposed_plan="SGO",
+            rationale="r",
+        )
+        if n:
+            services.proposal_submit(proposal=p, actor=world["sw"])
+    headers = _bearer(world["tm"])
+    everything = client.get("/api/v1/proposals", **headers).json()
+    assert everything["count"] == 3
+    drafts = client.get("/api/v1/proposals?status=draft", **headers).json()
+    assert [p["child_id"] for p in drafts["items"]] == ["LIST0"]
+    mine = client.get("/api/v1/proposals?waiting_on_me=true", **headers).json()
+    assert sorted(p["child_id"] for p in mine["items"]) == ["LIST1", "LIST2"]
+    assert (
+        client.get("/api/v1/proposals?waiting_on_me=true", **_bearer(world["sm"])).json()["count"]
+        == 0
+    )
+    assert client.get("/api/v1/proposals", **_bearer(world["tm_south"])).json()["count"] == 0
+
+
+def test_list_route_query_count_does_not_grow(world, client):
+    from assure.decisions import services
+
+    def add(n):
+        for i in range(n):
+            child = ChildFactory(
+                child_id=f"QC{ChildFactory._meta.model.objects.count()}{i}", team=world["north"]
+            )
+            p = services.proposal_create(
+                child=child,
+                decision_type="sgo_care_plan",
+                actor=world["sw"],
+                proposed_plan="SGO",
+                rationale="r",
+            )
+            p = services.proposal_submit(proposal=p, actor=world["sw"])
+            services.proposal_decide(proposal=p, decision="approve", actor=world["tm"])
+
+    headers = _bearer(world["sm"])
+    add(2)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/v1/proposals?waiting_on_me=true", **headers)
+        counts.append((len(ctx), response.json()["count"]))
+        add(10)
+    assert counts[0][0] == counts[1][0]
+    assert [c[1] for c in counts] == [2, 12]
