@@ -59,6 +59,9 @@ class TrackerItem(Schema):
     next_hearing_type: str | None
     last_review_date: dt.date | None
     next_review_due: dt.date | None
+    latest_panel_outcome: str | None
+    next_panel: str | None
+    proposals: str | None
     rag: Literal["red", "amber", "green"]
     flags: list[FlagOut]
 
@@ -114,6 +117,9 @@ def _item(row: selectors.Row) -> dict[str, Any]:
         "next_review_due": row.next_review.due if row.next_review else None,
         "rag": row.rag,
         "flags": [{"code": f.code, "message": f.message} for f in row.flags],
+        "latest_panel_outcome": row.panel_outcome,
+        "next_panel": row.next_panel,
+        "proposals": row.proposal,
     }
 
 

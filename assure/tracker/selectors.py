@@ -103,7 +103,9 @@ class Row:
     assessment: SGOAssessment | None
     last_review: dt.date | None
     next_review: rules.ReviewDue | None
-    panel_outcome: str | None  # filled once panels land (issue: panels)
+    panel_outcome: str | None  # the latest panel or gateway outcome on or before the date
+    next_panel: str | None  # the next panel meeting with this child on its agenda
+    proposal: str | None  # open proposals: decision, state and whose step
     ceased_date: dt.date | None
     reason_ceased: str
     flags: list[rules.Flag] = field(default_factory=list)
@@ -157,6 +159,9 @@ class Parts:
     assessments: dict[int, list[SGOAssessment]]
     support_plans: dict[int, list[dt.date]]
     previous: dict[int, set[str]]
+    panel_outcomes: dict[int, str]
+    next_panels: dict[int, str]
+    proposals: dict[int, str]
 
 
 def _grouped(rows: Iterable[Any], key: Callable[[Any], int]) -> dict[int, list[Any]]:
@@ -238,7 +243,58 @@ def _fetch_parts(ids: Any, on: dt.date) -> Parts:
                 lambda pair: pair[0],
             ).items()
         },
+        **_panels_and_proposals(ids, on),
     )
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _panels_and_proposals(ids: Any, on: dt.date) -> dict[str, dict[int, str]]:
+    """The latest panel outcome, the next panel date and the open proposals of each member,
+    in three queries whatever their number, so the tracker stays aligned with the panels."""
+    from assure.decisions import services as decisions
+    from assure.decisions.models import Proposal, Status
+    from assure.panels.models import AgendaItem, Outcome
+
+    outcomes = (
+        Outcome.objects.filter(is_current=True, item__child_id__in=ids, item__meeting__date__lte=on)
+        .select_related("item__meeting__panel")
+        .order_by("item__meeting__date", "recorded_at", "id")
+    )
+    latest = {
+        o.item.child_id: (
+            f"{o.item.meeting.panel.name}, {_day(o.item.meeting.date)}: "
+            f"{o.get_recommendation_display()}"
+        )
+        for o in outcomes
+    }
+    upcoming: dict[int, str] = {}
+    for item in (
+        AgendaItem.objects.filter(child_id__in=ids, meeting__date__gt=on)
+        .select_related("meeting__panel")
+        .order_by("-meeting__date", "-id")
+    ):
+        upcoming[item.child_id] = f"{item.meeting.panel.name}, {_day(item.meeting.date)}"
+    proposals: dict[int, list[str]] = defaultdict(list)
+    for proposal in (
+        Proposal.objects.filter(child_id__in=ids, status=Status.SUBMITTED)
+        .select_related("scheme__decision_type")
+        .prefetch_related("decisions")
+        .order_by("id")
+    ):
+        step = decisions.next_step(proposal)
+        waiting = f", waiting for the {step[1].replace('_', ' ')}" if step else ""
+        status = proposal.get_status_display().lower()
+        proposals[proposal.child_id].append(
+            f"{proposal.scheme.decision_type.name}: {status}{waiting}"
+        )
+    return {
+        "panel_outcomes": latest,
+        "next_panels": upcoming,
+        "proposals": {pk: "; ".join(texts) for pk, texts in proposals.items()},
+    }
 
 
 def _plan_stage(
@@ -335,7 +391,9 @@ def build_row(child: Child, parts: Parts, on: dt.date, thresholds: rules.Thresho
         next_review=(
             rules.next_review_due(standing.period_start, reviews) if standing.looked_after else None
         ),
-        panel_outcome=None,
+        panel_outcome=parts.panel_outcomes.get(child.pk),
+        next_panel=parts.next_panels.get(child.pk),
+        proposal=parts.proposals.get(child.pk),
         ceased_date=standing.ceased_date,
         reason_ceased=standing.reason_ceased,
         flags=flags,

@@ -88,7 +88,7 @@ def test_xlsx_frozen_header_filters_dates_and_safe_text(client, lead, data):
     book = load_workbook(io.BytesIO(download(client, "xlsx")))
     sheet = book.active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:AF3"
+    assert sheet.auto_filter.ref == "A1:AH3"
     header = [c.value for c in sheet[1]]
     assert header == exports.HEADERS and sheet["A1"].font.bold
     values = {h: c for h, c in zip(header, sheet[2], strict=True)}

@@ -30,8 +30,9 @@ AS_OF = D(2026, 6, 1)
 
 # The user's roles (for the access policy), the rule set, the members, and one query each for
 # episodes, reviews, plans, proceedings (through the children link), hearings, SGO
-# assessments, support plans and previous permanence.
-ROWS_QUERIES = 11
+# assessments, support plans and previous permanence; then panel outcomes, next panels and
+# open proposals.
+ROWS_QUERIES = 14
 # The API adds the token lookup (with its user) and the token's last-used stamp.
 API_QUERIES = ROWS_QUERIES + 2
 # The page adds the signed-in request's own (the session, the user and their roles, the

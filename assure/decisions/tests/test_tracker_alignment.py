@@ -1,0 +1,59 @@
+"""The tracker shows each child's latest panel outcome, next panel and open proposals, so it
+stays aligned with the panels and the sign-off chain."""
+
+import datetime as dt
+
+from assure.core import clock
+from assure.decisions import services
+from assure.panels import services as panel_services
+from assure.panels.models import Panel
+from assure.tracker.selectors import tracker_rows
+
+from .conftest import panel_support
+
+
+def _row(user, on=None):
+    (row,) = [r for r in tracker_rows(user=user, on=on) if r.child.child_id == "SGO1"]
+    return row
+
+
+def test_tracker_row_carries_panel_outcome_next_panel_and_proposal(world):
+    row = _row(world["lead"])
+    assert (row.panel_outcome, row.next_panel, row.proposal) == (None, None, None)
+
+    proposal = services.proposal_create(
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        proposed_plan="SGO to grandmother",
+        rationale="Settled with her for a year",
+        actor=world["sw"],
+    )
+    services.proposal_submit(proposal=proposal, actor=world["sw"])
+    assert _row(world["lead"]).proposal == (
+        "Care plan changes to special guardianship: submitted, waiting for the team manager"
+    )
+
+    panel_support(proposal=proposal, lead=world["lead"])
+    today = clock.today()
+    assert (
+        _row(world["lead"]).panel_outcome == f"Permanence panel, {today.day} {today:%b %Y}: Support"
+    )
+
+    later = panel_services.meeting_create(
+        panel=Panel.objects.get(slug="sgo-discharge-panel"),
+        date=today + dt.timedelta(days=14),
+        attendees=[],
+        actor=world["lead"],
+    )
+    panel_services.agenda_item_add(
+        meeting=later,
+        child=world["child"],
+        actor=world["lead"],
+        question="Discharge of the care order",
+    )
+    fortnight = today + dt.timedelta(days=14)
+    assert (
+        _row(world["lead"]).next_panel == f"SGO discharge panel, {fortnight.day} {fortnight:%b %Y}"
+    )
+    # As at a date before the outcome, the tracker does not know it yet.
+    assert _row(world["lead"], on=today - dt.timedelta(days=1)).panel_outcome is None
