@@ -27,3 +27,5 @@ def test_demo_audits(db):
     assert DomainEvent.objects.filter(verb="audit.closed").count() == 2
     with pytest.raises(CommandError, match="audits already"):
         call_command("seed_demo_audits")
+    call_command("seed_demo_audits", if_empty=True)  # as `make demo` runs it every time
+    assert Audit.objects.count() == 6

@@ -18,10 +18,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--count", type=int, default=12, help="How many audits (default 12).")
         parser.add_argument("--seed", type=int, default=2021, help="Random seed.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when audits exist already (as `make demo` runs it every time).",
+        )
 
     def handle(self, *args: Any, count: int, seed: int, **options: Any) -> None:
         if not 1 <= count <= 1000:
             raise CommandError("--count must be between 1 and 1,000.")
+        if options["if_empty"] and Audit.objects.exists():
+            self.stdout.write("The demo audits are there already.")
+            return
         if Audit.objects.exists():
             raise CommandError("There are audits already; demo audits go in a fresh demo council.")
         missing = {"lead", "auditor", "practitioner"} - set(
