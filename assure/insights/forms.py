@@ -162,6 +162,26 @@ class RecommendationForm(GovUKFormMixin, forms.Form):
     )
 
 
+class MergeForm(GovUKFormMixin, forms.Form):
+    """Merge recommendations that say the same thing into the one kept."""
+
+    keep = forms.IntegerField(widget=forms.HiddenInput)
+    duplicates = forms.TypedMultipleChoiceField(
+        label="Merge these into it",
+        coerce=int,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the recommendations that say the same thing."},
+    )
+    reason = forms.CharField(
+        label="Why they are the same", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duplicates"].choices = list(choices)
+
+
 class DecisionForm(GovUKFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
@@ -192,7 +212,9 @@ class ActionForm(GovUKFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["work_stream"].queryset = WorkStream.objects.all()
-        self.fields["recommendation"].queryset = Recommendation.objects.filter(decision="accepted")
+        self.fields["recommendation"].queryset = Recommendation.objects.filter(
+            decision="accepted", merged_into__isnull=True
+        )
 
 
 class ProgressForm(GovUKFormMixin, forms.Form):

@@ -74,6 +74,16 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField()
+    # A duplicate of another recommendation (the same thing said from another source) is
+    # merged into it, never deleted: it stays readable and points to the one kept.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merge_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

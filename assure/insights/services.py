@@ -289,6 +289,8 @@ def recommendation_decide(
     change of mind is a new recommendation, so what was decided stays on record."""
     _require(actor, "decide_recommendations", "Only the director decides on recommendations.")
     locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if locked.merged_into_id:
+        raise ValidationError("This recommendation was merged into another: decide that one.")
     if locked.decision != Recommendation.Decision.PROPOSED:
         raise ValidationError("This recommendation has already been decided.")
     if not reason.strip():
@@ -309,6 +311,85 @@ def recommendation_decide(
         data={"before": before, "after": locked.decision, "reason": locked.decision_reason},
     )
     return locked
+
+
+def _merge_problems(keep: Recommendation, duplicates: list[Recommendation]) -> dict[str, str]:
+    errors = {}
+    if not duplicates:
+        errors["duplicates"] = "Choose the recommendations that say the same thing."
+    elif any(d.pk == keep.pk for d in duplicates):
+        errors["duplicates"] = "A recommendation cannot be merged into itself."
+    elif any(d.merged_into_id for d in duplicates):
+        errors["duplicates"] = "One of these has already been merged into another."
+    if keep.merged_into_id:
+        errors["keep"] = "That recommendation has been merged into another: keep that one."
+    # Actions belong only to accepted recommendations (action_create), so they may move only
+    # onto an accepted one.
+    elif keep.decision != Recommendation.Decision.ACCEPTED and (
+        PlanAction.objects.filter(recommendation__in=duplicates).exists()
+    ):
+        errors["keep"] = "Keep the accepted recommendation: the others have plan actions."
+    return errors
+
+
+@transaction.atomic
+def recommendation_merge(
+    *,
+    keep: Recommendation,
+    duplicates: Iterable[Recommendation],
+    actor: Any,
+    reason: str,
+) -> Recommendation:
+    """Merge recommendations that say the same thing (from different sources) into one. The
+    kept one takes every duplicate's evidence and findings and any plan actions; each
+    duplicate is marked as merged into it and stays on record, never deleted."""
+    _require(actor, "manage_response_plan", "You may not merge recommendations.")
+    ids = {d.pk for d in duplicates}
+    locked = {
+        r.pk: r for r in Recommendation.objects.select_for_update().filter(pk__in=ids | {keep.pk})
+    }
+    kept = locked[keep.pk]
+    dupes = [locked[pk] for pk in sorted(ids) if pk in locked]
+    errors = _merge_problems(kept, dupes)
+    if not reason.strip():
+        errors["reason"] = "Say why these are the same recommendation."
+    if errors:
+        raise ValidationError(errors)
+    evidence = set(
+        EvidenceItem.objects.filter(recommendations__in=dupes).values_list("pk", flat=True)
+    )
+    findings = set(
+        Recommendation.findings.through.objects.filter(recommendation__in=dupes).values_list(
+            "finding_id", flat=True
+        )
+    )
+    actions = list(PlanAction.objects.filter(recommendation__in=dupes).values_list("pk", flat=True))
+    kept.evidence.add(*evidence)
+    kept.findings.add(*findings)
+    PlanAction.objects.filter(pk__in=actions).update(recommendation=kept)
+    # Anything merged into a duplicate earlier now points straight at the one kept.
+    Recommendation.objects.filter(merged_into__in=dupes).update(merged_into=kept)
+    for dupe in dupes:
+        dupe.evidence.clear()
+        dupe.findings.clear()
+    Recommendation.objects.filter(pk__in=[d.pk for d in dupes]).update(
+        merged_into=kept, merged_by=actor, merged_at=clock.now(), merge_reason=reason.strip()
+    )
+    events.record(
+        actor=actor,
+        verb="recommendation.merged",
+        obj=kept,
+        summary=f"{len(dupes)} merged into {kept.title}"[:200],
+        data={
+            "merged": [d.pk for d in dupes],
+            "titles": [d.title for d in dupes],
+            "evidence": sorted(evidence),
+            "findings": sorted(findings),
+            "actions": sorted(actions),
+            "reason": reason.strip(),
+        },
+    )
+    return kept
 
 
 # The response plan -------------------------------------------------------------------------
@@ -366,7 +447,9 @@ def action_create(
     if (
         recommendation is not None
         and not Recommendation.objects.filter(
-            pk=recommendation.pk, decision=Recommendation.Decision.ACCEPTED
+            pk=recommendation.pk,
+            decision=Recommendation.Decision.ACCEPTED,
+            merged_into__isnull=True,
         ).exists()
     ):
         errors["recommendation"] = "Only an accepted recommendation goes into the plan."

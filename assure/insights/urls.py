@@ -14,6 +14,7 @@ urlpatterns = [
     path("evidence/template.csv", views.evidence_template, name="evidence_template"),
     path("recommendations/", views.recommendations, name="recommendations"),
     path("recommendations/add/", views.recommendation_add, name="recommendation_add"),
+    path("recommendations/merge/", views.recommendation_merge, name="recommendation_merge"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("plan/", views.plan_page, name="plan"),
     path("plan/report/", views.plan_report, name="plan_report"),

@@ -14,6 +14,7 @@ from .plan import (
     plan_report,
     recommendation_add,
     recommendation_detail,
+    recommendation_merge,
     recommendations,
     work_stream_edit,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "plan_report",
     "recommendation_add",
     "recommendation_detail",
+    "recommendation_merge",
     "recommendations",
     "reports_page",
     "settings_page",

@@ -14,6 +14,7 @@ from .. import evidence, plan, services
 from ..forms import (
     ActionForm,
     DecisionForm,
+    MergeForm,
     ProgressForm,
     RecommendationForm,
     WorkStreamForm,
@@ -31,17 +32,63 @@ def _visible_keys(request: HttpRequest, keys: list[str]) -> tuple[list[int], lis
     return items, findings
 
 
+def _merge_forms(groups: list[plan.DuplicateGroup]) -> list[tuple[Any, Any]]:
+    return [
+        (
+            group,
+            MergeForm(
+                initial={"keep": group.keep.pk, "duplicates": [d.pk for d in group.duplicates]},
+                choices=[(d.pk, d.title) for d in group.duplicates],
+                prefix=f"merge-{group.keep.pk}",
+            ),
+        )
+        for group in groups
+    ]
+
+
 def recommendations(request: HttpRequest) -> HttpResponse:
     require(request, "view_evidence")
+    listed = list(plan.recommendation_list())
+    may_recommend = access.can(request.user, "manage_response_plan")
     return render(
         request,
         "insights/recommendations.html",
         {
-            "recommendations": plan.recommendation_list(),
+            "recommendations": listed,
             "form": RecommendationForm(),
-            "may_recommend": access.can(request.user, "manage_response_plan"),
+            "may_recommend": may_recommend,
+            "merges": _merge_forms(plan.likely_duplicates(listed)) if may_recommend else [],
         },
     )
+
+
+def recommendation_merge(request: HttpRequest) -> HttpResponse:
+    """Merge one suggested group; the form's prefix names the group's kept recommendation."""
+    require(request, "manage_response_plan")
+    if request.method != "POST":
+        return redirect("insights:recommendations")
+    keep = get_object_or_404(Recommendation, pk=request.POST.get("group"))
+    prefix = f"merge-{keep.pk}"
+    choices = Recommendation.objects.filter(
+        pk__in=request.POST.getlist(f"{prefix}-duplicates")
+    ).values_list("pk", "title")
+    form = MergeForm(request.POST, choices=list(choices), prefix=prefix)
+    if form.is_valid():
+        try:
+            services.recommendation_merge(
+                keep=keep,
+                duplicates=Recommendation.objects.filter(pk__in=form.cleaned_data["duplicates"]),
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Merged: the evidence and actions are now on this one.")
+            return redirect("insights:recommendation", pk=keep.pk)
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("insights:recommendations")
 
 
 def recommendation_add(request: HttpRequest) -> HttpResponse:
@@ -72,8 +119,10 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     # Evidence about a child this person may not see is left out without a trace (rule 1).
     linked = [row for row in evidence.evidence_rows(user=request.user) if row.key in keys]
-    may_decide = access.can(request.user, "decide_recommendations") and (
-        recommendation.decision == Recommendation.Decision.PROPOSED
+    may_decide = (
+        access.can(request.user, "decide_recommendations")
+        and recommendation.decision == Recommendation.Decision.PROPOSED
+        and not recommendation.merged_into_id
     )
     decision_form = DecisionForm(request.POST or None) if may_decide else None
     if decision_form is not None and request.method == "POST" and decision_form.is_valid():
@@ -98,8 +147,10 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": decision_form,
             "labels": evidence.theme_labels(),
             "actions": recommendation.actions.select_related("work_stream"),
+            "merged": recommendation.merged.order_by("merged_at", "pk"),
             "may_plan": access.can(request.user, "manage_response_plan")
-            and recommendation.decision == Recommendation.Decision.ACCEPTED,
+            and recommendation.decision == Recommendation.Decision.ACCEPTED
+            and not recommendation.merged_into_id,
         },
     )
 
