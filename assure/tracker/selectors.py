@@ -251,10 +251,20 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _moment(on: dt.date) -> dt.datetime:
+    """The end of the day `on`, or now if that is later than now: what was known at `on`."""
+    from django.utils import timezone
+
+    end = timezone.make_aware(dt.datetime.combine(on, dt.time.max))
+    return min(end, clock.now())
+
+
 def _panels_and_proposals(ids: Any, on: dt.date) -> dict[str, dict[int, str]]:
-    """The latest panel outcome, the next panel date and the open proposals of each member,
-    in three queries whatever their number, so the tracker stays aligned with the panels."""
+    """The latest panel outcome, the next panel date and the open proposals of each member
+    (with the gates still unmet at the last step), in a fixed number of queries whatever
+    their number, so the tracker stays aligned with the panels and the sign-off."""
     from assure.decisions import services as decisions
+    from assure.decisions.gates import unmet_gates_for
     from assure.decisions.models import Proposal, Status
     from assure.panels.models import AgendaItem, Outcome
 
@@ -278,17 +288,23 @@ def _panels_and_proposals(ids: Any, on: dt.date) -> dict[str, dict[int, str]]:
     ):
         upcoming[item.child_id] = f"{item.meeting.panel.name}, {_day(item.meeting.date)}"
     proposals: dict[int, list[str]] = defaultdict(list)
-    for proposal in (
+    submitted = list(
         Proposal.objects.filter(child_id__in=ids, status=Status.SUBMITTED)
         .select_related("scheme__decision_type")
         .prefetch_related("decisions")
         .order_by("id")
-    ):
-        step = decisions.next_step(proposal)
+    )
+    steps = {p.pk: decisions.next_step(p) for p in submitted}
+    at_last = [p for p in submitted if steps[p.pk] and steps[p.pk][0] == len(p.scheme.chain) - 1]
+    unmet = unmet_gates_for(at_last, on=_moment(on))
+    for proposal in submitted:
+        step = steps[proposal.pk]
         waiting = f", waiting for the {step[1].replace('_', ' ')}" if step else ""
+        gates = unmet.get(proposal.pk)
+        gated = f" (gates unmet: {', '.join(gates)})" if gates else ""
         status = proposal.get_status_display().lower()
         proposals[proposal.child_id].append(
-            f"{proposal.scheme.decision_type.name}: {status}{waiting}"
+            f"{proposal.scheme.decision_type.name}: {status}{waiting}{gated}"
         )
     return {
         "panel_outcomes": latest,

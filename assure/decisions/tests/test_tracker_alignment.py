@@ -57,3 +57,28 @@ def test_tracker_row_carries_panel_outcome_next_panel_and_proposal(world):
     )
     # As at a date before the outcome, the tracker does not know it yet.
     assert _row(world["lead"], on=today - dt.timedelta(days=1)).panel_outcome is None
+
+
+def test_tracker_shows_the_unmet_gates_at_the_last_step(world):
+    from .conftest import close_audit
+
+    proposal = services.proposal_create(
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        proposed_plan="SGO to grandmother",
+        rationale="Settled with her for a year",
+        actor=world["sw"],
+    )
+    proposal = services.proposal_submit(proposal=proposal, actor=world["sw"])
+    proposal = services.proposal_decide(proposal=proposal, decision="approve", actor=world["tm"])
+    proposal = services.proposal_decide(proposal=proposal, decision="approve", actor=world["sm"])
+    name = "Care plan changes to special guardianship"
+    assert _row(world["lead"]).proposal == (
+        f"{name}: submitted, waiting for the head of service (gates unmet: audit, panel)"
+    )
+    close_audit(child=world["child"], auditor=world["auditor"])
+    panel_support(proposal=proposal, lead=world["lead"])
+    assert _row(world["lead"]).proposal == f"{name}: submitted, waiting for the head of service"
+    # As at a day before the audit closed, its gate was still unmet.
+    before = clock.today() - dt.timedelta(days=11)
+    assert _row(world["lead"], on=before).proposal.endswith("(gates unmet: audit)")

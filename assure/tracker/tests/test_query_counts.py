@@ -30,9 +30,11 @@ AS_OF = D(2026, 6, 1)
 
 # The user's roles (for the access policy), the rule set, the members, and one query each for
 # episodes, reviews, plans, proceedings (through the children link), hearings, SGO
-# assessments, support plans and previous permanence; then panel outcomes, next panels and
-# open proposals.
-ROWS_QUERIES = 14
+# assessments, support plans and previous permanence; then panel outcomes, next panels,
+# open proposals and their decisions; then the gates of the proposals at their last step:
+# the graded closed audits, and the supporting outcomes with their meetings' members and
+# attendees.
+ROWS_QUERIES = 19
 # The API adds the token lookup (with its user) and the token's last-used stamp.
 API_QUERIES = ROWS_QUERIES + 2
 # The page adds the signed-in request's own (the session, the user and their roles, the
@@ -116,6 +118,49 @@ def make_children(*, team, worker, start: int, count: int) -> None:
     )
 
 
+def make_proposals(*, children: list[Child], proposer) -> None:
+    """Each child gets a proposal submitted and approved up to its last step, on the agenda
+    of one past meeting with a current outcome: every gate is looked up for every child."""
+    from assure.decisions.models import Decision, Proposal, SchemeVersion
+    from assure.panels.models import AgendaItem, Meeting, Outcome, Panel, TermsOfReference
+
+    scheme = SchemeVersion.objects.get(decision_type__slug="sgo_care_plan")
+    at = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    proposals = Proposal.objects.bulk_create(
+        Proposal(
+            child=c,
+            scheme=scheme,
+            proposed_plan="SGO",
+            rationale="Settled",
+            proposer=proposer,
+            created_at=at,
+            submitted_at=at,
+            status="submitted",
+        )
+        for c in children
+    )
+    Decision.objects.bulk_create(
+        Decision(proposal=p, round=1, step=step, role=role, decision="approve", by=proposer, at=at)
+        for p in proposals
+        for step, role in enumerate(scheme.chain[:-1])
+    )
+    panel = Panel.objects.get(slug="permanence-panel")
+    meeting = Meeting.objects.create(
+        panel=panel,
+        terms=TermsOfReference.objects.filter(panel=panel).first(),
+        date=D(2026, 5, 20),
+        created_at=at,
+    )
+    meeting.attendees.set([proposer])
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, child=p.child, proposal=p, added_at=at) for p in proposals
+    )
+    Outcome.objects.bulk_create(
+        Outcome(item=i, recommendation="support", recorded_by=proposer, recorded_at=at)
+        for i in items
+    )
+
+
 def count_queries(call) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as queries:
         result = call()
@@ -163,8 +208,12 @@ def test_rows_api_page_and_export_queries_do_not_grow(client, setting):
         return {"rows": rows_count, "api": api_count, "page": page_count, "export": export_count}
 
     make_children(team=setting["team"], worker=setting["worker"], start=0, count=10)
+    make_proposals(children=list(Child.objects.all()), proposer=setting["lead"])
     small = measure()
     make_children(team=setting["team"], worker=setting["worker"], start=10, count=190)
+    make_proposals(
+        children=list(Child.objects.filter(proposals__isnull=True)), proposer=setting["lead"]
+    )
     with clock.frozen_at(AS_OF):
         large = measure()
     assert (
