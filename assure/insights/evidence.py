@@ -9,9 +9,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
-from assure.audits.models import Finding, Theme
+from assure.audits.models import Finding, OverallGrade, Theme
 from assure.core.access import visible_children
 
 from .exits import period_label, period_start
@@ -20,6 +20,7 @@ from .models import EvidenceItem, Kind, Source
 SOURCE_LABELS = dict(Source.choices)
 KIND_LABELS = dict(Kind.choices)
 NO_THEME = "(no theme)"
+NOT_GRADED = "(not yet graded)"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class EvidenceRow:
     themes: tuple[str, ...]  # theme slugs
     team: str
     child_id: str
+    # For an audit finding, the current overall grade of its audit (label, position on the
+    # scale), if it has one; nothing for other evidence.
+    grade: str = ""
+    grade_position: int | None = None
 
     @property
     def source_label(self) -> str:
@@ -75,10 +80,17 @@ def evidence_rows(*, user: Any, filters: EvidenceFilter | None = None) -> list[E
         .select_related("team", "child__team")
         .prefetch_related("themes")
     )
+    # The audit's current grade comes in the findings' own query (a subquery per column), so
+    # the grade counts cost no query of their own.
+    current = OverallGrade.objects.filter(audit=OuterRef("audit_id"), is_current=True)
     findings = (
         Finding.objects.filter(audit__child__in=visible)
         .select_related("audit__child__team")
         .prefetch_related("themes")
+        .annotate(
+            grade_label=Subquery(current.values("grade__label")[:1]),
+            grade_position=Subquery(current.values("grade__position")[:1]),
+        )
     )
     rows = [
         EvidenceRow(
@@ -102,6 +114,8 @@ def evidence_rows(*, user: Any, filters: EvidenceFilter | None = None) -> list[E
             themes=tuple(sorted(t.slug for t in f.themes.all())),
             team=f.audit.child.team.name if f.audit.child.team else "",
             child_id=f.audit.child.child_id,
+            grade=f.grade_label or "",
+            grade_position=f.grade_position,
         )
         for f in findings
     ]
@@ -123,7 +137,9 @@ def theme_labels() -> dict[str, str]:
 
 
 def counts(rows: list[EvidenceRow]) -> dict[str, Counter]:
-    """Counts by theme, strength/area, team and source."""
+    """Counts by theme, strength/area, team and source; and the audit findings by the current
+    overall grade of their audit, keyed (position on the scale, label) so they sort best
+    first, ungraded audits last."""
     by_theme: Counter = Counter()
     for row in rows:
         by_theme.update(row.themes or (NO_THEME,))
@@ -132,7 +148,18 @@ def counts(rows: list[EvidenceRow]) -> dict[str, Counter]:
         "kind": Counter(r.kind for r in rows),
         "team": Counter(r.team or "(no team)" for r in rows),
         "source": Counter(r.source for r in rows),
+        "grade": Counter(
+            (r.grade_position, r.grade) if r.grade else (None, NOT_GRADED)
+            for r in rows
+            if r.source == Source.AUDIT_FINDING
+        ),
     }
+
+
+def grade_counts(tally: Counter) -> list[tuple[str, int]]:
+    """The grade counts as (label, findings), best grade first, ungraded audits last."""
+    ordered = sorted(tally.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0))
+    return [(label, n) for (_, label), n in ordered]
 
 
 def theme_trend(rows: list[EvidenceRow]) -> tuple[list[dt.date], dict[str, list[tuple[int, int]]]]:

@@ -229,3 +229,46 @@ def test_evidence_pages_query_counts_do_not_grow(client, world):
 
 EVIDENCE_LIST_QUERIES = 12
 MATRIX_QUERIES = 12
+
+
+def test_audit_findings_are_counted_by_their_audits_current_grade(client, world):
+    from assure.audits.models import Grade, OverallGrade
+
+    def grade(finding, slug, *, current=True):
+        return OverallGrade.objects.create(
+            audit=finding.audit,
+            grade=Grade.objects.get(slug=slug),
+            given_by=world["lead"],
+            given_at=clock.now(),
+            is_current=current,
+        )
+
+    good = finding_for(world["north_child"], world["lead"], themes=[world["voice"]])
+    # A moderator regraded this audit: only the current grade counts.
+    grade(good, "requires_improvement", current=False)
+    grade(good, "good")
+    weak = finding_for(world["south_child"], world["lead"], themes=[world["voice"]])
+    grade(weak, "requires_improvement")
+    for text in ("Second", "Third"):
+        Finding.objects.create(
+            audit=weak.audit,
+            question=weak.question,
+            type="strength",
+            text=text,
+            created_by=world["lead"],
+            created_at=clock.now(),
+        )
+    ungraded = ChildFactory(child_id="U1", team=world["north"])
+    finding_for(ungraded, world["lead"], themes=[])
+    services.evidence_create(
+        actor=world["lead"], source="complaint", date=TODAY, kind="strength", summary="Not graded"
+    )
+    rows = evidence.evidence_rows(user=world["lead"])
+    assert evidence.grade_counts(evidence.counts(rows)["grade"]) == [
+        ("Good", 1),
+        ("Requires improvement to be good", 3),
+        (evidence.NOT_GRADED, 1),
+    ]
+    client.force_login(world["lead"])
+    page = client.get("/insights/evidence/").content.decode()
+    assert 'data-testid="by-grade"' in page and "Requires improvement to be good" in page

@@ -49,6 +49,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
             "by_kind": [(evidence.KIND_LABELS.get(k, k), n) for k, n in tallies["kind"].items()],
             "by_team": sorted(tallies["team"].items()),
             "by_source": [(evidence.SOURCE_LABELS[s], n) for s, n in tallies["source"].items()],
+            "by_grade": evidence.grade_counts(tallies["grade"]),
             "quarters": [evidence.quarter_label(q) for q in quarters],
             "trend": [(labels.get(t, t), cells) for t, cells in trend.items()],
             "filtered": any(request.GET.get(k) for k in ("source", "theme", "kind", "team")),
