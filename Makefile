@@ -41,6 +41,7 @@ demo: setup
 	DEBUG=1 $(BIN)/assure migrate --noinput
 	DEBUG=1 $(BIN)/assure seed-demo --if-empty
 	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/assure seed-demo-audits --if-empty
+	DEBUG=1 $(BIN)/assure seed-demo-decisions --if-empty
 	@echo
 	@echo "Assure is running at http://127.0.0.1:$(PORT)/  (stop it with Ctrl+C)"
 	@echo "Sign in as any demo user above, for example 'lead' (assurance lead) or 'practitioner'."
