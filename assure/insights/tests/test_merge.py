@@ -190,3 +190,19 @@ def test_the_page_suggests_and_merges(client, world):
     assert "Audit and diagnostic say the same" in client.get(done.url).content.decode()
     client.force_login(UserFactory(username="dir2", roles=["practitioner"]))
     assert client.post("/insights/recommendations/merge/", {"group": a.pk}).status_code == 403
+
+
+def test_recommendations_page_query_count_does_not_grow(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["lead"])
+    counts = []
+    for first, last in ((0, 2), (2, 12)):
+        for i in range(first, last):
+            recommend(world, f"Improve oversight of assessments in area {i}", "audit", "complaint")
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/insights/recommendations/")
+        assert page.status_code == 200 and 'data-testid="merge"' in page.content.decode()
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
