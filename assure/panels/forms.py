@@ -32,6 +32,14 @@ class MemberForm(GovUKFormMixin, forms.Form):
     )
 
 
+class EndMembershipForm(GovUKFormMixin, forms.Form):
+    to_date = forms.DateField(
+        label="Last day on the panel",
+        widget=GovUKDateInput(),
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+
+
 class MeetingForm(GovUKFormMixin, forms.Form):
     date = forms.DateField(
         label="Date of the meeting",

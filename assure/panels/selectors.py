@@ -69,6 +69,12 @@ def agenda_for(*, meeting: Meeting, user: Any) -> list[AgendaItem]:
     )
 
 
+def member_get(*, pk: int) -> PanelMember:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(PanelMember.objects.select_related("panel", "user"), pk=pk)
+
+
 def members_of(*, panel: Panel) -> list[PanelMember]:
     return list(panel.members.select_related("user").order_by("panel_role", "user__username"))
 

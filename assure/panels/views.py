@@ -12,7 +12,15 @@ from assure.core import access, clock
 from assure.decisions.models import Proposal
 
 from . import review, selectors, services
-from .forms import ItemForm, MeetingForm, MemberForm, MinutesForm, OutcomeForm, TermsForm
+from .forms import (
+    EndMembershipForm,
+    ItemForm,
+    MeetingForm,
+    MemberForm,
+    MinutesForm,
+    OutcomeForm,
+    TermsForm,
+)
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -59,11 +67,34 @@ def panel_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "meetings": selectors.meetings_overview(panel=panel),
             "may_manage": manage,
             "may_hold_meeting": manage or chair,
+            "today": today,
             "member_form": member_form,
             "meeting_form": meeting_form,
             "terms_form": terms_form,
         },
     )
+
+
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End one membership on a given day (the assurance lead or an administrator): the
+    person stays in the panel's history and counts for meetings up to that day."""
+    if not access.can(request.user, "manage_panels"):
+        raise PermissionDenied
+    member = selectors.member_get(pk=pk)
+    form = EndMembershipForm(request.POST or None, initial={"to_date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_member_end(
+                member=member, to_date=form.cleaned_data["to_date"], actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("to_date", " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"{member.user.display_name} is a member until {member.to_date:%-d %b %Y}."
+            )
+            return redirect("panels:detail", slug=member.panel.slug)
+    return render(request, "panels/member_end.html", {"member": member, "form": form})
 
 
 def _terms_initial(terms: Any) -> dict[str, Any]:
