@@ -112,7 +112,9 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "assure.core.forms.GovUKFormRenderer"
 
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{PROJECT_DIR / 'var' / 'assure.sqlite3'}"
+DATABASE_URL = (
+    os.environ.get("DATABASE_URL") or f"sqlite:///{PROJECT_DIR / 'var' / 'assure.sqlite3'}"
+)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the task worker writes.
@@ -135,8 +137,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -152,6 +156,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "assure.people.views.locked_out"
 AXES_VERBOSE = False
+# How many reverse proxies stand in front of Assure (1 with BEHIND_PROXY unless set), so that
+# the lockout counts attempts by the client's address, not the proxy's.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or (1 if env_bool("BEHIND_PROXY") else 0))
+AXES_CLIENT_IP_CALLABLE = "assure.people.client_ip.client_ip"
 
 # Inactivity timeout: the session ends after SESSION_IDLE_MINUTES without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
