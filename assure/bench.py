@@ -34,14 +34,18 @@ SCALES = {"quick": 300, "realistic": 2_000, "national": 100_000}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assure.bench",
-                                     description=(__doc__ or "").split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m assure.bench", description=(__doc__ or "").split("\n")[0]
+    )
     parser.add_argument("--scale", choices=["all", *SCALES], default="all")
     parser.add_argument("--quick", action="store_true", help="Only a small run (300 children).")
     parser.add_argument("--runs", type=int, default=7, help="Timed requests per page (median).")
     parser.add_argument("--seed", type=int, default=903)
-    parser.add_argument("--flush", action="store_true",
-                        help="Empty DATABASE_URL's database even if it holds children.")
+    parser.add_argument(
+        "--flush",
+        action="store_true",
+        help="Empty DATABASE_URL's database even if it holds children.",
+    )
     parser.add_argument("--output", type=Path, default=VAR / "bench-results.json")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--children", type=int, help=argparse.SUPPRESS)
@@ -49,17 +53,33 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker:
         return _worker(args)
-    scales = ["quick"] if args.quick else (
-        ["realistic", "national"] if args.scale == "all" else [args.scale])
+    scales = (
+        ["quick"]
+        if args.quick
+        else (["realistic", "national"] if args.scale == "all" else [args.scale])
+    )
     VAR.mkdir(exist_ok=True)
     external = os.environ.get("DATABASE_URL", "")
     results = []
     for i, scale in enumerate(scales):
         url = external or _fresh_sqlite(scale)
         part = VAR / f"bench-{scale}.json"
-        command = [sys.executable, "-m", "assure.bench", "--worker", "--name", scale,
-                   "--children", str(SCALES[scale]), "--seed", str(args.seed),
-                   "--runs", str(args.runs), "--output", str(part)]
+        command = [
+            sys.executable,
+            "-m",
+            "assure.bench",
+            "--worker",
+            "--name",
+            scale,
+            "--children",
+            str(SCALES[scale]),
+            "--seed",
+            str(args.seed),
+            "--runs",
+            str(args.runs),
+            "--output",
+            str(part),
+        ]
         if external and (args.flush or i > 0):
             command.append("--flush")  # after the first scale, the data is the bench's own
         print(f"Benchmarking the {scale} scale ({SCALES[scale]:,} children)...", flush=True)
@@ -76,8 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     report = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
         "database": "external (DATABASE_URL)" if external else "SQLite file under var/",
         "runs_per_page": args.runs,
         "scales": results,
@@ -111,8 +134,11 @@ def _worker(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     if Child.objects.exists():
         if not args.flush:
-            print("The benchmark database already holds children. Point DATABASE_URL at a "
-                  "throwaway database, or pass --flush to empty it.", file=sys.stderr)
+            print(
+                "The benchmark database already holds children. Point DATABASE_URL at a "
+                "throwaway database, or pass --flush to empty it.",
+                file=sys.stderr,
+            )
             return 2
         call_command("flush", interactive=False, verbosity=0)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -152,17 +178,25 @@ def _time_pages(*, runs: int) -> list[dict[str, Any]]:
     practitioner = User.objects.get(username="practitioner")
     _, token = api_token_create(user=lead, name="bench")
     team = Team.objects.get(name="Kinship and Special Guardianship")
-    busiest = (Child.objects.filter(restricted=False).annotate(n=Count("episodes"))
-               .order_by("-n", "child_id").values_list("child_id", flat=True).first())
+    busiest = (
+        Child.objects.filter(restricted=False)
+        .annotate(n=Count("episodes"))
+        .order_by("-n", "child_id")
+        .values_list("child_id", flat=True)
+        .first()
+    )
     as_lead, as_practitioner = Client(), Client()
     as_lead.force_login(lead)
     as_practitioner.force_login(practitioner)
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     pages = [
         ("Children list, page 1 (lead)", as_lead, "/children/", {}),
-        ("Children list, filtered (lead)",
-         as_lead, f"/children/?team={team.pk}&care_status=in_care&sort=period_start&order=desc",
-         {}),
+        (
+            "Children list, filtered (lead)",
+            as_lead,
+            f"/children/?team={team.pk}&care_status=in_care&sort=period_start&order=desc",
+            {},
+        ),
         ("Children list, search (lead)", as_lead, "/children/?q=Smith", {}),
         ("Children list, page 1 (practitioner)", as_practitioner, "/children/", {}),
         ("Child page (lead)", as_lead, f"/children/{busiest}/", {}),
@@ -181,9 +215,16 @@ def _time_pages(*, runs: int) -> list[dict[str, Any]]:
                 client.get(path, **headers)
                 times.append((time.perf_counter() - started) * 1000)
             queries = len(captured.captured_queries)
-        timed.append({"page": label, "path": path, "median_ms": round(statistics.median(times), 1),
-                      "min_ms": round(min(times), 1), "max_ms": round(max(times), 1),
-                      "queries": queries})
+        timed.append(
+            {
+                "page": label,
+                "path": path,
+                "median_ms": round(statistics.median(times), 1),
+                "min_ms": round(min(times), 1),
+                "max_ms": round(max(times), 1),
+                "queries": queries,
+            }
+        )
     return timed
 
 
@@ -194,8 +235,7 @@ def _time_tracker(*, runs: int) -> list[dict[str, Any]]:
 
     lead = User.objects.get(username="lead")
     _, token = api_token_create(user=lead, name="tracker bench")
-    return tracker_bench.run(lead=lead, bearer={"HTTP_AUTHORIZATION": f"Bearer {token}"},
-                             runs=runs)
+    return tracker_bench.run(lead=lead, bearer={"HTTP_AUTHORIZATION": f"Bearer {token}"}, runs=runs)
 
 
 def render(report: dict[str, Any]) -> str:
@@ -203,17 +243,36 @@ def render(report: dict[str, Any]) -> str:
     scales = report["scales"]
     lines = ["Seeding", ""]
     rows = [("Scale", "Children", "Looked after", "Rows", "Seconds", "CPU seconds", "Rows/s")]
-    rows += [(s["scale"], f"{s['children']:,}", f"{s['looked_after']:,}", f"{s['rows']:,}",
-              f"{s['seed_seconds']:.1f}", f"{s['seed_cpu_seconds']:.1f}",
-              f"{s['rows_per_second']:,}") for s in scales]
+    rows += [
+        (
+            s["scale"],
+            f"{s['children']:,}",
+            f"{s['looked_after']:,}",
+            f"{s['rows']:,}",
+            f"{s['seed_seconds']:.1f}",
+            f"{s['seed_cpu_seconds']:.1f}",
+            f"{s['rows_per_second']:,}",
+        )
+        for s in scales
+    ]
     lines += _table(rows)
-    lines += ["", f"Pages (median of {report['runs_per_page']} requests, and queries per request)",
-              ""]
+    lines += [
+        "",
+        f"Pages (median of {report['runs_per_page']} requests, and queries per request)",
+        "",
+    ]
     header = ("Page", *[f"{s['scale']} ({s['children']:,})" for s in scales])
     rows = [header]
     for i, page in enumerate(scales[0]["pages"]):
-        rows.append((page["page"], *[f"{s['pages'][i]['median_ms']:.1f} ms, "
-                                     f"{s['pages'][i]['queries']} q" for s in scales]))
+        rows.append(
+            (
+                page["page"],
+                *[
+                    f"{s['pages'][i]['median_ms']:.1f} ms, {s['pages'][i]['queries']} q"
+                    for s in scales
+                ],
+            )
+        )
     lines += _table(rows)
     lines += tracker_bench.render(scales)
     lines += imports_bench.render(scales)
@@ -222,8 +281,13 @@ def render(report: dict[str, Any]) -> str:
 
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
-                     enumerate(zip(row, widths, strict=True))) for row in rows]
+    out = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
     out.insert(1, "  ".join("-" * w for w in widths))
     return out
 

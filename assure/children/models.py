@@ -25,17 +25,26 @@ class Child(models.Model):
     uasc_ceased_date = models.DateField("date UASC status ceased", null=True, blank=True)
     disability = models.CharField(max_length=200, blank=True)
     is_mother = models.BooleanField(null=True, blank=True)
-    mother_child_dob = models.DateField("date of birth of the child's own child", null=True, blank=True)
+    mother_child_dob = models.DateField(
+        "date of birth of the child's own child", null=True, blank=True
+    )
     team = models.ForeignKey(
         "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     worker = models.ForeignKey(
-        "people.StaffMember", null=True, blank=True, on_delete=models.SET_NULL,
+        "people.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="allocated_children",
     )
     iro = models.ForeignKey(
-        "people.StaffMember", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="reviewed_children", verbose_name="IRO",
+        "people.StaffMember",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_children",
+        verbose_name="IRO",
     )
     restricted = models.BooleanField(
         default=False,
@@ -78,6 +87,9 @@ class ChildAccess(models.Model):
             models.UniqueConstraint(fields=["child", "user"], name="unique_child_access")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} may see {self.child_id}"
+
 
 class Episode(models.Model):
     """A period with one legal status and one placement (903 Episodes table)."""
@@ -87,7 +99,9 @@ class Episode(models.Model):
     reason_new_episode = models.CharField(
         "RNE", max_length=1, choices=codes.ReasonNewEpisode.choices, blank=True
     )
-    legal_status = models.CharField("LS", max_length=2, choices=codes.LegalStatus.choices, blank=True)
+    legal_status = models.CharField(
+        "LS", max_length=2, choices=codes.LegalStatus.choices, blank=True
+    )
     category_of_need = models.CharField(
         "CIN", max_length=2, choices=codes.CategoryOfNeed.choices, blank=True
     )
@@ -140,15 +154,16 @@ class Review(models.Model):
             models.UniqueConstraint(fields=["child", "review_date"], name="unique_review_date")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.child_id} review on {self.review_date}"
+
 
 class PreviousPermanenceRecord(models.Model):
     """Permanence before the child's latest period of care (903 PrevPerm table). A child
     entering care with P2 had an SGO that broke down."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="previous_permanence")
-    previous_permanence = models.CharField(
-        max_length=2, choices=codes.PreviousPermanence.choices
-    )
+    previous_permanence = models.CharField(max_length=2, choices=codes.PreviousPermanence.choices)
     la_of_permanence = models.CharField("LA of the previous order", max_length=10, blank=True)
     date_of_permanence = models.CharField(
         max_length=10, blank=True, help_text="As returned: parts may be unknown (zz/zz/2015)."
@@ -161,6 +176,9 @@ class PreviousPermanenceRecord(models.Model):
                 name="unique_previous_permanence",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id}: {self.previous_permanence}"
 
 
 class Proceedings(models.Model):
@@ -203,6 +221,9 @@ class Hearing(models.Model):
             )
         ]
         indexes = [models.Index(fields=["hearing_date"], name="hearing_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_hearing_type_display()} on {self.hearing_date}"
 
 
 class PermanencePlan(models.Model):
@@ -264,7 +285,11 @@ class SGOSupportPlan(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="sgo_support_plans")
     assessment = models.ForeignKey(
-        SGOAssessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_plans"
+        SGOAssessment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_plans",
     )
     agreed_date = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
@@ -275,6 +300,9 @@ class SGOSupportPlan(models.Model):
     class Meta:
         ordering = ["child", "agreed_date", "id"]
         verbose_name = "SGO support plan"
+
+    def __str__(self) -> str:
+        return f"SGO support plan for {self.child_id}"
 
 
 class MissingEpisode(models.Model):

@@ -47,7 +47,8 @@ class AssureAdminSite(admin.AdminSite):
             return redirect("admin:index")
         if Role.ADMIN in user.role_slugs:
             target = (
-                "people:two_factor" if user_has_confirmed_device(user=user)
+                "people:two_factor"
+                if user_has_confirmed_device(user=user)
                 else "people:two_factor_setup"
             )
             return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")

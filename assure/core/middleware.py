@@ -44,8 +44,13 @@ class SecondFactorMiddleware:
     one-time code after their password before they reach any page."""
 
     EXEMPT_NAMES = frozenset(
-        {"people:two_factor", "people:two_factor_setup", "people:logout", "core:privacy",
-         "core:accessibility"}
+        {
+            "people:two_factor",
+            "people:two_factor_setup",
+            "people:logout",
+            "core:privacy",
+            "core:accessibility",
+        }
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -75,7 +80,8 @@ class SecondFactorMiddleware:
         ):
             return None
         target = (
-            "people:two_factor" if user_has_confirmed_device(user=user)
+            "people:two_factor"
+            if user_has_confirmed_device(user=user)
             else "people:two_factor_setup"
         )
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

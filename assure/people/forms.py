@@ -27,17 +27,24 @@ class OneTimeCodeForm(GovUKFormMixin, forms.Form):
         label="Code from your authenticator app",
         help_text="The 6-digit code the app shows now.",
         regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code, numbers only.",
-                        "required": "Enter the 6-digit code from your authenticator app."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "class": "govuk-input govuk-input--width-5"}),
+        error_messages={
+            "invalid": "Enter the 6-digit code, numbers only.",
+            "required": "Enter the 6-digit code from your authenticator app.",
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input govuk-input--width-5",
+            }
+        ),
     )
 
 
 class NewTokenForm(GovUKFormMixin, forms.Form):
     name = forms.CharField(
         label="What is this token for?",
-        help_text="For example, \"Power BI tracker report\". It helps you revoke the right one.",
+        help_text='For example, "Power BI tracker report". It helps you revoke the right one.',
         max_length=120,
         error_messages={"required": "Enter what the token is for."},
     )

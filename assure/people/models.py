@@ -94,7 +94,9 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=120, blank=True)
-    prefix = models.CharField(max_length=12, help_text="The token's first characters, to tell tokens apart.")
+    prefix = models.CharField(
+        max_length=12, help_text="The token's first characters, to tell tokens apart."
+    )
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

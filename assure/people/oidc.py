@@ -3,9 +3,10 @@
 People are matched to existing Assure users by the username claim (OIDC_USERNAME_CLAIM,
 `preferred_username` by default), without regard to case. Entra ID puts `preferred_username`
 (the user principal name) in the ID token but not in its user-information response, so the
-claims Assure reads are the verified ID token's, overlaid with the user-information ones; roles and teams stay managed in Assure. With OIDC_CREATE_USER off (the
-default) a person without an Assure account is refused, so nobody gains access by merely
-existing in the council's directory. An inactive Assure account is matched and then refused
+claims Assure reads are the verified ID token's, overlaid with the user-information ones.
+Roles and teams stay managed in Assure. With OIDC_CREATE_USER off (the default) a person
+without an Assure account is refused, so nobody gains access by merely existing in the
+council's directory. An inactive Assure account is matched and then refused
 by the callback, never shadowed by a new account.
 """
 

@@ -64,7 +64,9 @@ def api_token_create(*, user: User, name: str = "", actor: Any = None) -> tuple[
         user=user, name=name[:120], prefix=raw[:10], digest=ApiToken.digest_of(raw)
     )
     events.record(
-        actor=actor or user, verb="api_token_created", obj=token,
+        actor=actor or user,
+        verb="api_token_created",
+        obj=token,
         summary=f"API token {token.prefix}… for {user.username}",
     )
     return token, raw
@@ -76,7 +78,9 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
         events.record(
-            actor=actor, verb="api_token_revoked", obj=token,
+            actor=actor,
+            verb="api_token_revoked",
+            obj=token,
             summary=f"API token {token.prefix}… of {token.user.username} revoked",
         )
     return token
@@ -93,7 +97,9 @@ def authenticator_reset(*, device: Any, actor: Any) -> None:
     or before the admin site if they are an administrator."""
     owner = device.user
     events.record(
-        actor=actor, verb="authenticator_reset", obj=owner,
+        actor=actor,
+        verb="authenticator_reset",
+        obj=owner,
         summary=f"Authenticator {device.name!r} of {owner.username} removed",
     )
     device.delete()
@@ -103,7 +109,9 @@ def authenticator_reset(*, device: Any, actor: Any) -> None:
 def lockout_clear(*, attempt: Any, actor: Any) -> None:
     """Unlock a user name locked out after repeated failed sign-ins (django-axes)."""
     events.record(
-        actor=actor, verb="lockout_cleared", obj=attempt,
+        actor=actor,
+        verb="lockout_cleared",
+        obj=attempt,
         summary=f"Sign-in lockout of {attempt.username} from {attempt.ip_address} cleared",
     )
     attempt.delete()

@@ -37,7 +37,8 @@ class SignOutView(auth_views.LogoutView):
 
 
 def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None,
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
     credentials: dict | None = None,
 ) -> HttpResponse:
     """django-axes calls this once a user name and address have failed too often."""
@@ -50,8 +51,9 @@ def locked_out(
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("core:home")
 
@@ -107,16 +109,21 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/two_factor_setup.html",
-        {"form": form, "qr_src": _qr_data_uri(device.config_url), "secret": secret,
-         "next": _safe_next(request)},
+        {
+            "form": form,
+            "qr_src": _qr_data_uri(device.config_url),
+            "secret": secret,
+            "next": _safe_next(request),
+        },
     )
 
 
 def _qr_data_uri(text: str) -> str:
     """The QR code as a data: URI for an <img>: the CSP allows data: images, whereas inline
     SVG markup would need styles the policy forbids to size it."""
-    return segno.make(text, error="m").svg_data_uri(scale=4, border=4, dark="#0b0c0c",
-                                                    light="#ffffff")
+    return segno.make(text, error="m").svg_data_uri(
+        scale=4, border=4, dark="#0b0c0c", light="#ffffff"
+    )
 
 
 def account(request: HttpRequest) -> HttpResponse:

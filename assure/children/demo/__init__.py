@@ -25,8 +25,17 @@ from .council import DEMO_PASSWORD, DEMO_USERS, build_roster, demo_users_table, 
 from .families import ChildSpec, generate
 from .writer import Writer
 
-__all__ = ["DEFAULT_CHILDREN", "DEFAULT_SEED", "DEMO_PASSWORD", "DEMO_USERS", "SeedResult",
-           "demo_users_table", "digest", "generate_children", "seed_demo"]
+__all__ = [
+    "DEFAULT_CHILDREN",
+    "DEFAULT_SEED",
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "SeedResult",
+    "demo_users_table",
+    "digest",
+    "generate_children",
+    "seed_demo",
+]
 
 DEFAULT_CHILDREN = 400
 DEFAULT_SEED = 903
@@ -59,8 +68,9 @@ def generate_children(
     """The demo's children, family by family, without touching the database."""
     fake = _faker(seed)
     roster = build_roster(fake=fake, children=children)
-    return generate(children=children, seed=seed, today=today or clock.today(), fake=fake,
-                    roster=roster)
+    return generate(
+        children=children, seed=seed, today=today or clock.today(), fake=fake, roster=roster
+    )
 
 
 def digest(children: Iterable[ChildSpec]) -> str:
@@ -96,11 +106,14 @@ def seed_demo(*, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED) -> 
     h.update(digest(pending).encode())
     made += len(pending)
     looked_after += sum(1 for c in pending if c.episodes[-1].end is None)
-    result = SeedResult(children=made, looked_after=looked_after, rows=dict(writer.rows),
-                        digest=h.hexdigest())
+    result = SeedResult(
+        children=made, looked_after=looked_after, rows=dict(writer.rows), digest=h.hexdigest()
+    )
     first_team = next(iter(teams.values()))
     events.record(
-        actor=None, verb="demo_seeded", obj=first_team.service or first_team,
+        actor=None,
+        verb="demo_seeded",
+        obj=first_team.service or first_team,
         summary=f"Seeded the demo council: {made} children (seed {seed})",
         data={"children": made, "seed": seed, "today": today.isoformat(), "rows": result.rows},
     )

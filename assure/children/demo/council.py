@@ -55,17 +55,38 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", Role.ADMIN, "Priya", "Shah", "Systems administrator"),
     DemoUser("lead", Role.ASSURANCE_LEAD, "Helen", "Marsh", "Lead consultant, assurance"),
     DemoUser("auditor", Role.AUDITOR, "Tom", "Adeyemi", "Assurance consultant"),
-    DemoUser("practitioner", Role.PRACTITIONER, "Jess", "Holloway", "Social worker",
-             (KINSHIP,), staff=True),
-    DemoUser("teammanager", Role.TEAM_MANAGER, "Mark", "Brennan", "Team manager",
-             (KINSHIP,), staff=True),
-    DemoUser("servicemanager", Role.SERVICE_MANAGER, "Fiona", "Clarke",
-             "Service manager, Court and Permanence", tuple(SERVICES["Court and Permanence"][1])),
-    DemoUser("headofservice", Role.HEAD_OF_SERVICE, "David", "Okoro",
-             "Head of service, Children in Care and Permanence", _CIC_AND_PERMANENCE),
+    DemoUser(
+        "practitioner",
+        Role.PRACTITIONER,
+        "Jess",
+        "Holloway",
+        "Social worker",
+        (KINSHIP,),
+        staff=True,
+    ),
+    DemoUser(
+        "teammanager", Role.TEAM_MANAGER, "Mark", "Brennan", "Team manager", (KINSHIP,), staff=True
+    ),
+    DemoUser(
+        "servicemanager",
+        Role.SERVICE_MANAGER,
+        "Fiona",
+        "Clarke",
+        "Service manager, Court and Permanence",
+        tuple(SERVICES["Court and Permanence"][1]),
+    ),
+    DemoUser(
+        "headofservice",
+        Role.HEAD_OF_SERVICE,
+        "David",
+        "Okoro",
+        "Head of service, Children in Care and Permanence",
+        _CIC_AND_PERMANENCE,
+    ),
     DemoUser("director", Role.DIRECTOR, "Ruth", "Patterson", "Director of children's services"),
-    DemoUser("iro", Role.IRO, "Simon", "Hale", "Independent reviewing officer", (IRO_TEAM,),
-             staff=True),
+    DemoUser(
+        "iro", Role.IRO, "Simon", "Hale", "Independent reviewing officer", (IRO_TEAM,), staff=True
+    ),
     DemoUser("legal", Role.LEGAL, "Nadia", "Rahman", "Senior solicitor, children's legal team"),
     DemoUser("panel", Role.PANEL_MEMBER, "Gareth", "Price", "Permanence panel member"),
     DemoUser("performance", Role.PERFORMANCE_OFFICER, "Laura", "Bennett", "Performance officer"),
@@ -146,14 +167,21 @@ def ensure_demo_users() -> list[User]:
     usable password until an operator sets one (`assure changepassword USERNAME`)."""
     # One hash for all: the strong hasher is slow by design, and the password is shared.
     encoded = make_password(DEMO_PASSWORD) if settings.DEBUG else None
-    existing = set(User.objects.filter(username__in=[u.username for u in DEMO_USERS])
-                   .values_list("username", flat=True))
+    existing = set(
+        User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list(
+            "username", flat=True
+        )
+    )
     for demo in DEMO_USERS:
         if demo.username in existing:
             continue
         user = user_create(
-            username=demo.username, roles=[demo.role], teams=demo.teams, password=None,
-            first_name=demo.first_name, last_name=demo.last_name,
+            username=demo.username,
+            roles=[demo.role],
+            teams=demo.teams,
+            password=None,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
             email=f"{demo.username}@{COUNCIL.lower()}.example",
         )
         user.job_title = demo.job_title
@@ -169,11 +197,14 @@ def demo_users_table(*, show_password: bool) -> str:
     rows = [("Username", "Role", "Teams") + (("Password",) if show_password else ())]
     for demo in DEMO_USERS:
         teams = _teams_label(demo.teams)
-        rows.append((demo.username, labels[demo.role], teams)
-                    + ((DEMO_PASSWORD,) if show_password else ()))
+        rows.append(
+            (demo.username, labels[demo.role], teams) + ((DEMO_PASSWORD,) if show_password else ())
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 

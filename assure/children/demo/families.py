@@ -28,21 +28,68 @@ COURTS = [
     ("Family Court at Wexford Road", "WX"),
 ]
 LOCAL_OUTWARD = [f"HR{n}" for n in range(1, 19)]
-AWAY_OUTWARD = ["LS6", "M14", "B23", "NG5", "S8", "BD3", "CV2", "DE22", "LE4", "ST6", "WV10",
-                "HU5", "DN4", "SK3", "WA5", "PR1", "BB2", "HD1", "WF2", "YO10"]
+AWAY_OUTWARD = [
+    "LS6",
+    "M14",
+    "B23",
+    "NG5",
+    "S8",
+    "BD3",
+    "CV2",
+    "DE22",
+    "LE4",
+    "ST6",
+    "WV10",
+    "HU5",
+    "DN4",
+    "SK3",
+    "WA5",
+    "PR1",
+    "BB2",
+    "HD1",
+    "WF2",
+    "YO10",
+]
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 ETHNICITY = {
-    "WBRI": 70, "WOTH": 5, "WIRI": 0.5, "WIRT": 0.3, "WROM": 0.7, "MWBC": 3, "MWBA": 1.5,
-    "MWAS": 1.5, "MOTH": 4, "AIND": 0.7, "APKN": 1.5, "ABAN": 0.5, "AOTH": 1, "BCRB": 1.2,
-    "BAFR": 3, "BOTH": 1, "CHNE": 0.2, "OOTH": 3, "REFU": 0.2, "NOBT": 0.3,
+    "WBRI": 70,
+    "WOTH": 5,
+    "WIRI": 0.5,
+    "WIRT": 0.3,
+    "WROM": 0.7,
+    "MWBC": 3,
+    "MWBA": 1.5,
+    "MWAS": 1.5,
+    "MOTH": 4,
+    "AIND": 0.7,
+    "APKN": 1.5,
+    "ABAN": 0.5,
+    "AOTH": 1,
+    "BCRB": 1.2,
+    "BAFR": 3,
+    "BOTH": 1,
+    "CHNE": 0.2,
+    "OOTH": 3,
+    "REFU": 0.2,
+    "NOBT": 0.3,
 }
 UASC_ETHNICITY = {"OOTH": 35, "BAFR": 25, "AOTH": 25, "WOTH": 10, "BOTH": 5}
-DISABILITIES = ["Autism spectrum condition", "Learning disability", "Cerebral palsy",
-                "Hearing impairment", "ADHD", "Visual impairment", "Global developmental delay"]
+DISABILITIES = [
+    "Autism spectrum condition",
+    "Learning disability",
+    "Cerebral palsy",
+    "Hearing impairment",
+    "ADHD",
+    "Visual impairment",
+    "Global developmental delay",
+]
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 REVIEW_CODES = {"PN1": 45, "PN2": 5, "PN3": 3, "PN4": 5, "PN5": 7, "PN6": 25, "PN7": 10}
-ACCESS_REASONS = ["Named worker on a sensitive case", "Family member works for the council",
-                  "High-profile case: need-to-know only"]
+ACCESS_REASONS = [
+    "Named worker on a sensitive case",
+    "Family member works for the council",
+    "High-profile case: need-to-know only",
+]
 
 
 @dataclass
@@ -144,19 +191,27 @@ class Showcase:
 
 SHOWCASE = [
     # An SGO application before the court now, a hearing coming up.
-    Showcase("kinship_sgo", (2 * YEAR, 6 * YEAR), window=("sgo_issue", "exit"),
-             options=(("route", "after_care_order"), ("full", "positive"))),
+    Showcase(
+        "kinship_sgo",
+        (2 * YEAR, 6 * YEAR),
+        window=("sgo_issue", "exit"),
+        options=(("route", "after_care_order"), ("full", "positive")),
+    ),
     # A full assessment completed and positive; the order is still to come.
-    Showcase("kinship_sgo", (YEAR, 5 * YEAR), window=("full_done", "exit"),
-             options=(("route", "in_care_proceedings"), ("full", "positive"))),
+    Showcase(
+        "kinship_sgo",
+        (YEAR, 5 * YEAR),
+        window=("full_done", "exit"),
+        options=(("route", "in_care_proceedings"), ("full", "positive")),
+    ),
     # A full assessment in progress.
     Showcase("kinship_sgo", (YEAR, 8 * YEAR), window=("full_start", "full_done")),
     # An SGO granted in the last 12 months.
-    Showcase("kinship_sgo", (YEAR, 8 * YEAR), left_ago=(30, 300),
-             options=(("full", "positive"),)),
+    Showcase("kinship_sgo", (YEAR, 8 * YEAR), left_ago=(30, 300), options=(("full", "positive"),)),
     # Back in care after an SGO broke down (PREV_PERM P2).
-    Showcase("long_term_fostering", (6 * YEAR, 10 * YEAR), window=("entry", "exit"),
-             broken_sgo=True),
+    Showcase(
+        "long_term_fostering", (6 * YEAR, 10 * YEAR), window=("entry", "exit"), broken_sgo=True
+    ),
     # A restricted child whose access list names the demo practitioner.
     Showcase("kinship_sgo", (YEAR, 6 * YEAR), window=("entry", "exit"), restricted=True),
     # Went home, came back into care.
@@ -183,9 +238,13 @@ class FamilyMaker:
         self.next_proceedings = 0
         self.next_assessment = 0
         self.showcase = list(SHOWCASE)
-        self.homes = {kind: [(f"SC{self.rng.randint(100000, 999999)}", self._postcode(local=True))
-                             for _ in range(n)] for kind, n in
-                      (("K2", 24), ("K1", 3), ("R1", 6), ("R3", 3), ("K3", 10), ("H5", 6))}
+        self.homes = {
+            kind: [
+                (f"SC{self.rng.randint(100000, 999999)}", self._postcode(local=True))
+                for _ in range(n)
+            ]
+            for kind, n in (("K2", 24), ("K1", 3), ("R1", 6), ("R3", 3), ("K3", 10), ("H5", 6))
+        }
         self.agencies = [f"SC{self.rng.randint(100000, 999999)}" for _ in range(8)]
         self.fostering_service = f"SC{self.rng.randint(100000, 999999)}"
 
@@ -217,11 +276,17 @@ class FamilyMaker:
             return "PR0", home, "XXXXXXX"
         if place in self.homes:
             urn, postcode = rng.choice(self.homes[place])
-            providers = {"K1": {"PR2": 0.7, "PR3": 0.3}, "R3": {"PR4": 0.6, "PR1": 0.4},
-                         "K3": {"PR4": 0.6, "PR5": 0.25, "PR1": 0.15},
-                         "H5": {"PR4": 0.6, "PR5": 0.25, "PR1": 0.15}}
-            return pick(rng, providers.get(place, {"PR4": 0.75, "PR1": 0.2, "PR5": 0.05})), \
-                postcode, urn
+            providers = {
+                "K1": {"PR2": 0.7, "PR3": 0.3},
+                "R3": {"PR4": 0.6, "PR1": 0.4},
+                "K3": {"PR4": 0.6, "PR5": 0.25, "PR1": 0.15},
+                "H5": {"PR4": 0.6, "PR5": 0.25, "PR1": 0.15},
+            }
+            return (
+                pick(rng, providers.get(place, {"PR4": 0.75, "PR1": 0.2, "PR5": 0.05})),
+                postcode,
+                urn,
+            )
         local = rng.random() < 0.7
         if place in {"U1", "U2", "U3"}:
             return "PR1", self._postcode(local=local), self.fostering_service
@@ -230,8 +295,11 @@ class FamilyMaker:
             urn = self.fostering_service if provider == "PR1" else rng.choice(self.agencies)
             return provider, self._postcode(local=local), urn
         if place.startswith("A"):
-            return pick(rng, {"PR1": 0.5, "PR2": 0.3, "PR5": 0.2}), self._postcode(local=local), \
-                "XXXXXXX"
+            return (
+                pick(rng, {"PR1": 0.5, "PR2": 0.3, "PR5": 0.2}),
+                self._postcode(local=local),
+                "XXXXXXX",
+            )
         return "PR4", self._postcode(local=local), "XXXXXXX"
 
     # A family.
@@ -246,8 +314,11 @@ class FamilyMaker:
             name = pick(rng, {k: v[1] for k, v in ARCHETYPES.items()})
             options = {}
             low, high = ARCHETYPES[name][2]
-            entry = (rng.choice([rng.randint(0, 14), rng.randint(15, YEAR), rng.randint(low, high)])
-                     if name == "adoption" else rng.randint(low, high))
+            entry = (
+                rng.choice([rng.randint(0, 14), rng.randint(15, YEAR), rng.randint(low, high)])
+                if name == "adoption"
+                else rng.randint(low, high)
+            )
         func, _, _, cin_weights = ARCHETYPES[name]
         story = Story(rng, self._person, entry, pick(rng, cin_weights))
         func(story, **options)
@@ -255,9 +326,15 @@ class FamilyMaker:
         today_age = self._today_age(story, show)
         dob = self.today - dt.timedelta(days=today_age)
         stories = [story]
-        reenters = show.reenters if show else (
-            story.exit_at < today_age and story.exit_code in {"E4A", "E4B", "E41", "E13"}
-            | SGO_EXITS and rng.random() < 0.18)
+        reenters = (
+            show.reenters
+            if show
+            else (
+                story.exit_at < today_age
+                and story.exit_code in {"E4A", "E4B", "E41", "E13"} | SGO_EXITS
+                and rng.random() < 0.18
+            )
+        )
         if reenters:
             gap = rng.randint(60, 400) if show else rng.randint(60, 900)
             again = Story(rng, self._person, story.exit_at + gap, pick(rng, cin_weights))
@@ -292,11 +369,16 @@ class FamilyMaker:
         ethnicity = pick(rng, UASC_ETHNICITY if uasc else ETHNICITY)
         court, court_code = rng.choice(COURTS)
         carers: dict[tuple[int, int], tuple[str, str, str]] = {}
-        periods = [self._episodes(s, dob=dob, home=home, carers=carers, period=i)
-                   for i, s in enumerate(stories)]
+        periods = [
+            self._episodes(s, dob=dob, home=home, carers=carers, period=i)
+            for i, s in enumerate(stories)
+        ]
         periods = [p for p in periods if p]
-        procs = [self._proceedings(p, dob=dob, court=court, court_code=court_code)
-                 for s in stories for p in s.procs]
+        procs = [
+            self._proceedings(p, dob=dob, court=court, court_code=court_code)
+            for s in stories
+            for p in s.procs
+        ]
         procs = [p for p in procs if p is not None]
         children = []
         age_gap = 0
@@ -306,8 +388,12 @@ class FamilyMaker:
                 if not self._sibling_fits(first, age_gap):
                     break
             child_dob = dob - dt.timedelta(days=age_gap)
-            child = self._child(child_dob, last_name if i == 0 or rng.random() < 0.85
-                                else self.fake.last_name(), ethnicity, uasc)  # type: ignore[attr-defined]
+            child = self._child(
+                child_dob,
+                last_name if i == 0 or rng.random() < 0.85 else self.fake.last_name(),
+                ethnicity,
+                uasc,
+            )  # type: ignore[attr-defined]
             child.episodes = [e for period in periods for e in period]
             child.reviews = [r for p in periods for r in self._reviews(p, dob=child_dob)]
             child.previous_permanence = self._previous_permanence(stories, dob, child_dob, show)
@@ -327,26 +413,42 @@ class FamilyMaker:
     def _child(self, dob: dt.date, last_name: str, ethnicity: str, uasc: bool) -> ChildSpec:
         rng, fake = self.rng, self.fake
         sex = pick(rng, {"M": 0.53, "F": 0.46, "U": 0.01})
-        first_name = (fake.first_name_female() if sex == "F"  # type: ignore[attr-defined]
-                      else fake.first_name_male() if sex == "M"  # type: ignore[attr-defined]
-                      else fake.first_name())  # type: ignore[attr-defined]
+        first_name = (
+            fake.first_name_female()
+            if sex == "F"  # type: ignore[attr-defined]
+            else fake.first_name_male()
+            if sex == "M"  # type: ignore[attr-defined]
+            else fake.first_name()
+        )  # type: ignore[attr-defined]
         age = (self.today - dob).days
         eighteen = add_years(dob, 18)
         return ChildSpec(
-            child_id=self._child_id(), first_name=first_name, last_name=last_name, dob=dob,
-            sex=sex, ethnicity=ethnicity,
+            child_id=self._child_id(),
+            first_name=first_name,
+            last_name=last_name,
+            dob=dob,
+            sex=sex,
+            ethnicity=ethnicity,
             upn=self._upn() if age >= 4 * YEAR and rng.random() < 0.9 else "",
-            uasc=uasc, uasc_ceased=eighteen if uasc and eighteen <= self.today else None,
+            uasc=uasc,
+            uasc_ceased=eighteen if uasc and eighteen <= self.today else None,
             disability=rng.choice(DISABILITIES) if rng.random() < 0.06 else "",
-            team="", worker=None, iro=None,
+            team="",
+            worker=None,
+            iro=None,
         )
 
     def _date(self, dob: dt.date, age: int) -> dt.date:
         return dob + dt.timedelta(days=age)
 
     def _episodes(
-        self, story: Story, *, dob: dt.date, home: str,
-        carers: dict[tuple[int, int], tuple[str, str, str]], period: int,
+        self,
+        story: Story,
+        *,
+        dob: dt.date,
+        home: str,
+        carers: dict[tuple[int, int], tuple[str, str, str]],
+        period: int,
     ) -> list[EpisodeSpec]:
         today = self.today
         steps = [s for s in story.steps if self._date(dob, s.at) <= today]
@@ -368,17 +470,28 @@ class FamilyMaker:
                 legal = step.ls != before.ls
                 moved = step.place != before.place or step.carer != before.carer
                 same = step.carer == before.carer
-                rne = ("U" if same else "B") if legal and moved else (
-                    "L" if legal else ("T" if same else "P"))
+                rne = (
+                    ("U" if same else "B")
+                    if legal and moved
+                    else ("L" if legal else ("T" if same else "P"))
+                )
             last = i == len(steps) - 1
-            episodes.append(EpisodeSpec(
-                start=self._date(dob, step.at),
-                end=exit_date if last else self._date(dob, steps[i + 1].at),
-                rne=rne, ls=step.ls, cin=story.cin, place=step.place, provider=provider,
-                rec=(story.exit_code if exit_date else "") if last else "X1",
-                reason_place_change=step.reason if rne in {"P", "B", "T", "U"} else "",
-                home_postcode=home, placement_postcode=postcode, urn=urn,
-            ))
+            episodes.append(
+                EpisodeSpec(
+                    start=self._date(dob, step.at),
+                    end=exit_date if last else self._date(dob, steps[i + 1].at),
+                    rne=rne,
+                    ls=step.ls,
+                    cin=story.cin,
+                    place=step.place,
+                    provider=provider,
+                    rec=(story.exit_code if exit_date else "") if last else "X1",
+                    reason_place_change=step.reason if rne in {"P", "B", "T", "U"} else "",
+                    home_postcode=home,
+                    placement_postcode=postcode,
+                    urn=urn,
+                )
+            )
         return episodes
 
     def _exit_date(self, story: Story, dob: dt.date) -> dt.date | None:
@@ -418,14 +531,27 @@ class FamilyMaker:
                 continue
             if i:
                 previous = stories[i - 1]
-                code = ("P2" if previous.exit_code in SGO_EXITS else
-                        "P3" if previous.exit_code == "E41" else "Z1")
+                code = (
+                    "P2"
+                    if previous.exit_code in SGO_EXITS
+                    else "P3"
+                    if previous.exit_code == "E41"
+                    else "Z1"
+                )
                 left = self._exit_date(previous, dob)
-                records.append((code, "991" if code != "Z1" else "",
-                                left.strftime("%d/%m/%Y") if left and code != "Z1" else ""))
+                records.append(
+                    (
+                        code,
+                        "991" if code != "Z1" else "",
+                        left.strftime("%d/%m/%Y") if left and code != "Z1" else "",
+                    )
+                )
                 continue
-            code = "P2" if show and show.broken_sgo else pick(
-                rng, {"Z1": 0.88, "P2": 0.03, "P3": 0.02, "P1": 0.01, "P4": 0.06})
+            code = (
+                "P2"
+                if show and show.broken_sgo
+                else pick(rng, {"Z1": 0.88, "P2": 0.03, "P3": 0.02, "P1": 0.01, "P4": 0.06})
+            )
             earliest, latest = child_dob + dt.timedelta(days=180), start - dt.timedelta(days=180)
             if code in {"P1", "P2", "P3"} and earliest < latest:
                 when = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
@@ -438,7 +564,8 @@ class FamilyMaker:
     def _plans(self, stories: list[Story], dob: dt.date) -> list[tuple[dt.date, str, str]]:
         plans = sorted(
             (self._date(dob, at), plan, parallel)
-            for story in stories for at, plan, parallel in story.plans
+            for story in stories
+            for at, plan, parallel in story.plans
         )
         return [p for p in plans if p[0] <= self.today]
 
@@ -456,10 +583,17 @@ class FamilyMaker:
                 finished = done <= self.today
                 self.next_assessment += 1
                 ids[id(item)] = f"SGA-{self.next_assessment:06d}"
-                found.append(AssessmentSpec(
-                    ids[id(item)], item.carer, item.relationship, item.stage, start,
-                    done if finished else None, item.recommendation if finished else "",
-                ))
+                found.append(
+                    AssessmentSpec(
+                        ids[id(item)],
+                        item.carer,
+                        item.relationship,
+                        item.stage,
+                        start,
+                        done if finished else None,
+                        item.recommendation if finished else "",
+                    )
+                )
         support: list[SupportSpec] = []
         for story in stories:
             for plan in story.support:
@@ -469,8 +603,9 @@ class FamilyMaker:
                 agreed = self._date(dob, plan.agreed)
                 agreed_or_none = agreed if agreed <= self.today else None
                 review = agreed + dt.timedelta(days=365) if agreed_or_none else None
-                support.append(SupportSpec(assessment_id, agreed_or_none, review, plan.financial,
-                                           plan.summary))
+                support.append(
+                    SupportSpec(assessment_id, agreed_or_none, review, plan.financial, plan.summary)
+                )
         return found, support
 
     def _proceedings(
@@ -485,15 +620,19 @@ class FamilyMaker:
         hearings = []
         for hearing in sorted(proc.hearings, key=lambda h: h.at):
             when = self._date(dob, hearing.at)
-            hearings.append(HearingSpec(when, hearing.kind, hearing.outcome if when <= self.today
-                                        else ""))
+            hearings.append(
+                HearingSpec(when, hearing.kind, hearing.outcome if when <= self.today else "")
+            )
         return ProceedingsSpec(
-            proceedings_id=f"PRO-{self.next_proceedings:06d}", kind=proc.kind, issue=issue,
+            proceedings_id=f"PRO-{self.next_proceedings:06d}",
+            kind=proc.kind,
+            issue=issue,
             court=court,
             case_number=f"{court_code}{issue.year % 100:02d}C{self.rng.randint(1, 99999):05d}",
             status=proc.status_at_end if finished else "open",
             concluded=ends if finished else None,
-            outcome=proc.outcome if finished else "", hearings=hearings,
+            outcome=proc.outcome if finished else "",
+            hearings=hearings,
         )
 
     def _allocate(
@@ -508,8 +647,12 @@ class FamilyMaker:
         age = ((self.today if in_care else last.end or self.today) - child.dob).days
         if (show and show.restricted) or plan in {"sgo", "cao"} or last.rec in SGO_EXITS | {"E41"}:
             team = council.KINSHIP
-        elif (last.ls in {"E1", "D1"} or last.place.startswith("A") or plan == "adoption"
-              or last.rec in {"E11", "E12"}):
+        elif (
+            last.ls in {"E1", "D1"}
+            or last.place.startswith("A")
+            or plan == "adoption"
+            or last.rec in {"E11", "E12"}
+        ):
             team = council.ADOPTION
         elif in_care and last.ls in {"C1", "L1", "L2", "L3"}:
             team = council.COURT
@@ -524,7 +667,7 @@ class FamilyMaker:
             child.worker = rng.choice(self.roster.workers[team])
         if rng.random() < (0.92 if in_care else 0.3):
             child.iro = rng.choice(self.roster.iros)
-        restricted = (show.restricted if show else rng.random() < 0.008)
+        restricted = show.restricted if show else rng.random() < 0.008
         if restricted:
             child.restricted = True
             reason = rng.choice(ACCESS_REASONS)
@@ -544,4 +687,3 @@ def generate(
         family = maker.family(limit=children - made)
         made += len(family)
         yield family
-

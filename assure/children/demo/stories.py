@@ -126,7 +126,11 @@ class Story:
         self.steps.append(Step(self.t, ls, place, self._new_carer()))
 
     def change(
-        self, *, ls: str | None = None, place: str | None = None, same_carer: bool = False,
+        self,
+        *,
+        ls: str | None = None,
+        place: str | None = None,
+        same_carer: bool = False,
         reason: str = "CARPL",
     ) -> None:
         """A new episode from now: a legal status change, a move, or both. Two changes on one
@@ -176,11 +180,18 @@ class Story:
         proc.hearings[-1].outcome = outcome
 
     def assess(
-        self, stage: str, *, start: int, carer: str, relationship: str, recommendation: str,
+        self,
+        stage: str,
+        *,
+        start: int,
+        carer: str,
+        relationship: str,
+        recommendation: str,
         days: tuple[int, int],
     ) -> Assessment:
-        item = Assessment(stage, carer, relationship, start, start + self.rng.randint(*days),
-                          recommendation)
+        item = Assessment(
+            stage, carer, relationship, start, start + self.rng.randint(*days), recommendation
+        )
         self.assessments.append(item)
         return item
 
@@ -210,15 +221,24 @@ def adoption(s: Story, **_: object) -> None:
     care = s.court("care", issue=s.t - rng.randint(0, 3))
     s.plan(care.issue + rng.randint(15, 35), "return_home", "adoption")
     for _ in range(rng.choice([0, 1, 1, 2])):
-        s.assess("viability", start=care.issue + rng.randint(14, 50), carer=s.person(),
-                 relationship=pick(rng, {"relative": 0.8, "friend": 0.2}),
-                 recommendation=pick(rng, {"negative": 0.75, "withdrawn": 0.25}), days=(14, 45))
+        s.assess(
+            "viability",
+            start=care.issue + rng.randint(14, 50),
+            carer=s.person(),
+            relationship=pick(rng, {"relative": 0.8, "friend": 0.2}),
+            recommendation=pick(rng, {"negative": 0.75, "withdrawn": 0.25}),
+            days=(14, 45),
+        )
     s.plan(care.hearings[-2].at - rng.randint(20, 60), "adoption", "")
     s.t = care.ends or s.t
     if rng.random() < 0.6:
         s.conclude(care, "Care order and placement order")
-        placement = Proc("placement", care.issue + rng.randint(60, 120),
-                         [Hearing(care.ends or s.t, "final", "Placement order")], care.ends)
+        placement = Proc(
+            "placement",
+            care.issue + rng.randint(60, 120),
+            [Hearing(care.ends or s.t, "final", "Placement order")],
+            care.ends,
+        )
         placement.outcome = "Placement order"
         s.procs.append(placement)
         s.change(ls="E1")
@@ -259,25 +279,43 @@ def kinship_sgo(s: Story, *, route: str = "", full: str = "", **_: object) -> No
     for i in range(rng.choice([1, 1, 2, 3])):
         start = care.issue + rng.randint(7, 35)
         if i == 0:
-            chosen = s.assess("viability", start=start, carer=carer, relationship=relationship,
-                              recommendation="positive", days=(14, 40))
+            chosen = s.assess(
+                "viability",
+                start=start,
+                carer=carer,
+                relationship=relationship,
+                recommendation="positive",
+                days=(14, 40),
+            )
         else:
-            s.assess("viability", start=start, carer=s.person(),
-                     relationship=pick(rng, {"relative": 0.8, "friend": 0.2}),
-                     recommendation=pick(rng, {"negative": 0.6, "withdrawn": 0.2, "positive": 0.2}),
-                     days=(14, 45))
+            s.assess(
+                "viability",
+                start=start,
+                carer=s.person(),
+                relationship=pick(rng, {"relative": 0.8, "friend": 0.2}),
+                recommendation=pick(rng, {"negative": 0.6, "withdrawn": 0.2, "positive": 0.2}),
+                days=(14, 45),
+            )
     assert chosen is not None
-    s.plan(chosen.done + rng.randint(5, 30), "sgo",
-           "adoption" if s.entry < 2 * YEAR else "long_term_fostering")
+    s.plan(
+        chosen.done + rng.randint(5, 30),
+        "sgo",
+        "adoption" if s.entry < 2 * YEAR else "long_term_fostering",
+    )
     if s.place == "U6" and relationship in {"relative", "friend"} and rng.random() < 0.6:
         s.t = chosen.done + rng.randint(3, 30)
         s.change(place="U3", reason="CARPL")
     route = route or pick(rng, {"in_care_proceedings": 0.55, "after_care_order": 0.45})
     outcome = full or pick(rng, {"positive": 0.82, "negative": 0.11, "withdrawn": 0.07})
     if route == "in_care_proceedings":
-        full_assessment = s.assess("full", start=chosen.done + rng.randint(3, 20), carer=carer,
-                                   relationship=relationship, recommendation=outcome,
-                                   days=(70, 110))
+        full_assessment = s.assess(
+            "full",
+            start=chosen.done + rng.randint(3, 20),
+            carer=carer,
+            relationship=relationship,
+            recommendation=outcome,
+            days=(70, 110),
+        )
         s.marks["full_start"], s.marks["full_done"] = full_assessment.start, full_assessment.done
         care.ends = max(care.ends or 0, full_assessment.done + rng.randint(20, 45))
         care.hearings[-1].at = care.ends
@@ -301,8 +339,14 @@ def kinship_sgo(s: Story, *, route: str = "", full: str = "", **_: object) -> No
     s.wait(150, 800)
     sgo = s.court("sgo", issue=s.t, length=(100, 200))
     s.marks["sgo_issue"] = sgo.issue
-    full_assessment = s.assess("full", start=sgo.issue - rng.randint(10, 60), carer=carer,
-                               relationship=relationship, recommendation=outcome, days=(60, 95))
+    full_assessment = s.assess(
+        "full",
+        start=sgo.issue - rng.randint(10, 60),
+        carer=carer,
+        relationship=relationship,
+        recommendation=outcome,
+        days=(60, 95),
+    )
     s.marks["full_start"], s.marks["full_done"] = full_assessment.start, full_assessment.done
     sgo.ends = max(sgo.ends or 0, full_assessment.done + rng.randint(20, 40))
     sgo.hearings[-1].at = sgo.ends
@@ -360,13 +404,27 @@ def _long_term(s: Story, *, plan_at: int) -> None:
             s.change(place=pick(rng, {"K3": 0.6, "H5": 0.4}), reason="CARPL")
             break
         if age >= 11 * YEAR and rng.random() < 0.2:
-            s.change(place="K2", reason=pick(rng, {"CREQB": 0.5, "CHILD": 0.2, "STAND": 0.1,
-                                                   "LAREQ": 0.2}))
+            s.change(
+                place="K2",
+                reason=pick(rng, {"CREQB": 0.5, "CHILD": 0.2, "STAND": 0.1, "LAREQ": 0.2}),
+            )
             s.plan(s.t + 40, "residential")
             continue
-        s.change(place=pick(rng, {"U4": 0.6, "U6": 0.4}),
-                 reason=pick(rng, {"CREQB": 0.3, "CREQO": 0.25, "CARPL": 0.2, "STAND": 0.08,
-                                   "ALLEG": 0.05, "CLOSE": 0.07, "APPRR": 0.05}))
+        s.change(
+            place=pick(rng, {"U4": 0.6, "U6": 0.4}),
+            reason=pick(
+                rng,
+                {
+                    "CREQB": 0.3,
+                    "CREQO": 0.25,
+                    "CARPL": 0.2,
+                    "STAND": 0.08,
+                    "ALLEG": 0.05,
+                    "CLOSE": 0.07,
+                    "APPRR": 0.05,
+                },
+            ),
+        )
     if s.place in FOSTER:
         s.leave_at_18(pick(rng, {"E17": 0.45, "E5": 0.35, "E6": 0.1, "E8": 0.05, "E7": 0.05}))
     else:
@@ -437,8 +495,14 @@ def arrangements_order(s: Story, **_: object) -> None:
     s.begin("C1", pick(rng, {"U6": 0.5, "U3": 0.5}))
     care = s.court("care", issue=s.t - rng.randint(0, 3))
     s.plan(care.issue + rng.randint(15, 35), "return_home", "cao")
-    viability = s.assess("viability", start=care.issue + rng.randint(7, 30), carer=s.person(),
-                         relationship="relative", recommendation="positive", days=(14, 40))
+    viability = s.assess(
+        "viability",
+        start=care.issue + rng.randint(7, 30),
+        carer=s.person(),
+        relationship="relative",
+        recommendation="positive",
+        days=(14, 40),
+    )
     if s.place == "U6":
         s.t = viability.done + rng.randint(3, 25)
         s.change(place="U3", reason="CARPL")
@@ -473,12 +537,35 @@ def adolescent(s: Story, **_: object) -> None:
         if s.t + 200 > 17 * YEAR + 300:
             break
         s.wait(40, 300)
-        s.change(place=pick(rng, {"K2": 0.45, "U6": 0.35, "K3": 0.1, "R1": 0.05, "U4": 0.05})
-                 if s.t < 16 * YEAR else pick(rng, {"K3": 0.6, "H5": 0.2, "K2": 0.2}),
-                 reason=pick(rng, {"CHILD": 0.3, "CREQB": 0.3, "STAND": 0.1, "ALLEG": 0.1,
-                                   "LAREQ": 0.1, "CLOSE": 0.1}))
-    code = pick(rng, {"E4B": 0.2, "E4A": 0.15, "E13": 0.08, "E8": 0.04, "E9": 0.03,
-                      "E16": 0.01, "E3": 0.04, "at18": 0.45})
+        s.change(
+            place=pick(rng, {"K2": 0.45, "U6": 0.35, "K3": 0.1, "R1": 0.05, "U4": 0.05})
+            if s.t < 16 * YEAR
+            else pick(rng, {"K3": 0.6, "H5": 0.2, "K2": 0.2}),
+            reason=pick(
+                rng,
+                {
+                    "CHILD": 0.3,
+                    "CREQB": 0.3,
+                    "STAND": 0.1,
+                    "ALLEG": 0.1,
+                    "LAREQ": 0.1,
+                    "CLOSE": 0.1,
+                },
+            ),
+        )
+    code = pick(
+        rng,
+        {
+            "E4B": 0.2,
+            "E4A": 0.15,
+            "E13": 0.08,
+            "E8": 0.04,
+            "E9": 0.03,
+            "E16": 0.01,
+            "E3": 0.04,
+            "at18": 0.45,
+        },
+    )
     gap = rng.randint(60, 700)
     if code == "at18" or s.t + gap >= 18 * YEAR:
         s.plan(s.t + rng.randint(30, 90), "supported_living")
@@ -548,10 +635,18 @@ ARCHETYPES: dict[str, tuple[Callable[..., None], float, tuple[int, int], dict[st
     "adoption": (adoption, 0.10, (0, 3 * YEAR), {"N1": 0.85, "N3": 0.05, "N5": 0.1}),
     "kinship_sgo": (kinship_sgo, 0.17, (0, 12 * YEAR), {"N1": 0.75, "N3": 0.05, "N5": 0.2}),
     "return_home": (return_home, 0.15, (0, 15 * YEAR), {"N1": 0.5, "N4": 0.25, "N5": 0.25}),
-    "long_term_fostering": (long_term_fostering, 0.22, (0, 12 * YEAR),
-                            {"N1": 0.75, "N2": 0.06, "N3": 0.05, "N5": 0.14}),
-    "adolescent": (adolescent, 0.18, (12 * YEAR, 16 * YEAR + 300),
-                   {"N1": 0.35, "N4": 0.25, "N5": 0.25, "N6": 0.1, "N2": 0.05}),
+    "long_term_fostering": (
+        long_term_fostering,
+        0.22,
+        (0, 12 * YEAR),
+        {"N1": 0.75, "N2": 0.06, "N3": 0.05, "N5": 0.14},
+    ),
+    "adolescent": (
+        adolescent,
+        0.18,
+        (12 * YEAR, 16 * YEAR + 300),
+        {"N1": 0.35, "N4": 0.25, "N5": 0.25, "N6": 0.1, "N2": 0.05},
+    ),
     "unaccompanied": (unaccompanied, 0.07, (14 * YEAR, 17 * YEAR + 200), {"N8": 0.8, "N4": 0.2}),
     "arrangements_order": (arrangements_order, 0.04, (YEAR, 12 * YEAR), {"N1": 0.7, "N5": 0.3}),
     "brief_stay": (brief_stay, 0.07, (2 * YEAR, 15 * YEAR), {"N4": 0.5, "N5": 0.3, "N7": 0.2}),

@@ -68,7 +68,7 @@ class Table:
     def insert(self, rows: list[dict[str, Any]]) -> int:
         with connection.cursor() as cursor:
             for start in range(0, len(rows), BATCH):
-                cursor.executemany(self.sql, [self.row(r) for r in rows[start:start + BATCH]])
+                cursor.executemany(self.sql, [self.row(r) for r in rows[start : start + BATCH]])
         return len(rows)
 
 
@@ -76,8 +76,11 @@ class Writer:
     def __init__(self, *, teams: dict[str, Team], staff: dict[str, StaffMember]):
         self.team_ids = {name: team.pk for name, team in teams.items()}
         self.staff_ids = {name: member.pk for name, member in staff.items()}
-        self.user_ids = dict(User.objects.filter(username__in=["practitioner", "teammanager"])
-                             .values_list("username", "pk"))
+        self.user_ids = dict(
+            User.objects.filter(username__in=["practitioner", "teammanager"]).values_list(
+                "username", "pk"
+            )
+        )
         self.tables: dict[type[models.Model], Table] = {}
         self.rows: Counter[str] = Counter()
 
@@ -90,44 +93,81 @@ class Writer:
         if not specs:
             return
         self._insert(Child, [self._child(s) for s in specs])
-        pks = dict(Child.objects.filter(child_id__in=[s.child_id for s in specs])
-                   .values_list("child_id", "pk"))
+        pks = dict(
+            Child.objects.filter(child_id__in=[s.child_id for s in specs]).values_list(
+                "child_id", "pk"
+            )
+        )
         rows: dict[type[models.Model], list[dict[str, Any]]] = {
-            m: [] for m in (Episode, Review, PreviousPermanenceRecord, PermanencePlan,
-                            SGOAssessment, ChildAccess)
+            m: []
+            for m in (
+                Episode,
+                Review,
+                PreviousPermanenceRecord,
+                PermanencePlan,
+                SGOAssessment,
+                ChildAccess,
+            )
         }
         for spec in specs:
             pk = pks[spec.child_id]
             rows[Episode] += [
-                {"child_id": pk, "start_date": e.start, "end_date": e.end,
-                 "reason_new_episode": e.rne, "legal_status": e.ls, "category_of_need": e.cin,
-                 "placement_type": e.place, "placement_provider": e.provider,
-                 "reason_ceased": e.rec, "reason_place_change": e.reason_place_change,
-                 "home_postcode": e.home_postcode, "placement_postcode": e.placement_postcode,
-                 "urn": e.urn}
+                {
+                    "child_id": pk,
+                    "start_date": e.start,
+                    "end_date": e.end,
+                    "reason_new_episode": e.rne,
+                    "legal_status": e.ls,
+                    "category_of_need": e.cin,
+                    "placement_type": e.place,
+                    "placement_provider": e.provider,
+                    "reason_ceased": e.rec,
+                    "reason_place_change": e.reason_place_change,
+                    "home_postcode": e.home_postcode,
+                    "placement_postcode": e.placement_postcode,
+                    "urn": e.urn,
+                }
                 for e in spec.episodes
             ]
-            rows[Review] += [{"child_id": pk, "review_date": d, "review_code": c}
-                             for d, c in spec.reviews]
+            rows[Review] += [
+                {"child_id": pk, "review_date": d, "review_code": c} for d, c in spec.reviews
+            ]
             rows[PreviousPermanenceRecord] += [
-                {"child_id": pk, "previous_permanence": code, "la_of_permanence": la,
-                 "date_of_permanence": when}
+                {
+                    "child_id": pk,
+                    "previous_permanence": code,
+                    "la_of_permanence": la,
+                    "date_of_permanence": when,
+                }
                 for code, la, when in spec.previous_permanence
             ]
             rows[PermanencePlan] += [
-                {"child_id": pk, "plan": plan, "parallel_plan": parallel, "agreed_date": d,
-                 "source": PermanencePlan.Source.DEMO.value}
+                {
+                    "child_id": pk,
+                    "plan": plan,
+                    "parallel_plan": parallel,
+                    "agreed_date": d,
+                    "source": PermanencePlan.Source.DEMO.value,
+                }
                 for d, plan, parallel in spec.plans
             ]
             rows[SGOAssessment] += [
-                {"child_id": pk, "assessment_id": a.assessment_id, "carer_name": a.carer,
-                 "relationship": a.relationship, "stage": a.stage, "start_date": a.start,
-                 "completed_date": a.completed, "recommendation": a.recommendation}
+                {
+                    "child_id": pk,
+                    "assessment_id": a.assessment_id,
+                    "carer_name": a.carer,
+                    "relationship": a.relationship,
+                    "stage": a.stage,
+                    "start_date": a.start,
+                    "completed_date": a.completed,
+                    "recommendation": a.recommendation,
+                }
                 for a in spec.assessments
             ]
             rows[ChildAccess] += [
                 {"child_id": pk, "user_id": self.user_ids[username], "reason": reason}
-                for username, reason in spec.access if username in self.user_ids
+                for username, reason in spec.access
+                if username in self.user_ids
             ]
         for model, model_rows in rows.items():
             self._insert(model, model_rows)
@@ -138,44 +178,87 @@ class Writer:
         wanted = [p.assessment_id for s in specs for p in s.support_plans]
         if not wanted:
             return
-        assessment_pks = dict(SGOAssessment.objects.filter(assessment_id__in=wanted)
-                              .values_list("assessment_id", "pk"))
-        self._insert(SGOSupportPlan, [
-            {"child_id": pks[s.child_id], "assessment_id": assessment_pks[p.assessment_id],
-             "agreed_date": p.agreed, "review_date": p.review, "financial_support": p.financial,
-             "summary": p.summary}
-            for s in specs for p in s.support_plans
-        ])
+        assessment_pks = dict(
+            SGOAssessment.objects.filter(assessment_id__in=wanted).values_list(
+                "assessment_id", "pk"
+            )
+        )
+        self._insert(
+            SGOSupportPlan,
+            [
+                {
+                    "child_id": pks[s.child_id],
+                    "assessment_id": assessment_pks[p.assessment_id],
+                    "agreed_date": p.agreed,
+                    "review_date": p.review,
+                    "financial_support": p.financial,
+                    "summary": p.summary,
+                }
+                for s in specs
+                for p in s.support_plans
+            ],
+        )
 
     def _proceedings(self, specs: list[ChildSpec], pks: dict[str, int]) -> None:
         """Siblings share one set of proceedings: one row, linked to each of them."""
         procs = {p.proceedings_id: p for s in specs for p in s.proceedings}
         if not procs:
             return
-        self._insert(Proceedings, [
-            {"proceedings_id": p.proceedings_id, "application_type": p.kind,
-             "issue_date": p.issue, "court": p.court, "case_number": p.case_number,
-             "status": p.status, "concluded_date": p.concluded, "outcome": p.outcome}
-            for p in procs.values()
-        ])
-        proc_pks = dict(Proceedings.objects.filter(proceedings_id__in=list(procs))
-                        .values_list("proceedings_id", "pk"))
-        self._insert(Proceedings.children.through, [
-            {"proceedings_id": proc_pks[p.proceedings_id], "child_id": pks[s.child_id]}
-            for s in specs for p in s.proceedings
-        ])
-        self._insert(Hearing, [
-            {"proceedings_id": proc_pks[pid], "hearing_date": h.date, "hearing_type": h.kind,
-             "outcome": h.outcome}
-            for pid, p in procs.items() for h in p.hearings
-        ])
+        self._insert(
+            Proceedings,
+            [
+                {
+                    "proceedings_id": p.proceedings_id,
+                    "application_type": p.kind,
+                    "issue_date": p.issue,
+                    "court": p.court,
+                    "case_number": p.case_number,
+                    "status": p.status,
+                    "concluded_date": p.concluded,
+                    "outcome": p.outcome,
+                }
+                for p in procs.values()
+            ],
+        )
+        proc_pks = dict(
+            Proceedings.objects.filter(proceedings_id__in=list(procs)).values_list(
+                "proceedings_id", "pk"
+            )
+        )
+        self._insert(
+            Proceedings.children.through,
+            [
+                {"proceedings_id": proc_pks[p.proceedings_id], "child_id": pks[s.child_id]}
+                for s in specs
+                for p in s.proceedings
+            ],
+        )
+        self._insert(
+            Hearing,
+            [
+                {
+                    "proceedings_id": proc_pks[pid],
+                    "hearing_date": h.date,
+                    "hearing_type": h.kind,
+                    "outcome": h.outcome,
+                }
+                for pid, p in procs.items()
+                for h in p.hearings
+            ],
+        )
 
     def _child(self, spec: ChildSpec) -> dict[str, Any]:
         return {
-            "child_id": spec.child_id, "first_name": spec.first_name,
-            "last_name": spec.last_name, "date_of_birth": spec.dob, "sex": spec.sex,
-            "ethnicity": spec.ethnicity, "upn": spec.upn, "uasc": spec.uasc,
-            "uasc_ceased_date": spec.uasc_ceased, "disability": spec.disability,
+            "child_id": spec.child_id,
+            "first_name": spec.first_name,
+            "last_name": spec.last_name,
+            "date_of_birth": spec.dob,
+            "sex": spec.sex,
+            "ethnicity": spec.ethnicity,
+            "upn": spec.upn,
+            "uasc": spec.uasc,
+            "uasc_ceased_date": spec.uasc_ceased,
+            "disability": spec.disability,
             "team_id": self.team_ids[spec.team],
             "worker_id": self.staff_ids[spec.worker] if spec.worker else None,
             "iro_id": self.staff_ids[spec.iro] if spec.iro else None,

@@ -53,23 +53,36 @@ def _episodes_by_child():
 
 def test_same_seed_same_children_and_another_seed_differs():
     def run(seed):
-        return digest(c for family in generate_children(children=CHILDREN, seed=seed, today=TODAY)
-                      for c in family)
+        return digest(
+            c
+            for family in generate_children(children=CHILDREN, seed=seed, today=TODAY)
+            for c in family
+        )
 
     assert run(SEED) == run(SEED)
     assert run(SEED) != run(SEED + 1)
 
 
 def test_database_holds_exactly_what_was_generated(seeded):
-    generated = [c for family in generate_children(children=CHILDREN, seed=SEED, today=TODAY)
-                 for c in family]
+    generated = [
+        c for family in generate_children(children=CHILDREN, seed=SEED, today=TODAY) for c in family
+    ]
     assert sorted(Child.objects.values_list("child_id", flat=True)) == sorted(
         c.child_id for c in generated
     )
     by_child = _episodes_by_child()
     for spec in generated[:40]:
-        stored = [(e.start_date, e.end_date, e.reason_new_episode, e.legal_status,
-                   e.placement_type, e.reason_ceased) for e in by_child[spec.child_id]]
+        stored = [
+            (
+                e.start_date,
+                e.end_date,
+                e.reason_new_episode,
+                e.legal_status,
+                e.placement_type,
+                e.reason_ceased,
+            )
+            for e in by_child[spec.child_id]
+        ]
         assert stored == [(e.start, e.end, e.rne, e.ls, e.place, e.rec) for e in spec.episodes]
 
 
@@ -110,14 +123,18 @@ def test_episodes_obey_the_903_rules(seeded):
 def test_a_believable_mix(seeded):
     looked_after = Episode.objects.filter(end_date__isnull=True).count()
     assert 0.5 <= looked_after / CHILDREN <= 0.72
-    exits = set(Episode.objects.exclude(reason_ceased__in=["", "X1"])
-                .values_list("reason_ceased", flat=True))
+    exits = set(
+        Episode.objects.exclude(reason_ceased__in=["", "X1"]).values_list(
+            "reason_ceased", flat=True
+        )
+    )
     assert {"E4A", "E45"} <= exits
     assert len(exits) >= 8
     assert Child.objects.filter(uasc=True).exists()
     assert Proceedings.objects.filter(children__isnull=False).distinct().count() > 10
-    assert StaffMember.objects.filter(user__username="practitioner",
-                                      allocated_children__isnull=False).exists()
+    assert StaffMember.objects.filter(
+        user__username="practitioner", allocated_children__isnull=False
+    ).exists()
     assert DomainEvent.objects.filter(verb="demo_seeded").count() == 1
 
 
@@ -125,12 +142,14 @@ def test_every_situation_the_tracker_looks_for(seeded):
     sgo_before_court = Proceedings.objects.filter(application_type="sgo", status="open")
     assert sgo_before_court.exists()
     assert sgo_before_court.filter(hearings__hearing_date__gt=TODAY).exists()
-    assert SGOAssessment.objects.filter(stage="full", recommendation="positive",
-                                        completed_date__lte=TODAY).exists()
+    assert SGOAssessment.objects.filter(
+        stage="full", recommendation="positive", completed_date__lte=TODAY
+    ).exists()
     assert SGOAssessment.objects.filter(stage="full", completed_date__isnull=True).exists()
     year_ago = TODAY - dt.timedelta(days=365)
-    recent_sgo = Episode.objects.filter(reason_ceased__in=codes.SGO_EXIT_CODES,
-                                        end_date__gt=year_ago)
+    recent_sgo = Episode.objects.filter(
+        reason_ceased__in=codes.SGO_EXIT_CODES, end_date__gt=year_ago
+    )
     assert recent_sgo.exists()
     assert SGOSupportPlan.objects.filter(child__episodes__in=recent_sgo).exists()
     assert PreviousPermanenceRecord.objects.filter(previous_permanence="P2").exists()
@@ -143,11 +162,20 @@ def test_every_situation_the_tracker_looks_for(seeded):
 
 def test_every_role_has_a_demo_user_without_a_password_when_debug_is_off(seeded):
     users = {u.username: u for u in User.objects.prefetch_related("roles", "teams")}
-    expected = {"admin": Role.ADMIN, "lead": Role.ASSURANCE_LEAD, "auditor": Role.AUDITOR,
-                "practitioner": Role.PRACTITIONER, "teammanager": Role.TEAM_MANAGER,
-                "servicemanager": Role.SERVICE_MANAGER, "headofservice": Role.HEAD_OF_SERVICE,
-                "director": Role.DIRECTOR, "iro": Role.IRO, "legal": Role.LEGAL,
-                "panel": Role.PANEL_MEMBER, "performance": Role.PERFORMANCE_OFFICER}
+    expected = {
+        "admin": Role.ADMIN,
+        "lead": Role.ASSURANCE_LEAD,
+        "auditor": Role.AUDITOR,
+        "practitioner": Role.PRACTITIONER,
+        "teammanager": Role.TEAM_MANAGER,
+        "servicemanager": Role.SERVICE_MANAGER,
+        "headofservice": Role.HEAD_OF_SERVICE,
+        "director": Role.DIRECTOR,
+        "iro": Role.IRO,
+        "legal": Role.LEGAL,
+        "panel": Role.PANEL_MEMBER,
+        "performance": Role.PERFORMANCE_OFFICER,
+    }
     for username, role in expected.items():
         assert users[username].role_slugs == {role}
         assert not users[username].has_usable_password()
@@ -167,12 +195,20 @@ def test_with_debug_on_the_demo_users_share_the_printed_password(db):
 
 
 def test_if_empty_is_idempotent_and_a_plain_rerun_refuses(seeded):
-    before = (Child.objects.count(), Episode.objects.count(), User.objects.count(),
-              StaffMember.objects.count())
+    before = (
+        Child.objects.count(),
+        Episode.objects.count(),
+        User.objects.count(),
+        StaffMember.objects.count(),
+    )
     out = _seed(if_empty=True)
     assert "already there" in out
     assert "practitioner" in out
-    assert (Child.objects.count(), Episode.objects.count(), User.objects.count(),
-            StaffMember.objects.count()) == before
+    assert (
+        Child.objects.count(),
+        Episode.objects.count(),
+        User.objects.count(),
+        StaffMember.objects.count(),
+    ) == before
     with pytest.raises(CommandError, match="already holds"):
         _seed()

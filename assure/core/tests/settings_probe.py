@@ -27,7 +27,12 @@ BASE_ENV = {
 # Variables the test run itself may have set (the browser tests allow async-unsafe calls)
 # must not leak into a check of production settings.
 INHERITED_PREFIXES = (
-    "OIDC_", "SECURE_", "SESSION_", "LOGIN_", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "OIDC_",
+    "SECURE_",
+    "SESSION_",
+    "LOGIN_",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
@@ -39,8 +44,12 @@ def production_environ(**env: str) -> dict[str, str]:
 def production_settings(*names: str, **env: str) -> dict[str, Any]:
     """The named settings under BASE_ENV plus `env` (DEBUG off unless given)."""
     result = subprocess.run(  # noqa: S603 - this interpreter, fixed code
-        [sys.executable, "-c", PROBE, *names], env=production_environ(**env),
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-c", PROBE, *names],
+        env=production_environ(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(result.stderr.strip().splitlines()[-1])

@@ -21,7 +21,11 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     assert "DJANGO_SETTINGS_MODULE" not in env and env["DEBUG"] == "0"
     result = subprocess.run(  # noqa: S603 - our own script, fixed arguments
         [str(ASSURE), "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -29,9 +33,16 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 
 def test_production_defaults_are_secure():
     values = production_settings(
-        "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT",
-        "SECURE_HSTS_SECONDS", "X_FRAME_OPTIONS", "SESSION_COOKIE_AGE",
-        "SESSION_SAVE_EVERY_REQUEST", "PASSWORD_HASHERS", "OIDC_ENABLED",
+        "DEBUG",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "X_FRAME_OPTIONS",
+        "SESSION_COOKIE_AGE",
+        "SESSION_SAVE_EVERY_REQUEST",
+        "PASSWORD_HASHERS",
+        "OIDC_ENABLED",
         "AUTHENTICATION_BACKENDS",
     )
     assert values["DEBUG"] is False
@@ -48,11 +59,14 @@ def test_production_defaults_are_secure():
 
 def test_operator_knobs_for_sign_in():
     values = production_settings(
-        "SESSION_COOKIE_AGE", "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME",
-        SESSION_IDLE_MINUTES="15", LOGIN_FAILURE_LIMIT="3", LOGIN_LOCKOUT_HOURS="0.5",
+        "SESSION_COOKIE_AGE",
+        "AXES_FAILURE_LIMIT",
+        "AXES_COOLOFF_TIME",
+        SESSION_IDLE_MINUTES="15",
+        LOGIN_FAILURE_LIMIT="3",
+        LOGIN_LOCKOUT_HOURS="0.5",
     )
-    assert values == {"SESSION_COOKIE_AGE": 900, "AXES_FAILURE_LIMIT": 3,
-                      "AXES_COOLOFF_TIME": 0.5}
+    assert values == {"SESSION_COOKIE_AGE": 900, "AXES_FAILURE_LIMIT": 3, "AXES_COOLOFF_TIME": 0.5}
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -72,8 +86,13 @@ OIDC_ENV = {
 
 def test_single_sign_on_is_switched_on_by_the_environment():
     values = production_settings(
-        "OIDC_ENABLED", "AUTHENTICATION_BACKENDS", "OIDC_RP_CLIENT_ID", "OIDC_RP_SIGN_ALGO",
-        "OIDC_OP_JWKS_ENDPOINT", "OIDC_CREATE_USER", "OIDC_USERNAME_CLAIM",
+        "OIDC_ENABLED",
+        "AUTHENTICATION_BACKENDS",
+        "OIDC_RP_CLIENT_ID",
+        "OIDC_RP_SIGN_ALGO",
+        "OIDC_OP_JWKS_ENDPOINT",
+        "OIDC_CREATE_USER",
+        "OIDC_USERNAME_CLAIM",
         **OIDC_ENV,
     )
     assert values["OIDC_ENABLED"] is True
@@ -93,13 +112,21 @@ def test_the_oidc_urls_exist_only_when_switched_on():
     )
     env = production_environ(DJANGO_SETTINGS_MODULE="assure.settings.base", **OIDC_ENV)
     on = subprocess.run(  # noqa: S603 - this interpreter, fixed code
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     assert on.stdout.split() == ["/oidc/authenticate/", "/oidc/callback/"], on.stderr
     env = production_environ(DJANGO_SETTINGS_MODULE="assure.settings.base")
     off = subprocess.run(  # noqa: S603 - this interpreter, fixed code
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     assert off.returncode != 0 and "NoReverseMatch" in off.stderr

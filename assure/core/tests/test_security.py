@@ -29,8 +29,10 @@ def named_patterns(patterns=None, namespace: str = "") -> Iterator[tuple[str, ob
 
 def dummy_url(name: str, pattern: object) -> str:
     converters = getattr(pattern, "converters", {})
-    kwargs = {key: DUMMY.get(type(conv).__name__.removesuffix("Converter").lower(), "x")
-              for key, conv in converters.items()}
+    kwargs = {
+        key: DUMMY.get(type(conv).__name__.removesuffix("Converter").lower(), "x")
+        for key, conv in converters.items()
+    }
     if kwargs:
         return reverse(name, kwargs=kwargs)
     groups = list(getattr(pattern, "regex", re.compile("")).groupindex)
@@ -47,8 +49,14 @@ ALL_URLS = sorted({name: dummy_url(name, pattern) for name, pattern in named_pat
 
 def test_the_walk_finds_the_main_pages():
     names = dict(ALL_URLS)
-    for expected in ("core:home", "children:list", "children:detail", "people:account",
-                     "admin:index", "people:two_factor"):
+    for expected in (
+        "core:home",
+        "children:list",
+        "children:detail",
+        "people:account",
+        "admin:index",
+        "people:two_factor",
+    ):
         assert expected in names
     assert len(ALL_URLS) > 30
 
@@ -93,8 +101,16 @@ def test_no_page_answers_500_to_signed_in_people(lead):
             assert status < 500, f"{name} ({url}) answered {status}"
 
 
-PAGES = ["/", "/children/", "/children/N1/", "/account/", "/access-report/", "/privacy/",
-         "/no-such-page/", "/children/NOBODY/"]
+PAGES = [
+    "/",
+    "/children/",
+    "/children/N1/",
+    "/account/",
+    "/access-report/",
+    "/privacy/",
+    "/no-such-page/",
+    "/children/NOBODY/",
+]
 
 
 @pytest.mark.django_db
@@ -142,8 +158,9 @@ class TestCsrf:
     def test_signing_in_without_a_token_is_refused_clearly(self, db):
         UserFactory(username="pat", roles=["practitioner"])
         client = Client(enforce_csrf_checks=True)
-        response = client.post("/sign-in/", {"username": "pat",
-                                             "password": "a-long-test-password-1"})
+        response = client.post(
+            "/sign-in/", {"username": "pat", "password": "a-long-test-password-1"}
+        )
         assert response.status_code == 403
         assert b"Your form could not be sent" in response.content
 
@@ -175,10 +192,22 @@ class TestErrorPages:
 
 
 MALFORMED = [
-    "team=abc", "page=-1", "page=abc", "page=99999999", "sort=<script>alert(1)</script>",
-    "worker=99999999999999999999", "team=99999999999999999999", "order=sideways",
-    "care_status=maybe", "legal_status=ZZ", "placement_type=%00", "q=%00",
-    "q=" + "a" * 5000, "team=1&team=2", "sort=", "page=1e9",
+    "team=abc",
+    "page=-1",
+    "page=abc",
+    "page=99999999",
+    "sort=<script>alert(1)</script>",
+    "worker=99999999999999999999",
+    "team=99999999999999999999",
+    "order=sideways",
+    "care_status=maybe",
+    "legal_status=ZZ",
+    "placement_type=%00",
+    "q=%00",
+    "q=" + "a" * 5000,
+    "team=1&team=2",
+    "sort=",
+    "page=1e9",
 ]
 
 

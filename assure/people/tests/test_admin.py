@@ -66,13 +66,22 @@ def test_admin_resets_a_lost_authenticator(admin_client):
 
 @pytest.mark.django_db
 def test_user_added_in_admin_has_no_usable_password(admin_client):
-    response = admin_client.post(reverse("admin:people_user_add"), {
-        "username": "newbie", "first_name": "New", "last_name": "Person", "email": "",
-        "job_title": "", "is_active": "on",
-        "roles-TOTAL_FORMS": "1", "roles-INITIAL_FORMS": "0",
-        "roles-MIN_NUM_FORMS": "0", "roles-MAX_NUM_FORMS": "1000",
-        "roles-0-role": "auditor",
-    })
+    response = admin_client.post(
+        reverse("admin:people_user_add"),
+        {
+            "username": "newbie",
+            "first_name": "New",
+            "last_name": "Person",
+            "email": "",
+            "job_title": "",
+            "is_active": "on",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-MIN_NUM_FORMS": "0",
+            "roles-MAX_NUM_FORMS": "1000",
+            "roles-0-role": "auditor",
+        },
+    )
     assert response.status_code == 302, response.content[:2000]
     newbie = User.objects.get(username="newbie")
     assert not newbie.has_usable_password()

@@ -37,8 +37,15 @@ class TestCreateUser:
     def test_several_roles_and_new_and_existing_teams(self):
         TeamFactory(name="North")
         output = create_user(
-            "sam", "--role", "practitioner", "--role", "auditor", "--team", "North",
-            "--team", "Brand new team",
+            "sam",
+            "--role",
+            "practitioner",
+            "--role",
+            "auditor",
+            "--team",
+            "North",
+            "--team",
+            "Brand new team",
         )
         sam = User.objects.get(username="sam")
         assert "Created sam" in output
@@ -113,13 +120,28 @@ def test_console_script_end_to_end(tmp_path):
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(  # noqa: S603 - our own script, fixed arguments
-            [str(ASSURE), *args], input=stdin, env=env, capture_output=True, text=True,
-            timeout=120, check=False,
+            [str(ASSURE), *args],
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     assert run("migrate", "-v0").returncode == 0
-    made = run("create-user", "kim", "--role", "admin", "--role", "auditor", "--team", "West",
-               "--password-stdin", stdin=STRONG + "\n")
+    made = run(
+        "create-user",
+        "kim",
+        "--role",
+        "admin",
+        "--role",
+        "auditor",
+        "--team",
+        "West",
+        "--password-stdin",
+        stdin=STRONG + "\n",
+    )
     assert made.returncode == 0, made.stderr
     refused = run("create-user", "lee", "--role", "wizard")
     assert refused.returncode != 0

@@ -32,8 +32,12 @@ OIDC_SETTINGS = {
         "assure.people.oidc.AssureOIDCBackend",
     ],
 }
-JANE = {"preferred_username": "Jane.Doe@Council.gov.uk", "email": "jane@council.gov.uk",
-        "given_name": "Jane", "family_name": "Doe"}
+JANE = {
+    "preferred_username": "Jane.Doe@Council.gov.uk",
+    "email": "jane@council.gov.uk",
+    "given_name": "Jane",
+    "family_name": "Doe",
+}
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oidc_on")]
 
@@ -46,8 +50,10 @@ def oidc_on():
 
 def matched(claims: dict, **overrides) -> User | None:  # type: ignore[type-arg]
     backend = AssureOIDCBackend()
-    with override_settings(**overrides), \
-            mock.patch.object(AssureOIDCBackend, "get_userinfo", return_value=claims):
+    with (
+        override_settings(**overrides),
+        mock.patch.object(AssureOIDCBackend, "get_userinfo", return_value=claims),
+    ):
         return backend.get_or_create_user("access", "id", {"sub": "x"})
 
 
@@ -84,8 +90,10 @@ class TestMatching:
     def test_claims_without_a_name_are_refused(self):
         backend = AssureOIDCBackend()
         assert backend.verify_claims({"sub": "abc"}) is False
-        with mock.patch.object(AssureOIDCBackend, "get_userinfo", return_value={"sub": "a"}), \
-                pytest.raises(SuspiciousOperation):
+        with (
+            mock.patch.object(AssureOIDCBackend, "get_userinfo", return_value={"sub": "a"}),
+            pytest.raises(SuspiciousOperation),
+        ):
             backend.get_or_create_user("access", "id", {"sub": "a"})
 
 
@@ -109,10 +117,15 @@ class TestJourney:
     def _callback(self, client, claims):  # type: ignore[no-untyped-def]
         client.get("/oidc/authenticate/")
         state = next(iter(client.session["oidc_states"]))
-        with mock.patch.object(AssureOIDCBackend, "get_token",
-                               return_value={"id_token": "id", "access_token": "at"}), \
-                mock.patch.object(AssureOIDCBackend, "verify_token", return_value={"sub": "1"}), \
-                mock.patch.object(AssureOIDCBackend, "get_userinfo", return_value=claims):
+        with (
+            mock.patch.object(
+                AssureOIDCBackend,
+                "get_token",
+                return_value={"id_token": "id", "access_token": "at"},
+            ),
+            mock.patch.object(AssureOIDCBackend, "verify_token", return_value={"sub": "1"}),
+            mock.patch.object(AssureOIDCBackend, "get_userinfo", return_value=claims),
+        ):
             return client.get("/oidc/callback/", {"code": "c", "state": state})
 
     def test_callback_signs_in_and_sso_admins_are_not_asked_for_a_code(self, client):

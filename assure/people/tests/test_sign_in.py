@@ -113,19 +113,25 @@ class TestSession:
 class TestNoOpenRedirects:
     @pytest.mark.parametrize(
         "target",
-        ["https://evil.example/", "//evil.example/", "http:/evil.example", "javascript:alert(1)",
-         "\\\\evil.example", "https://testserver.evil.example/"],
+        [
+            "https://evil.example/",
+            "//evil.example/",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "\\\\evil.example",
+            "https://testserver.evil.example/",
+        ],
     )
     def test_sign_in_ignores_a_next_elsewhere(self, client, pat, target):
         page = client.get(SIGN_IN, {"next": target})
         assert target.encode() not in page.content
-        response = client.post(SIGN_IN, {"username": "pat", "password": PASSWORD,
-                                         "next": target})
+        response = client.post(SIGN_IN, {"username": "pat", "password": PASSWORD, "next": target})
         assert response.status_code == 302 and response["Location"] == "/"
 
     def test_sign_in_follows_a_next_on_this_site(self, client, pat):
-        response = client.post(SIGN_IN, {"username": "pat", "password": PASSWORD,
-                                         "next": "/children/?page=2"})
+        response = client.post(
+            SIGN_IN, {"username": "pat", "password": PASSWORD, "next": "/children/?page=2"}
+        )
         assert response["Location"] == "/children/?page=2"
 
     def test_signed_in_person_visiting_sign_in_is_not_sent_elsewhere(self, client, pat):

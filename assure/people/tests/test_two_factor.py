@@ -49,13 +49,13 @@ class TestAdministrator:
         wrong = client.post(SETUP_URL, {"code": "000000", "next": "/children/"})
         assert b"The code is not right" in wrong.content
         assert client.get("/").status_code == 302
-        too_soon = client.post(SETUP_URL, {"code": current_code(device=device),
-                                           "next": "/children/"})
+        too_soon = client.post(
+            SETUP_URL, {"code": current_code(device=device), "next": "/children/"}
+        )
         assert b"Too many wrong codes" in too_soon.content
 
         unthrottle(device=device)
-        right = client.post(SETUP_URL, {"code": current_code(device=device),
-                                        "next": "/children/"})
+        right = client.post(SETUP_URL, {"code": current_code(device=device), "next": "/children/"})
         assert right.status_code == 302 and right["Location"] == "/children/"
         device.refresh_from_db()
         assert device.confirmed
@@ -92,8 +92,9 @@ class TestAdministrator:
     def test_next_after_the_code_stays_on_this_site(self, client, admin):
         device = confirmed_device(user=admin)
         password_sign_in(client, "root")
-        response = client.post(CODE_URL, {"code": current_code(device=device),
-                                          "next": "https://evil.example/"})
+        response = client.post(
+            CODE_URL, {"code": current_code(device=device), "next": "https://evil.example/"}
+        )
         assert response["Location"] == "/"
 
     def test_admin_site_needs_the_code(self, client, admin):

@@ -18,12 +18,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--children", type=int, default=DEFAULT_CHILDREN,
-                            help=f"How many children (default {DEFAULT_CHILDREN}).")
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                            help=f"Random seed (default {DEFAULT_SEED}).")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing if there are children already (for `make demo`).")
+        parser.add_argument(
+            "--children",
+            type=int,
+            default=DEFAULT_CHILDREN,
+            help=f"How many children (default {DEFAULT_CHILDREN}).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED})."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if there are children already (for `make demo`).",
+        )
 
     def handle(self, *args: Any, children: int, seed: int, if_empty: bool, **options: Any) -> None:
         if not 1 <= children <= 1_000_000:
@@ -43,10 +51,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = seed_demo(children=children, seed=seed)
         seconds = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Seeded the demo council: {result.children} children ({result.looked_after} looked "
-            f"after today), {result.total_rows} rows in {seconds:.1f} s (seed {seed})."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded the demo council: {result.children} children "
+                f"({result.looked_after} looked after today), {result.total_rows} rows "
+                f"in {seconds:.1f} s (seed {seed})."
+            )
+        )
         self._users()
 
     def _users(self) -> None:

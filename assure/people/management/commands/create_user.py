@@ -20,12 +20,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("username")
         parser.add_argument(
-            "--role", action="append", required=True, dest="roles", metavar="ROLE",
+            "--role",
+            action="append",
+            required=True,
+            dest="roles",
+            metavar="ROLE",
             help="A role slug; repeat for several. One of: " + ", ".join(sorted(ROLE_SLUGS)),
         )
         parser.add_argument("--team", action="append", default=[], dest="teams")
         parser.add_argument(
-            "--password-stdin", action="store_true",
+            "--password-stdin",
+            action="store_true",
             help="Read the password from the first line of standard input.",
         )
         parser.add_argument("--first-name", default="")
