@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..framework import FileSummary, Problem, Problems, file_problem, max_file_bytes
-from ..ssda903.reader import sniff
+from ..framework import FileSummary, Problem, Problems, file_problem
+from ..ssda903.reader import sniff_checked
 from ..ssda903.values import BadValue
 from .templates import TEMPLATES, Template, recognise
 
@@ -30,24 +30,8 @@ def normalise_column(name: str) -> str:
 
 def read_file(path: Path, summary: FileSummary, problems: Problems) -> Iterator[Row]:
     display = summary.path
-    try:
-        sniffed = sniff(path)
-    except OSError as exc:
-        problems.error(file_problem(display, "file-unreadable", f"Cannot read the file: {exc}"))
-        return
-    summary.sha256, summary.bytes = sniffed.sha256, sniffed.size
-    limit = max_file_bytes()
-    if sniffed.size > limit:
-        problems.error(
-            file_problem(
-                display,
-                "file-too-large",
-                f"The file is {sniffed.size:,} bytes; the limit is {limit:,} bytes.",
-            )
-        )
-        return
-    if sniffed.blank:
-        problems.error(file_problem(display, "file-empty", "The file is empty."))
+    sniffed = sniff_checked(path, summary, problems)
+    if sniffed is None:
         return
     if sniffed.binary or sniffed.xml:
         problems.error(file_problem(display, "file-not-text", "The file is not a CSV extract."))

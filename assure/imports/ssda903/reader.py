@@ -94,14 +94,15 @@ def normalise_column(name: str) -> str:
     return COLUMN_ALIASES.get(name, name)
 
 
-def read_file(path: Path, summary: FileSummary, problems: Problems) -> Iterator[RawRow]:
-    """Every raw row of one file; the summary is filled in as the file is read."""
+def sniff_checked(path: Path, summary: FileSummary, problems: Problems) -> Sniffed | None:
+    """Sniff a file and note its digest and size; report an unreadable, oversized or empty
+    file (the checks every importer makes first) and answer None for it."""
     display = summary.path
     try:
         sniffed = sniff(path)
     except OSError as exc:
         problems.error(file_problem(display, "file-unreadable", f"Cannot read the file: {exc}"))
-        return
+        return None
     summary.sha256, summary.bytes = sniffed.sha256, sniffed.size
     limit = max_file_bytes()
     if sniffed.size > limit:
@@ -112,9 +113,18 @@ def read_file(path: Path, summary: FileSummary, problems: Problems) -> Iterator[
                 f"The file is {sniffed.size:,} bytes; the limit is {limit:,} bytes.",
             )
         )
-        return
+        return None
     if sniffed.blank:
         problems.error(file_problem(display, "file-empty", "The file is empty."))
+        return None
+    return sniffed
+
+
+def read_file(path: Path, summary: FileSummary, problems: Problems) -> Iterator[RawRow]:
+    """Every raw row of one file; the summary is filled in as the file is read."""
+    display = summary.path
+    sniffed = sniff_checked(path, summary, problems)
+    if sniffed is None:
         return
     if sniffed.binary:
         problems.error(
