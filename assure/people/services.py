@@ -92,6 +92,21 @@ def api_token_touch(*, token_digest: str) -> None:
 
 
 @transaction.atomic
+def authenticator_confirm(*, device: Any, actor: Any) -> Any:
+    """A person has proved their new authenticator app with a right code: from now on every
+    password sign-in asks for a code."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    events.record(
+        actor=actor,
+        verb="authenticator_set_up",
+        obj=device.user,
+        summary=f"Authenticator {device.name!r} of {device.user.username} set up",
+    )
+    return device
+
+
+@transaction.atomic
 def authenticator_reset(*, device: Any, actor: Any) -> None:
     """Remove a person's authenticator (a lost phone): they set up a new one at next sign-in,
     or before the admin site if they are an administrator."""

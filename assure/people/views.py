@@ -99,8 +99,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         error = _code_error(device=device, code=form.cleaned_data["code"])
         if error is None:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            services.authenticator_confirm(device=device, actor=request.user)
             otp_login(request, device)
             messages.success(request, "Your authenticator app is set up.")
             return redirect(_safe_next(request))

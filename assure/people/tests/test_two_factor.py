@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from assure.core.models import DomainEvent
 from tests.factories import UserFactory
 
 from .helpers import confirmed_device, current_code, sign_in_with_second_factor, unthrottle
@@ -59,6 +60,7 @@ class TestAdministrator:
         assert right.status_code == 302 and right["Location"] == "/children/"
         device.refresh_from_db()
         assert device.confirmed
+        assert DomainEvent.objects.filter(verb="authenticator_set_up", actor=admin).count() == 1
         assert client.get("/").status_code == 200
 
     def test_with_a_device_must_enter_a_code(self, client, admin):
