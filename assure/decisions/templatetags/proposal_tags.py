@@ -4,7 +4,7 @@ from django import template
 
 from assure.core import access, clock
 from assure.decisions import selectors, services
-from assure.decisions.gates import unmet_gates
+from assure.decisions.gates import unmet_gates_for
 
 register = template.Library()
 
@@ -14,14 +14,17 @@ def child_proposals(child: Any) -> list[dict[str, Any]]:
     """A child's proposals with where each stands (the page has already fetched the child
     through the access policy)."""
     today = clock.today()
+    proposals = selectors.proposals_for_child(child=child)
+    # Gates apply before the last approval: checked for all such proposals at once.
+    unmet = unmet_gates_for([p for p in proposals if _is_last(p)])
     out = []
-    for proposal in selectors.proposals_for_child(child=child):
+    for proposal in proposals:
         waiting = services.next_step(proposal)
         out.append(
             {
                 "proposal": proposal,
                 "next_role": waiting[1] if waiting else None,
-                "unmet": unmet_gates(proposal=proposal) if waiting and _is_last(proposal) else [],
+                "unmet": unmet.get(proposal.pk, []),
                 **selectors.panel_summary(proposal, today=today),
             }
         )
