@@ -23,7 +23,14 @@ def bearer(lead):
 @pytest.fixture
 def children(db):
     north, south = TeamFactory(name="North"), TeamFactory(name="South")
-    in_care = ChildFactory(child_id="A1", team=north, date_of_birth=dt.date(2015, 3, 4))
+    # Fixed names: the search below must not depend on what Faker happens to invent.
+    in_care = ChildFactory(
+        child_id="A1",
+        team=north,
+        date_of_birth=dt.date(2015, 3, 4),
+        first_name="Amara",
+        last_name="Okoro",
+    )
     EpisodeFactory(
         child=in_care,
         start_date=dt.date(2023, 1, 2),
@@ -42,7 +49,7 @@ def children(db):
         reason_ceased="E45",
         reason_place_change="",
     )
-    unallocated = ChildFactory(child_id="C3", team=None)
+    unallocated = ChildFactory(child_id="C3", team=None, first_name="Cal", last_name="Reid")
     return {"in_care": in_care, "left": left, "unallocated": unallocated}
 
 
