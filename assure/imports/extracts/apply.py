@@ -154,14 +154,24 @@ ASSESSMENT_FIELDS = (
 
 
 def sync_assessments(rows: list[Row], pks: dict[str, int], changes: Changes) -> None:
-    wanted = {
-        row.values["assessment_id"]: {
+    """A file without the optional carer_id column leaves the stored carer IDs as they are;
+    with it, a blank cell clears one. Rows of both kinds are written in two passes, each
+    with its own fields."""
+    with_id: dict[str, dict[str, Any]] = {}
+    without_id: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        has_id = "carer_id" in row.values
+        fields = ASSESSMENT_FIELDS + (("carer_id",) if has_id else ())
+        wanted = with_id if has_id else without_id
+        wanted[row.values["assessment_id"]] = {
             "child_id": pks[row.values["child_id"]],
-            **_blank(row.values, ASSESSMENT_FIELDS),
+            **_blank(row.values, fields),
         }
-        for row in rows
-    }
-    _sync_by_key(cm.SGOAssessment, "assessment_id", wanted, "SGO assessments", changes)
+    for ident in with_id:  # the same assessment in a file with the column: one write
+        without_id.pop(ident, None)
+    for wanted in (without_id, with_id):
+        if wanted:
+            _sync_by_key(cm.SGOAssessment, "assessment_id", wanted, "SGO assessments", changes)
 
 
 def _sync_by_key(

@@ -177,7 +177,8 @@ def _check_conflicts(
             seen[ident] = row
             continue
         before = {k: v for k, v in earlier.values.items() if not (shared and k == "child_id")}
-        differing = [k for k in compare if compare[k] != before[k]]
+        # A file without an optional column says nothing about it: compare what both give.
+        differing = [k for k in compare if k in before and compare[k] != before[k]]
         if differing:
             column = differing[0]
             prepared.problems.error(

@@ -60,7 +60,7 @@ def read_file(path: Path, summary: FileSummary, problems: Problems) -> Iterator[
         summary.table = template.name
         if not _check_columns(display, template, columns, problems):
             return
-        positions = {name: columns.index(name) for name in template.column_names}
+        positions = {name: columns.index(name) for name in template.column_names if name in columns}
         try:
             for record in rows:
                 if not any(cell.strip() for cell in record):
@@ -90,7 +90,8 @@ def _check_columns(
     display: str, template: Template, columns: list[str], problems: Problems
 ) -> bool:
     """Extra columns are warnings; a missing template column rejects the file, because a
-    blank would otherwise clear what is stored."""
+    blank would otherwise clear what is stored. An optional column may be left out: its
+    values are then left as stored."""
     for column in columns:
         if column and column not in template.column_names:
             problems.warning(
@@ -103,7 +104,7 @@ def _check_columns(
                     f"{column} is not a {template.name} column: it is ignored.",
                 )
             )
-    missing = [name for name in template.column_names if name not in columns]
+    missing = [name for name in template.needed_column_names if name not in columns]
     for name in missing:
         problems.error(
             Problem(
@@ -129,7 +130,9 @@ def _convert(
     values: dict[str, Any] = {}
     bad = False
     for column in template.columns:
-        at = positions[column.name]
+        at = positions.get(column.name)
+        if at is None:  # an optional column the file leaves out: no value, not a blank
+            continue
         raw = record[at].replace("\xa0", " ").strip() if at < len(record) else ""
         if not raw:
             if column.required:

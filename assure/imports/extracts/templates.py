@@ -3,6 +3,11 @@
 A file is recognised by its columns: it is the template whose columns it all has (extra
 columns are reported and ignored). The template CSVs under `templates_csv/` carry these
 headers; a test keeps the two in step.
+
+A column is *optional* when a file may leave it out altogether (a column added to a template
+after councils built their extracts). A row from such a file carries no value for it at all
+(the name is absent from `Row.values`, unlike a blank cell, which is None), so what is stored
+is left as it is.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from ..ssda903.values import BadValue, read_date
 class Column:
     name: str
     read: Callable[[str], object]
-    required: bool = False
+    required: bool = False  # the cell must not be blank
+    optional: bool = False  # the file may leave the column out
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,11 @@ class Template:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def needed_column_names(self) -> list[str]:
+        """The columns every file must have."""
+        return [c.name for c in self.columns if not c.optional]
 
 
 def text(max_length: int) -> Callable[[str], str]:
@@ -121,6 +132,7 @@ TEMPLATES: tuple[Template, ...] = (
             CHILD_ID,
             Column("assessment_id", text(50), required=True),
             Column("carer_name", text(160), required=True),
+            Column("carer_id", text(50), optional=True),
             Column(
                 "relationship",
                 choice(codes.CarerRelationship.values, what="carer relationship"),

@@ -226,3 +226,80 @@ def test_dry_run_stores_nothing(write, children):
     assert result.rows_read == 3
     assert result.children == 3
     assert not Proceedings.objects.exists()
+
+
+SGO_HEADER = "child_id,assessment_id,carer_name,relationship,stage,start_date,completed_date,"
+
+
+def test_carer_id_is_an_optional_column(write, children):
+    """Files without carer_id import as before; with it the ID is stored; a later file
+    without the column leaves stored IDs alone, and one with a blank cell clears them."""
+    old = write(
+        "old.csv",
+        SGO_HEADER + "recommendation\nA1,S1,Ann Smith,relative,full,2026-01-01,,\n",
+    )
+    result = extract(old)
+    assert result.status == "applied", result.errors
+    assert not [p for p in result.warnings if p.column == "carer_id"]
+    assert SGOAssessment.objects.get(assessment_id="S1").carer_id == ""
+
+    new = write(
+        "new.csv",
+        "child_id,assessment_id,carer_name,Carer ID,relationship,stage,start_date,"
+        "completed_date,recommendation\n"
+        "A1,S1,Ann Smith,CM-77,relative,full,2026-01-01,,\n"
+        "A2,S2,Ann Smith,CM-77,relative,full,2026-01-01,,\n",
+    )
+    result = extract(new)
+    assert result.status == "applied", result.errors
+    assert dict(SGOAssessment.objects.values_list("assessment_id", "carer_id")) == {
+        "S1": "CM-77",
+        "S2": "CM-77",
+    }
+    assert result.changes["SGO assessments"] == {"created": 1, "updated": 1}
+    # The old layout again: nothing changes, the IDs stay.
+    assert extract(old).changes == {}
+    assert SGOAssessment.objects.get(assessment_id="S1").carer_id == "CM-77"
+    # With the column, a blank cell clears the ID.
+    extract(
+        write(
+            "cleared.csv",
+            SGO_HEADER.replace("carer_name,", "carer_name,carer_id,")
+            + "recommendation\nA1,S1,Ann Smith,,relative,full,2026-01-01,,\n",
+        )
+    )
+    assert SGOAssessment.objects.get(assessment_id="S1").carer_id == ""
+
+
+def test_optional_column_files_mixed_in_one_import(write, children):
+    """One import with both layouts: the rows agree on what both give, and the ID is kept."""
+    result = extract(
+        write("a.csv", SGO_HEADER + "recommendation\nA1,S1,Ann Smith,relative,full,,,\n"),
+        write(
+            "b.csv",
+            SGO_HEADER.replace("carer_name,", "carer_name,carer_id,")
+            + "recommendation\nA1,S1,Ann Smith,CM-1,relative,full,,,\n",
+        ),
+    )
+    assert result.status == "applied", result.errors
+    assert SGOAssessment.objects.get().carer_id == "CM-1"
+    # A required column is still required.
+    result = extract(write("c.csv", "child_id,assessment_id,carer_name,carer_id\nA1,S9,X,C\n"))
+    assert result.status == "rejected"
+    assert {p.column for p in result.errors} == {
+        "relationship",
+        "stage",
+        "start_date",
+        "completed_date",
+        "recommendation",
+    }
+    assert {p.code for p in result.errors} == {"missing-column"}
+
+
+def test_optional_columns_in_the_template_definition():
+    sgo = next(t for t in TEMPLATES if t.name == "sgo_assessments")
+    assert "carer_id" in sgo.column_names
+    assert "carer_id" not in sgo.needed_column_names
+    assert all(
+        t.needed_column_names == t.column_names for t in TEMPLATES if t.name != "sgo_assessments"
+    )
