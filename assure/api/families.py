@@ -1,5 +1,6 @@
-"""Families routes: a family's children and whole-family chronology, limited by the access
-policy. A family with no child the caller may see answers 404, like one that does not exist."""
+"""Families routes: a family's children, prospective special guardians and whole-family
+chronology, limited by the access policy. A family with no child the caller may see answers
+404, like one that does not exist."""
 
 import datetime as dt
 from typing import Any
@@ -28,9 +29,31 @@ class ChronologyItem(Schema):
     summary: str
 
 
+class CarerAssessmentOut(Schema):
+    child_id: str
+    assessment_id: str
+    stage: str
+    start_date: dt.date | None
+    completed_date: dt.date | None
+    recommendation: str = Field(description="positive, negative, withdrawn, or empty.")
+
+
+class CarerOut(Schema):
+    carer_id: str = Field(
+        description="The case-management system's ID for the person; empty when none was "
+        "given (each such assessment is then a carer of its own)."
+    )
+    name: str
+    relationship: str
+    assessments: list[CarerAssessmentOut] = Field(
+        description="Assessments of this person for the children of the family you may see."
+    )
+
+
 class FamilyOut(Schema):
     family_id: str
     children: list[str]
+    carers: list[CarerOut]
     chronology: list[ChronologyItem]
 
 
@@ -60,6 +83,7 @@ def get_family(request: HttpRequest, family_id: str, filters: Query[FamilyQuery]
     )
     events = selectors.family_chronology(
         children=children,
+        user=request.user,
         filters=selectors.ChronologyFilter(
             child_id=filters.child or "",
             kinds=tuple(filters.kind),
@@ -67,9 +91,29 @@ def get_family(request: HttpRequest, family_id: str, filters: Query[FamilyQuery]
             date_to=filters.date_to,
         ),
     )
+    carers = selectors.family_carers(children=children)
     return {
         "family_id": family.family_id,
         "children": [c.child_id for c in children],
+        "carers": [
+            {
+                "carer_id": carer.carer_id,
+                "name": carer.name,
+                "relationship": carer.relationship,
+                "assessments": [
+                    {
+                        "child_id": a.child.child_id,
+                        "assessment_id": a.assessment_id,
+                        "stage": a.stage,
+                        "start_date": a.start_date,
+                        "completed_date": a.completed_date,
+                        "recommendation": a.recommendation,
+                    }
+                    for a in carer.assessments
+                ],
+            }
+            for carer in carers
+        ],
         "chronology": [
             {
                 "date": e.date,

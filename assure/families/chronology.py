@@ -32,7 +32,12 @@ The contract:
 - `key` is stable and unique within the source (annotations in practice reviews point at it);
   the chronology prefixes it with the source's name;
 - `kinds` lists the kinds the source emits with a label for the filter;
-- summaries and details must not name children: the page names them from `child_pks`.
+- summaries and details must not name children: the page names them from `child_pks`;
+- a source whose events only some people may read declares the action they need
+  (``register_source(..., permission="audit_cases")``, an action of the PERMISSIONS table in
+  assure.core.access). `build()` and `kinds()` take the user and leave such a source out,
+  without calling it, for anyone `access.can(user, permission)` refuses; called without a
+  user they leave it out too, so forgetting the user hides rather than shows.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from assure.core import access
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,29 +88,57 @@ class _Registered:
     function: Source
     kinds: dict[str, str] = field(default_factory=dict)
     order: int = 100
+    permission: str | None = None
 
 
 _SOURCES: dict[str, _Registered] = {}
 
 
 def register_source(
-    name: str, function: Source, *, kinds: Mapping[str, str], order: int = 100
+    name: str,
+    function: Source,
+    *,
+    kinds: Mapping[str, str],
+    order: int = 100,
+    permission: str | None = None,
 ) -> None:
     """Add (or replace, by name) an event source. `order` breaks ties between events on the
-    same date: lower first."""
+    same date: lower first. `permission`, if given, is the action (assure.core.access) a
+    person needs to see this source's events at all."""
     if not name or ":" in name:
         raise ValueError("A source's name must be non-empty and must not contain a colon.")
-    _SOURCES[name] = _Registered(name=name, function=function, kinds=dict(kinds), order=order)
+    if permission is not None and permission not in access.PERMISSIONS:
+        raise ValueError(f"Unknown action {permission!r} for source {name!r}.")
+    _SOURCES[name] = _Registered(
+        name=name, function=function, kinds=dict(kinds), order=order, permission=permission
+    )
 
 
 def unregister_source(name: str) -> None:
     _SOURCES.pop(name, None)
 
 
-def kinds() -> dict[str, str]:
-    """Every kind any source emits, with its label, for filters."""
+def _may_see(user: Any, source: _Registered) -> bool:
+    return source.permission is None or (user is not None and access.can(user, source.permission))
+
+
+def sources_for(user: Any = None) -> list[_Registered]:
+    """The sources this person may read, in order."""
+    return [
+        s for s in sorted(_SOURCES.values(), key=lambda s: (s.order, s.name)) if _may_see(user, s)
+    ]
+
+
+def hidden_source_names(user: Any = None) -> frozenset[str]:
+    """The sources this person may not read (event keys start with "<name>:"), so that what
+    was copied from their events (annotations) can be hidden too."""
+    return frozenset(s.name for s in _SOURCES.values() if not _may_see(user, s))
+
+
+def kinds(user: Any = None) -> dict[str, str]:
+    """Every kind the sources this person may read emit, with its label, for filters."""
     merged: dict[str, str] = {}
-    for source in sorted(_SOURCES.values(), key=lambda s: (s.order, s.name)):
+    for source in sources_for(user):
         merged.update(source.kinds)
     return merged
 
@@ -111,21 +146,26 @@ def kinds() -> dict[str, str]:
 def build(
     *,
     children: Sequence[Any],
+    user: Any = None,
     child_pk: int | None = None,
     kinds_wanted: Iterable[str] = (),
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> list[ChronologyEvent]:
     """The merged chronology for `children` (already limited by the access policy), oldest
-    first, optionally limited to one child, some kinds and a date range (inclusive)."""
+    first, from the sources `user` may read, optionally limited to one child, some kinds and
+    a date range (inclusive)."""
     by_pk = {c.pk: c for c in children}
     if not by_pk:
         return []
     allowed = frozenset(by_pk)
     wanted = frozenset(kinds_wanted)
-    labels = kinds()
+    visible = sources_for(user)
+    labels: dict[str, str] = {}
+    for source in visible:
+        labels.update(source.kinds)
     events: list[tuple[tuple[Any, ...], ChronologyEvent]] = []
-    for source in _SOURCES.values():
+    for source in visible:
         for index, raw in enumerate(source.function(allowed)):
             if wanted and raw.kind not in wanted:
                 continue

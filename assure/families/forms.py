@@ -30,12 +30,12 @@ class ChronologyFilterForm(GovUKFormMixin, forms.Form):
     date_from = forms.DateField(label="From", required=False, widget=GovUKDateInput())
     date_to = forms.DateField(label="To", required=False, widget=GovUKDateInput())
 
-    def __init__(self, *args: Any, children: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, children: list[Any], user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["child"].choices = [("", "All children")] + [
             (c.child_id, f"{c.display_name} ({c.child_id})") for c in children
         ]
-        self.fields["kind"].choices = list(chronology.kinds().items())
+        self.fields["kind"].choices = list(chronology.kinds(user).items())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -60,21 +60,25 @@ def review_get_for_user(
 
 
 def _visible_annotations(user: Any, review: PracticeReview) -> QuerySet[Annotation]:
+    """Annotations about children the user may all see, on events of sources the user may
+    read (a note on an audit finding is audit content)."""
     hidden_child = Annotation.children.through.objects.filter(annotation_id=OuterRef("pk")).exclude(
         child_id__in=access.visible_children(user).values("pk")
     )
-    return (
-        Annotation.objects.filter(review=review)
-        .exclude(Exists(hidden_child))
-        .select_related("author")
-        .order_by("event_date", "created_at", "pk")
-    )
+    annotations = Annotation.objects.filter(review=review).exclude(Exists(hidden_child))
+    for name in chronology.hidden_source_names(user):
+        annotations = annotations.exclude(event_key__startswith=f"{name}:")
+    return annotations.select_related("author").order_by("event_date", "created_at", "pk")
 
 
-def review_events(*, review: PracticeReview, children: list[Any], **filters: Any) -> list[Any]:
-    """The family chronology limited to the review's scope (its period and children)."""
+def review_events(
+    *, user: Any, review: PracticeReview, children: list[Any], **filters: Any
+) -> list[Any]:
+    """The family chronology limited to the review's scope (its period and children), from
+    the sources this user may read."""
     return selectors.family_chronology(
         children=children,
+        user=user,
         filters=selectors.ChronologyFilter(
             date_from=review.period_start, date_to=review.period_end, **filters
         ),
@@ -82,7 +86,7 @@ def review_events(*, review: PracticeReview, children: list[Any], **filters: Any
 
 
 def review_page(*, user: Any, review: PracticeReview, children: list[Any]) -> ReviewPage:
-    events = review_events(review=review, children=children)
+    events = review_events(user=user, review=review, children=children)
     keys = {e.key for e in events}
     grouped: dict[str, list[Annotation]] = defaultdict(list)
     orphans = []
@@ -102,6 +106,7 @@ def review_page(*, user: Any, review: PracticeReview, children: list[Any]) -> Re
     )
 
 
-def review_event(*, review: PracticeReview, children: list[Any], key: str) -> Any:
-    """One event of the review's chronology by key, or None."""
-    return next((e for e in review_events(review=review, children=children) if e.key == key), None)
+def review_event(*, user: Any, review: PracticeReview, children: list[Any], key: str) -> Any:
+    """One event of the review's chronology (as this user may read it) by key, or None."""
+    events = review_events(user=user, review=review, children=children)
+    return next((e for e in events if e.key == key), None)

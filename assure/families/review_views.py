@@ -133,7 +133,9 @@ def _apply(request, review, action, conclusions, recommendation, reopen) -> str:
 def review_annotate(request: HttpRequest, family_id: str, review_id: int) -> HttpResponse:
     review, children = _load(request, family_id, review_id)
     key = (request.POST.get("event") or request.GET.get("event") or "")[:120]
-    event = review_selectors.review_event(review=review, children=children, key=key)
+    event = review_selectors.review_event(
+        user=request.user, review=review, children=children, key=key
+    )
     if event is None:
         raise Http404("No such event in this review")
     form = AnnotationForm(request.POST or None)

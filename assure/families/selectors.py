@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from assure.children.models import Episode, PermanencePlan
+from assure.children.models import Episode, PermanencePlan, SGOAssessment
 from assure.children.selectors import looked_after_on
 from assure.core import access, clock
 
@@ -95,20 +95,76 @@ class ChronologyFilter:
 
 
 def family_chronology(
-    *, children: Sequence[Any], filters: ChronologyFilter = ChronologyFilter()
+    *,
+    children: Sequence[Any],
+    user: Any = None,
+    filters: ChronologyFilter = ChronologyFilter(),
 ) -> list[chronology.ChronologyEvent]:
-    """The merged chronology of these (visible) children. A child filter naming a child who
-    is not among them matches nothing."""
+    """The merged chronology of these (visible) children, from the sources this user may
+    read (without a user, only the sources anyone who sees the children may read). A child
+    filter naming a child who is not among them matches nothing."""
     child_pk = None
     if filters.child_id:
         child_pk = next((c.pk for c in children if c.child_id == filters.child_id), -1)
     return chronology.build(
         children=children,
+        user=user,
         child_pk=child_pk,
         kinds_wanted=filters.kinds,
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
+
+
+@dataclass
+class Carer:
+    """A prospective special guardian or carer and the assessments of them for the visible
+    children of a family. Assessments with the same carer ID are one person; an assessment
+    without a carer ID is its own carer, known by name only."""
+
+    carer_id: str
+    name: str
+    relationship: str
+    other_names: list[str]
+    assessments: list[SGOAssessment]  # each with `.child` one of the visible children
+
+    @property
+    def children(self) -> list[Any]:
+        seen: dict[int, Any] = {}
+        for assessment in self.assessments:
+            seen.setdefault(assessment.child_id, assessment.child)
+        return list(seen.values())
+
+
+def family_carers(*, children: Sequence[Any]) -> list[Carer]:
+    """The people assessed as prospective special guardians for these (visible) children, in
+    one query whatever their number. Only these children's assessments are read, so a
+    restricted sibling's assessments of the same person leave no trace."""
+    by_pk = {c.pk: c for c in children}
+    if not by_pk:
+        return []
+    assessments = SGOAssessment.objects.filter(child_id__in=by_pk).order_by(
+        F("start_date").asc(nulls_last=True), "pk"
+    )
+    groups: dict[tuple[str, Any], list[SGOAssessment]] = {}
+    for assessment in assessments:
+        assessment.child = by_pk[assessment.child_id]
+        key = ("id", assessment.carer_id) if assessment.carer_id else ("one", assessment.pk)
+        groups.setdefault(key, []).append(assessment)
+    carers = []
+    for items in groups.values():
+        latest = items[-1]
+        names = list(dict.fromkeys(a.carer_name for a in reversed(items)))
+        carers.append(
+            Carer(
+                carer_id=latest.carer_id,
+                name=latest.carer_name,
+                relationship=latest.get_relationship_display(),
+                other_names=names[1:],
+                assessments=items,
+            )
+        )
+    return sorted(carers, key=lambda c: (c.name.lower(), c.carer_id, c.assessments[0].pk))
 
 
 def memberships_for_child(*, child: Any) -> list[FamilyMember]:

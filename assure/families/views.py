@@ -51,9 +51,9 @@ def family_detail(request: HttpRequest, family_id: str) -> HttpResponse:
         via=AccessEvent.Via.PAGE,
         where=request.path,
     )
-    form = ChronologyFilterForm(request.GET or None, children=children)
+    form = ChronologyFilterForm(request.GET or None, children=children, user=request.user)
     filters = form.to_filter() if request.GET else selectors.ChronologyFilter()
-    events = selectors.family_chronology(children=children, filters=filters)
+    events = selectors.family_chronology(children=children, user=request.user, filters=filters)
     return render(
         request,
         "families/detail.html",
@@ -62,8 +62,10 @@ def family_detail(request: HttpRequest, family_id: str) -> HttpResponse:
             "members": members,
             "form": form,
             "events": events,
+            "carers": selectors.family_carers(children=children),
             "filtered": filters != selectors.ChronologyFilter(),
             "may_manage": access.can(request.user, "manage_families"),
+            "may_see_audits": access.can(request.user, "audit_cases"),
             "may_start_review": access.can(request.user, "start_practice_review"),
             "reviews": review_selectors.reviews_for_family(user=request.user, family=family),
         },

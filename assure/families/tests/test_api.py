@@ -12,7 +12,7 @@ def test_shape_for_the_auditor_leaves_out_the_restricted_sibling(client, auditor
     response = client.get(URL, **bearer_for(auditor))
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"family_id", "children", "chronology"}
+    assert set(body) == {"family_id", "children", "carers", "chronology"}
     assert body["family_id"] == "F1"
     assert body["children"] == ["A1", "A2"]
     assert len(body["chronology"]) == 2 * RECORD_EVENTS + SHARED_EVENTS

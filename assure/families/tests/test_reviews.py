@@ -33,7 +33,7 @@ def _event(review, user, key):
     _, children = review_selectors.review_get_for_user(
         user=user, family_id="F1", review_id=review.pk
     )
-    return review_selectors.review_event(review=review, children=children, key=key)
+    return review_selectors.review_event(user=user, review=review, children=children, key=key)
 
 
 def test_start_records_scope_and_an_event(review, auditor):
@@ -81,7 +81,7 @@ def test_review_chronology_is_limited_to_its_period_and_children(review, auditor
     _, children = review_selectors.review_get_for_user(
         user=auditor, family_id="F1", review_id=review.pk
     )
-    events = review_selectors.review_events(review=review, children=children)
+    events = review_selectors.review_events(user=auditor, review=review, children=children)
     assert all(dt.date(2020, 1, 1) <= e.date <= dt.date(2020, 12, 31) for e in events)
     # A1's ten events of 2020 are all in range except leaving care (2021); A2's are in 2021.
     assert len(events) == 9 + SHARED_EVENTS
@@ -95,7 +95,9 @@ def test_annotate_and_show_to_those_who_may_see_every_child(client, review, audi
         next(
             e.key
             for e in review_selectors.review_events(
-                review=review, children=list(review.children.exclude(child_id="R1"))
+                user=auditor,
+                review=review,
+                children=list(review.children.exclude(child_id="R1")),
             )
             if e.kind == "hearing"
         ),
@@ -132,7 +134,7 @@ def test_annotate_and_show_to_those_who_may_see_every_child(client, review, audi
 def test_annotating_through_the_page(client, review, auditor):
     client.force_login(auditor)
     key = review_selectors.review_events(
-        review=review, children=list(review.children.exclude(child_id="R1"))
+        user=auditor, review=review, children=list(review.children.exclude(child_id="R1"))
     )[0].key
     url = f"/families/F1/reviews/{review.pk}/annotate/"
     assert client.get(f"{url}?event={key}").status_code == 200
