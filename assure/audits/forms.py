@@ -284,3 +284,61 @@ class SettingsForm(GovUKFormMixin, forms.Form):
         min_value=0,
         max_value=100,
     )
+
+
+# --- family audits -------------------------------------------------------------------------
+
+
+class FamilyAuditForm(GovUKFormMixin, forms.Form):
+    """Audit several children together: from a family's page or a group in the queue."""
+
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=200,
+        required=False,
+        help_text="Left blank, the title names the family or why the children are grouped.",
+    )
+    children = forms.MultipleChoiceField(
+        label="Children to audit together",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least two children."},
+    )
+    auditor = auditors()
+    template = forms.ChoiceField(label="Audit tool", choices=TEMPLATE_CHOICES[1:])
+    mode = forms.ChoiceField(label="Audit mode", choices=Mode.choices)
+    due_date = forms.DateField(label="Due date (optional)", required=False, widget=GovUKDateInput())
+
+    def __init__(self, *args, children=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"] = auditors()
+        self.fields["auditor"].widget.attrs["class"] = "govuk-select"
+        self._children = {c.child_id: c for c in children}
+        self.fields["children"].choices = [
+            (c.child_id, f"{c.display_name} ({c.child_id})") for c in children
+        ]
+
+    def chosen_children(self) -> list:  # type: ignore[type-arg]
+        return [self._children[c] for c in self.cleaned_data["children"]]
+
+
+class FamilyFindingForm(FindingForm):
+    """A finding in a family audit: for every child (shared) or about one child."""
+
+    applies_to = forms.ChoiceField(
+        label="Who the finding is about",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose every child or one child."},
+    )
+
+    def __init__(self, *args, audits=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._audits = {str(a.pk): a for a in audits}
+        self.fields["applies_to"].choices = [
+            ("all", "Every child (a shared finding, recorded on each child's audit)"),
+            *[(str(a.pk), f"Only {a.child.display_name} ({a.child.child_id})") for a in audits],
+        ]
+        self.fields["applies_to"].initial = "all"
+
+    def chosen_audit(self):  # type: ignore[no-untyped-def]
+        choice = self.cleaned_data["applies_to"]
+        return None if choice == "all" else self._audits[choice]

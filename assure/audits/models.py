@@ -184,8 +184,53 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class FamilyAudit(models.Model):
+    """An audit of several children together: siblings in one family, or children who share
+    proceedings or a prospective special guardian. The record of each child stays their own
+    Audit (`child_audits`); this groups them, so that answers and findings the children share
+    are given once and those that differ are given per child."""
+
+    family = models.ForeignKey(
+        "families.Family",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="family_audits",
+        help_text="Blank when the children were grouped from the queue without a family record.",
+    )
+    title = models.CharField(max_length=200)
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why these children are audited together."
+    )
+    template = models.ForeignKey(
+        AuditTemplate, on_delete=models.PROTECT, related_name="family_audits"
+    )
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="family_audits_allocated"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Audit(models.Model):
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="audits")
+    family_audit = models.ForeignKey(
+        FamilyAudit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_audits",
+        help_text="The family audit this child's audit is part of, if any.",
+    )
     template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="audits")
     mode = models.CharField(max_length=20, choices=Mode.choices)
     auditor = models.ForeignKey(
@@ -262,6 +307,10 @@ class Answer(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     is_current = models.BooleanField(default=True)
+    shared = models.BooleanField(
+        default=False,
+        help_text="Given once in a family audit for every child in it, rather than per child.",
+    )
 
     class Meta:
         ordering = ["audit", "question", "given_at", "id"]
@@ -319,6 +368,15 @@ class Finding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField()
+    shared_key = models.UUIDField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "The same on each child's copy of a finding a family audit shares between its "
+            "children; blank for a finding about one child."
+        ),
+    )
 
     class Meta:
         ordering = ["audit", "created_at", "id"]

@@ -25,8 +25,10 @@ The whole queue is one annotated query over the access policy.
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import (
+    Count,
     Exists,
     F,
     Max,
@@ -264,3 +266,123 @@ def further_area(
         QueueItem(child=c, tier=area, key_date=c.key)
         for c in children.filter(key__isnull=False).order_by("key", "child_id")
     ]
+
+
+# --- siblings audited together -------------------------------------------------------------
+
+
+@dataclass
+class QueueGroup:
+    """Children in the queue shown together: siblings who share open proceedings or a
+    prospective special guardian (a group of one is a child on their own)."""
+
+    items: list[QueueItem]
+    proceedings: list[str]
+    shared_carer: bool = False
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.items) > 1
+
+    @property
+    def reason(self) -> str:
+        """Why these children are together, as "share proceedings X and a prospective
+        special guardian"."""
+        parts = []
+        if self.proceedings:
+            parts.append("share proceedings " + ", ".join(self.proceedings))
+        if self.shared_carer:
+            parts.append(
+                "share a prospective special guardian"
+                if not parts
+                else "a prospective special guardian"
+            )
+        return " and ".join(parts)
+
+    @property
+    def children(self) -> list[Child]:
+        return [i.child for i in self.items]
+
+    @property
+    def allocate_query(self) -> str:
+        """The query string that starts a family audit of this group."""
+        return urlencode(
+            {"children": [c.child_id for c in self.children], "reason": self.reason}, doseq=True
+        )
+
+
+def _open_at(on: dt.date, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}issue_date__isnull": True}) | Q(**{f"{prefix}issue_date__lte": on})) & (
+        Q(**{f"{prefix}status": "open"}) | Q(**{f"{prefix}concluded_date__gt": on})
+    )
+
+
+def sibling_groups(*, user: Any, items: list[QueueItem], on: dt.date) -> list[QueueGroup]:
+    """The queue with siblings together, in two queries whatever its length: children who
+    share open proceedings at D, or who have SGO assessments of the same prospective special
+    guardian (the same non-blank carer ID). Groups are joined when they overlap; each group
+    takes the place of its most urgent child, its children in queue order. Only children in
+    the queue (so only children this user may see) are ever grouped or named."""
+    if not items:
+        return []
+    position = {item.child.pk: n for n, item in enumerate(items)}
+    visible = access.visible_children(user).values("pk")
+    parent = {pk: pk for pk in position}
+
+    def root(pk: int) -> int:
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    def join(pks: list[int]) -> None:
+        first = root(pks[0])
+        for pk in pks[1:]:
+            parent[root(pk)] = first
+
+    links = Proceedings.children.through.objects.filter(
+        _open_at(on, "proceedings__"), child_id__in=visible
+    ).values_list("proceedings__proceedings_id", "child_id")
+    by_proceedings: dict[str, list[int]] = {}
+    for proceedings_id, child_pk in links:
+        if child_pk in position:
+            by_proceedings.setdefault(proceedings_id, []).append(child_pk)
+    shared_carers = (
+        SGOAssessment.objects.exclude(carer_id="")
+        .values("carer_id")
+        .annotate(n=Count("child_id", distinct=True))
+        .filter(n__gt=1)
+        .values("carer_id")
+    )
+    by_carer: dict[str, set[int]] = {}
+    for carer_id, child_pk in SGOAssessment.objects.filter(
+        child_id__in=visible, carer_id__in=shared_carers
+    ).values_list("carer_id", "child_id"):
+        if child_pk in position:
+            by_carer.setdefault(carer_id, set()).add(child_pk)
+    proceedings_of: dict[int, set[str]] = {}
+    for proceedings_id, pks in by_proceedings.items():
+        if len(set(pks)) > 1:
+            join(pks)
+            for pk in pks:
+                proceedings_of.setdefault(pk, set()).add(proceedings_id)
+    carer_shared: set[int] = set()
+    for pks in by_carer.values():
+        if len(pks) > 1:
+            join(sorted(pks))
+            carer_shared |= pks
+    members: dict[int, list[QueueItem]] = {}
+    for item in items:
+        members.setdefault(root(item.child.pk), []).append(item)
+    groups = []
+    for group_items in members.values():
+        pks = [i.child.pk for i in group_items]
+        groups.append(
+            QueueGroup(
+                items=group_items,
+                proceedings=sorted(set().union(*(proceedings_of.get(pk, set()) for pk in pks))),
+                shared_carer=len(pks) > 1 and bool(carer_shared & set(pks)),
+            )
+        )
+    groups.sort(key=lambda g: position[g.items[0].child.pk])
+    return groups

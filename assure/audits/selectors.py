@@ -33,7 +33,15 @@ def audits_for(*, user: Any) -> QuerySet[Audit]:
 def audit_get_for_user(*, user: Any, audit_id: int, via: str, where: str) -> Audit:
     audit = (
         audits_for(user=user)
-        .select_related("child", "child__team", "template", "auditor", "practitioner", "manager")
+        .select_related(
+            "child",
+            "child__team",
+            "template",
+            "auditor",
+            "practitioner",
+            "manager",
+            "family_audit",
+        )
         .filter(pk=audit_id)
         .first()
     )
@@ -366,16 +374,22 @@ def audits_summary(
 
 def audits_of_child(*, child: Any) -> list[Audit]:
     """A child's audits for their page (the caller has already read the child through the
-    access policy), newest first, with the current overall grade."""
+    access policy), newest first, with the current overall grade and the findings (those a
+    family audit shares with siblings included: each child's copy is on their own audit)."""
     return list(
         Audit.objects.filter(child=child)
-        .select_related("template", "auditor")
+        .select_related("template", "auditor", "family_audit")
         .prefetch_related(
             Prefetch(
                 "overall_grades",
                 queryset=OverallGrade.objects.filter(is_current=True).select_related("grade"),
                 to_attr="current_grades",
-            )
+            ),
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.select_related("question").order_by("created_at", "id"),
+                to_attr="findings_shown",
+            ),
         )
         .order_by("-created_at", "-id")
     )

@@ -5,6 +5,7 @@ The audit's life is the explicit table `TRANSITIONS` below; anything not in it i
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -385,14 +386,21 @@ def answers_save(*, audit: Audit, answers: list[dict[str, Any]], actor: Any) -> 
         problem = validate_answer(question=question, value=value, evidence=evidence)
         if problem:
             problems.setdefault(str(question.pk), []).append(problem)
-        cleaned.append((question, value, evidence))
+        cleaned.append((question, value, evidence, item.get("shared")))
     if problems:
         raise ValidationError(problems)
     existing = current_answers(audit)
     saved, now = [], clock.now()
-    for question, value, evidence in cleaned:
+    for question, value, evidence, shared in cleaned:
         old = existing.get(question.pk)
-        if old and old.value == value and old.evidence == evidence:
+        # `shared` (a family audit's answer given once for every child) is left as it was
+        # when the caller does not say; an answer changed on one child's audit is its own.
+        if (
+            old
+            and old.value == value
+            and old.evidence == evidence
+            and (shared is None or old.shared == shared)
+        ):
             continue
         saved.append(
             _supersede(
@@ -404,6 +412,7 @@ def answers_save(*, audit: Audit, answers: list[dict[str, Any]], actor: Any) -> 
                 evidence=evidence,
                 given_by=actor,
                 given_at=now,
+                shared=bool(shared),
             )
         )
     if saved:
@@ -567,7 +576,10 @@ def finding_add(
     text: str,
     themes: Iterable[Theme] = (),
     actor: Any,
+    shared_key: uuid.UUID | None = None,
 ) -> Finding:
+    """Record a finding on one child's audit (`shared_key` marks each child's copy of a
+    finding a family audit shares)."""
     if audit.status == Status.CLOSED:
         raise Conflict("A closed audit is read-only.")
     if not may_record_findings(actor, audit):
@@ -587,6 +599,7 @@ def finding_add(
         text=text.strip(),
         created_by=actor,
         created_at=clock.now(),
+        shared_key=shared_key,
     )
     finding.themes.set(list(themes))
     events.record(
@@ -599,6 +612,7 @@ def finding_add(
             "audit": audit.pk,
             "question": question.key,
             "themes": [t.slug for t in finding.themes.all()],
+            "shared_key": str(shared_key) if shared_key else None,
         },
     )
     return finding

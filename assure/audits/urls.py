@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import family_views, views
 
 app_name = "audits"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("templates/<slug:slug>/", views.template_detail, name="template"),
     path("templates/<slug:slug>/questions/<slug:key>/", views.question_edit, name="question_edit"),
     path("settings/", views.audit_settings, name="settings"),
+    path("family/new/", family_views.family_audit_new, name="family_new"),
+    path("family/<int:pk>/", family_views.family_audit_detail, name="family_detail"),
+    path(
+        "family/<int:pk>/sections/<int:section>/",
+        family_views.family_save_section,
+        name="family_save_section",
+    ),
+    path("family/<int:pk>/findings/", family_views.family_add_finding, name="family_add_finding"),
+    path("family/<int:pk>/transition/", family_views.family_transition, name="family_transition"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sections/<int:section>/", views.save_section, name="save_section"),
     path("<int:pk>/transition/", views.transition, name="transition"),

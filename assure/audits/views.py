@@ -17,7 +17,7 @@ from assure.core.views import parse_iso_date
 
 from . import forms, selectors, services
 from .models import Grade, Question, Status, TemplateSection
-from .queue import priority_queue
+from .queue import priority_queue, sibling_groups
 
 STATUS_TAGS = {
     Status.SCHEDULED: "grey",
@@ -53,13 +53,20 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _render_queue(
     request: HttpRequest, *, as_of: Any, form: Any, status: int = 200
 ) -> HttpResponse:
+    items = priority_queue(user=request.user, on=as_of)
+    grouped = request.GET.get("group") == "1"
+    groups = sibling_groups(user=request.user, items=items, on=as_of) if grouped else []
     return render(
         request,
         "audits/queue.html",
         {
             "as_of": as_of,
-            "items": priority_queue(user=request.user, on=as_of),
-            "mine": selectors.audits_list(user=request.user, auditor=request.user, status="open"),
+            "items": items,
+            "grouped": grouped,
+            "groups": groups,
+            "mine": selectors.audits_list(
+                user=request.user, auditor=request.user, status="open"
+            ).select_related("family_audit"),
             "form": form,
             "is_lead": services.is_lead(request.user),
             "status_tags": STATUS_TAGS,

@@ -57,3 +57,27 @@ def child_audits(child: Any) -> list[Any]:
     from assure.audits.selectors import audits_of_child
 
     return audits_of_child(child=child)
+
+
+@register.filter
+def with_findings(audits: list[Any]) -> bool:
+    """Whether any of these audits (from `child_audits`) has a finding."""
+    return any(getattr(a, "findings_shown", None) for a in audits)
+
+
+@register.simple_tag(takes_context=True)
+def family_audits_panel(context: Any, family: Any) -> dict[str, Any]:
+    """The family audits on a family's page (which has read the family through the access
+    policy), each with only the child audits this user may see, and whether they may start
+    one (the people who allocate audits)."""
+    from assure.audits.family_selectors import family_audits_of_family
+    from assure.core import access
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated or family is None:
+        return {"audits": [], "may_start": False}
+    return {
+        "audits": family_audits_of_family(user=user, family=family),
+        "may_start": access.can(user, "audit_cases"),
+    }
