@@ -146,6 +146,11 @@ def _worker(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     # CPU time as well as wall time: on a shared machine the wall clock waits for others.
     cpu_seconds = time.process_time() - cpu_started
+    # Fresh statistics for the planner, as an operator would after a first bulk load (see
+    # docs/operations): without them PostgreSQL picked a plan forty times slower for one of
+    # the tracker's queries on a just-seeded database.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     result: dict[str, Any] = {
         "scale": args.name,
         "vendor": connection.vendor,
