@@ -121,6 +121,9 @@ class Recommendation(models.Model):
         PracticeReview, on_delete=models.CASCADE, related_name="recommendations"
     )
     text = models.TextField()
+    # The reviewer's choice of themes (the audits' taxonomy): the recommendation's evidence
+    # item in insights carries them, for triangulation.
+    themes = models.ManyToManyField("audits.Theme", blank=True, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from assure.audits.models import Theme
 from assure.core.forms import GovUKDateInput, GovUKFormMixin
 
 from .models import Annotation
@@ -90,8 +91,22 @@ class RecommendationForm(GovUKFormMixin, forms.Form):
         label="Recommendation",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
+        help_text="When the review is concluded this goes into the insights evidence and to "
+        "the director as a proposed recommendation: describe the practice, do not name "
+        "children.",
         error_messages={"required": "Enter the recommendation"},
     )
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes (optional)",
+        required=False,
+        queryset=Theme.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The themes of the evidence this recommendation becomes, for triangulation.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.filter(active=True).order_by("label")
 
 
 class ReopenForm(GovUKFormMixin, forms.Form):

@@ -102,7 +102,9 @@ def review_page(*, user: Any, review: PracticeReview, children: list[Any]) -> Re
         events=events,
         annotations=dict(grouped),
         orphans=orphans,
-        recommendations=list(review.recommendations.select_related("author")),
+        recommendations=list(
+            review.recommendations.select_related("author").prefetch_related("themes")
+        ),
     )
 
 

@@ -10,6 +10,8 @@ The review is a small state machine (ARCHITECTURE rule 4):
 | concluded   | in_progress | the assurance lead               | a reason is given      |
 
 Annotations, conclusions and recommendations are written only while it is in progress.
+Concluding a review writes its conclusions and recommendations into the insights evidence
+and proposes each recommendation to the director (assure.insights.practice_reviews).
 """
 
 import datetime as dt
@@ -20,6 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from assure.audits.models import Theme
 from assure.core import access, clock, events
 from assure.people.models import User
 from assure.people.roles import Role
@@ -167,7 +170,7 @@ def practice_review_conclusions_save(
 
 @transaction.atomic
 def practice_review_recommendation_add(
-    *, review: PracticeReview, text: str, actor: Any
+    *, review: PracticeReview, text: str, actor: Any, themes: Sequence[Theme] = ()
 ) -> Recommendation:
     _require_writer(actor, review)
     if not text.strip():
@@ -175,12 +178,43 @@ def practice_review_recommendation_add(
     recommendation = Recommendation.objects.create(
         review=review, text=text.strip(), author=actor, created_at=clock.now()
     )
+    recommendation.themes.set(themes)
     events.record(
         actor=actor,
         verb="practice_review_recommendation_added",
         obj=review,
         summary=f"Recommendation added: {recommendation.text[:200]}",
-        data={"recommendation": recommendation.pk},
+        data={"recommendation": recommendation.pk, "themes": sorted(t.slug for t in themes)},
+    )
+    return recommendation
+
+
+@transaction.atomic
+def practice_review_recommendation_edit(
+    *, recommendation: Recommendation, text: str, actor: Any, themes: Sequence[Theme] = ()
+) -> Recommendation:
+    """Change a recommendation's text or themes while the review is in progress. Concluding
+    again then updates its evidence item in insights (never a second one)."""
+    _require_writer(actor, recommendation.review)
+    if not text.strip():
+        raise ValidationError("Enter the recommendation.")
+    before = {
+        "text": recommendation.text,
+        "themes": sorted(recommendation.themes.values_list("slug", flat=True)),
+    }
+    recommendation.text = text.strip()
+    recommendation.save(update_fields=["text"])
+    recommendation.themes.set(themes)
+    events.record(
+        actor=actor,
+        verb="practice_review_recommendation_edited",
+        obj=recommendation.review,
+        summary=f"Recommendation changed: {recommendation.text[:200]}",
+        data={
+            "recommendation": recommendation.pk,
+            "before": before,
+            "after": {"text": recommendation.text, "themes": sorted(t.slug for t in themes)},
+        },
     )
     return recommendation
 
@@ -229,4 +263,10 @@ def practice_review_transition(
         + (f": {reason.strip()}" if reason.strip() else ""),
         data={"from": before, "to": to, "reason": reason.strip()},
     )
+    if to == CONCLUDED:
+        # The conclusions and recommendations flow into the insights evidence, and each
+        # recommendation is proposed to the director (once, however often it is concluded).
+        from assure.insights.practice_reviews import practice_review_evidence_sync
+
+        practice_review_evidence_sync(review=review, actor=actor)
     return review

@@ -103,6 +103,7 @@ def review_detail(request: HttpRequest, family_id: str, review_id: int) -> HttpR
             "may_write": is_reviewer and review.status == review.Status.IN_PROGRESS,
             "may_reopen": review.status == review.Status.CONCLUDED
             and "assurance_lead" in request.user.role_slugs,
+            "may_see_evidence": access.can(request.user, "view_evidence"),
         },
     )
 
@@ -116,12 +117,15 @@ def _apply(request, review, action, conclusions, recommendation, reopen) -> str:
         return "Conclusions saved."
     if action == "recommend" and recommendation.is_valid():
         review_services.practice_review_recommendation_add(
-            review=review, text=recommendation.cleaned_data["text"], actor=actor
+            review=review,
+            text=recommendation.cleaned_data["text"],
+            themes=list(recommendation.cleaned_data["themes"]),
+            actor=actor,
         )
         return "Recommendation added."
     if action == "conclude":
         review_services.practice_review_transition(review=review, to="concluded", actor=actor)
-        return "The review is concluded."
+        return "The review is concluded: its conclusions and recommendations are in the evidence."
     if action == "reopen" and reopen.is_valid():
         review_services.practice_review_transition(
             review=review, to="in_progress", actor=actor, reason=reopen.cleaned_data["reason"]
@@ -158,4 +162,41 @@ def review_annotate(request: HttpRequest, family_id: str, review_id: int) -> Htt
         request,
         "families/review_annotate.html",
         {"review": review, "family": review.family, "event": event, "form": form},
+    )
+
+
+def recommendation_edit(
+    request: HttpRequest, family_id: str, review_id: int, recommendation_id: int
+) -> HttpResponse:
+    """Change a recommendation's text or themes while the review is in progress."""
+    review, _ = _load(request, family_id, review_id)
+    recommendation = review.recommendations.filter(pk=recommendation_id).first()
+    if recommendation is None:
+        raise Http404("No such recommendation")
+    if not (
+        review_services.is_reviewer(request.user, review)
+        and review.status == review.Status.IN_PROGRESS
+    ):
+        raise PermissionDenied
+    form = RecommendationForm(
+        request.POST or None,
+        initial={"text": recommendation.text, "themes": list(recommendation.themes.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_services.practice_review_recommendation_edit(
+                recommendation=recommendation,
+                text=form.cleaned_data["text"],
+                themes=list(form.cleaned_data["themes"]),
+                actor=request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, getattr(error, "messages", None) or str(error))
+        else:
+            messages.success(request, "Recommendation changed.")
+            return redirect("families:review", family_id=family_id, review_id=review.pk)
+    return render(
+        request,
+        "families/review_recommendation.html",
+        {"review": review, "family": review.family, "form": form},
     )

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<str:family_id>/reviews/new/", review_views.review_create, name="review_create"),
     path("<str:family_id>/reviews/<int:review_id>/", review_views.review_detail, name="review"),
     path(
+        "<str:family_id>/reviews/<int:review_id>/recommendations/<int:recommendation_id>/",
+        review_views.recommendation_edit,
+        name="review_recommendation",
+    ),
+    path(
         "<str:family_id>/reviews/<int:review_id>/annotate/",
         review_views.review_annotate,
         name="review_annotate",

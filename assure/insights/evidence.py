@@ -1,6 +1,8 @@
-"""Reads of the evidence: items entered here and audit findings from assure.audits, as one
-list of rows filtered by the access policy (evidence about a child the person may not see is
-left out), with counts, trends and the triangulation matrix (theme x source)."""
+"""Reads of the evidence: items entered here (or written by a concluded practice review) and
+audit findings from assure.audits, as one list of rows filtered by the access policy
+(evidence about a child the person may not see is left out, and so is a practice review's
+unless they may see every child it covers), with counts, trends and the triangulation matrix
+(theme x source)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from assure.audits.models import Finding, OverallGrade, Theme
 from assure.core.access import visible_children
+from assure.families.models import PracticeReview
 
 from .exits import period_label, period_start
 from .models import EvidenceItem, Kind, Source
@@ -75,8 +78,13 @@ def evidence_rows(*, user: Any, filters: EvidenceFilter | None = None) -> list[E
     """Every piece of evidence this person may see, newest first: four queries whatever the
     number (items and their themes, findings and their themes)."""
     visible = visible_children(user).values("pk")
+    # A practice review's evidence only for those who may see every child it covers.
+    hidden_review_child = PracticeReview.children.through.objects.filter(
+        practicereview_id=OuterRef("practice_review_id")
+    ).exclude(child_id__in=visible)
     items = (
         EvidenceItem.objects.filter(Q(child__isnull=True) | Q(child__in=visible))
+        .exclude(Exists(hidden_review_child))
         .select_related("team", "child__team")
         .prefetch_related("themes")
     )

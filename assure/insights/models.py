@@ -16,6 +16,11 @@ class Source(models.TextChoices):
     PERFORMANCE_INDICATOR = "performance_indicator", "Performance indicator"
     PRACTICE_OBSERVATION = "practice_observation", "Practice observation"
     PANEL_OBSERVATION = "panel_observation", "Panel observation"
+    PRACTICE_REVIEW = "practice_review", "Practice review"
+
+
+# Sources that flow in from other apps rather than being entered or imported here.
+FLOWING_SOURCES = frozenset({Source.AUDIT_FINDING, Source.PRACTICE_REVIEW})
 
 
 class Kind(models.TextChoices):
@@ -25,7 +30,10 @@ class Kind(models.TextChoices):
 
 class EvidenceItem(models.Model):
     """One piece of quality-assurance evidence entered or imported here. Audit findings are
-    not stored here: they are read from the audits app as they are."""
+    not stored here: they are read from the audits app as they are. A concluded practice
+    review of a family (assure.families) writes its conclusions and each of its
+    recommendations here (source "practice review"), linked back so that concluding again
+    updates them instead of adding more."""
 
     source = models.CharField(
         max_length=30, choices=[c for c in Source.choices if c[0] != Source.AUDIT_FINDING]
@@ -41,6 +49,22 @@ class EvidenceItem(models.Model):
         "children.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reference = models.CharField(max_length=100, blank=True)
+    # For source "practice review": the review, and the review's recommendation this item is
+    # (none for the item holding the review's conclusions).
+    practice_review = models.ForeignKey(
+        "families.PracticeReview",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence_items",
+    )
+    review_recommendation = models.OneToOneField(
+        "families.Recommendation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence_item",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -49,6 +73,15 @@ class EvidenceItem(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["source", "date"], name="evidence_source_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice_review"],
+                condition=models.Q(
+                    practice_review__isnull=False, review_recommendation__isnull=True
+                ),
+                name="one_conclusions_item_per_review",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.summary[:60]

@@ -19,6 +19,7 @@ from assure.core import access, clock, events
 from assure.people.models import Team
 
 from .models import (
+    FLOWING_SOURCES,
     ActionStatus,
     EvidenceItem,
     InsightsSettings,
@@ -35,7 +36,7 @@ IMPORT_COLUMNS = ("source", "date", "kind", "themes", "summary", "team", "child_
 REQUIRED_COLUMNS = ("source", "date", "kind", "summary")
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
-ENTERED_SOURCES = {value for value, _ in Source.choices} - {Source.AUDIT_FINDING}
+ENTERED_SOURCES = {value for value, _ in Source.choices} - FLOWING_SOURCES
 
 
 def _require(actor: Any, action: str, message: str) -> None:

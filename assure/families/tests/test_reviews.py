@@ -194,6 +194,8 @@ def test_conclude_and_reopen_walk_the_state_machine(client, review, auditor, lea
         "practice_review_conclusions_saved",
         "practice_review_recommendation_added",
         "practice_review_concluded",
+        # Its conclusions and recommendation went into the insights evidence.
+        "evidence.practice_review",
         "practice_review_reopened",
     ]
 
@@ -259,3 +261,36 @@ def test_reading_a_review_logs_each_visible_child(client, review, auditor):
     assert sorted(
         AccessEvent.objects.filter(where=url).values_list("child__child_id", flat=True)
     ) == ["A1", "A2"]
+
+
+def test_recommendations_carry_themes_and_change_while_in_progress(client, review, auditor, lead):
+    from assure.audits.models import Theme
+
+    theme = Theme.objects.create(slug="oversight", label="Management oversight")
+    client.force_login(auditor)
+    url = f"/families/F1/reviews/{review.pk}/"
+    assert "Management oversight" in client.get(url).content.decode()  # a theme to choose
+    response = client.post(
+        url, {"action": "recommend", "r-text": "Supervise weekly.", "r-themes": [theme.pk]}
+    )
+    assert response.status_code == 302
+    recommendation = review.recommendations.get()
+    assert list(recommendation.themes.all()) == [theme]
+    edit = f"/families/F1/reviews/{review.pk}/recommendations/{recommendation.pk}/"
+    assert client.post(edit, {"text": ""}).status_code == 200  # an error, nothing changed
+    assert client.post(edit, {"text": "Supervise fortnightly."}).status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.text == "Supervise fortnightly."
+    assert not recommendation.themes.exists()
+    assert DomainEvent.objects.filter(verb="practice_review_recommendation_edited").count() == 1
+    # Someone who is not a reviewer may not; nor may anyone once it is concluded.
+    other = UserFactory(username="auditor2", roles=["auditor"])
+    client.force_login(other)
+    assert client.post(edit, {"text": "Mine"}).status_code == 403
+    review_services.practice_review_conclusions_save(
+        review=review, conclusions="Done.", actor=auditor
+    )
+    review_services.practice_review_transition(review=review, to="concluded", actor=auditor)
+    client.force_login(auditor)
+    assert client.get(edit).status_code == 403
+    assert client.get(f"/families/F1/reviews/{review.pk}/recommendations/999/").status_code == 404
