@@ -137,6 +137,9 @@ class AssessmentSpec:
     start: dt.date
     completed: dt.date | None
     recommendation: str
+    # The case-management system's ID for the person: siblings assessed with the same
+    # carer share it.
+    carer_id: str = ""
 
 
 @dataclass
@@ -237,6 +240,7 @@ class FamilyMaker:
         self.next_child = 400000
         self.next_proceedings = 0
         self.next_assessment = 0
+        self.next_carer = 0
         self.showcase = list(SHOWCASE)
         self.homes = {
             kind: [
@@ -369,6 +373,7 @@ class FamilyMaker:
         ethnicity = pick(rng, UASC_ETHNICITY if uasc else ETHNICITY)
         court, court_code = rng.choice(COURTS)
         carers: dict[tuple[int, int], tuple[str, str, str]] = {}
+        carer_ids: dict[str, str] = {}  # one ID per prospective special guardian in the family
         periods = [
             self._episodes(s, dob=dob, home=home, carers=carers, period=i)
             for i, s in enumerate(stories)
@@ -398,7 +403,7 @@ class FamilyMaker:
             child.reviews = [r for p in periods for r in self._reviews(p, dob=child_dob)]
             child.previous_permanence = self._previous_permanence(stories, dob, child_dob, show)
             child.plans = self._plans(stories, dob)
-            child.assessments, child.support_plans = self._assessments(stories, dob)
+            child.assessments, child.support_plans = self._assessments(stories, dob, carer_ids)
             child.proceedings = procs
             self._allocate(child, stories, dob=dob, show=show)
             children.append(child)
@@ -570,7 +575,7 @@ class FamilyMaker:
         return [p for p in plans if p[0] <= self.today]
 
     def _assessments(
-        self, stories: list[Story], dob: dt.date
+        self, stories: list[Story], dob: dt.date, carer_ids: dict[str, str]
     ) -> tuple[list[AssessmentSpec], list[SupportSpec]]:
         found: list[AssessmentSpec] = []
         ids: dict[int, str] = {}
@@ -583,6 +588,9 @@ class FamilyMaker:
                 finished = done <= self.today
                 self.next_assessment += 1
                 ids[id(item)] = f"SGA-{self.next_assessment:06d}"
+                if item.carer not in carer_ids:
+                    self.next_carer += 1
+                    carer_ids[item.carer] = f"CM-P{self.next_carer:06d}"
                 found.append(
                     AssessmentSpec(
                         ids[id(item)],
@@ -592,6 +600,7 @@ class FamilyMaker:
                         start,
                         done if finished else None,
                         item.recommendation if finished else "",
+                        carer_ids[item.carer],
                     )
                 )
         support: list[SupportSpec] = []

@@ -156,6 +156,7 @@ class Writer:
                     "child_id": pk,
                     "assessment_id": a.assessment_id,
                     "carer_name": a.carer,
+                    "carer_id": a.carer_id,
                     "relationship": a.relationship,
                     "stage": a.stage,
                     "start_date": a.start,

@@ -95,3 +95,21 @@ def test_api_carers(client, auditor, lead, shared_carer):
         assert secret not in response.content.decode(), secret
     body = client.get("/api/v1/families/F1", **bearer_for(lead)).json()
     assert [a["child_id"] for a in body["carers"][1]["assessments"]] == ["R1", "A1", "A2"]
+
+
+def test_the_demo_gives_siblings_assessed_together_one_carer_id():
+    from assure.children.demo import generate_children
+
+    families = [
+        [c for c in family if c.assessments]
+        for family in generate_children(children=300, seed=42, today=dt.date(2026, 6, 15))
+    ]
+    together = [f for f in families if len(f) > 1]
+    assert together  # the demo has sibling groups assessed together
+    for siblings in together:
+        ids = [{a.carer_id for a in child.assessments} for child in siblings]
+        assert "" not in ids[0]
+        assert all(i == ids[0] for i in ids)
+    # Different families' carers are different people.
+    first = [next(iter({a.carer_id for a in f[0].assessments})) for f in families if f]
+    assert len(first) == len(set(first))
