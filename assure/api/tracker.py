@@ -136,10 +136,11 @@ def tracker(request: HttpRequest, filters: Query[TrackerQuery]) -> Any:
         raise ValidationError(
             [{"loc": ["query", "flag"], "msg": "Unknown flag code.", "type": "value_error"}]
         )
-    rows = selectors.tracker_rows(user=request.user, on=on, team_name=filters.team or "")
-    rows = selectors.filter_rows(
-        rows,
-        selectors.RowFilter(
+    rows = selectors.tracker_rows(
+        user=request.user,
+        on=on,
+        team_name=filters.team or "",
+        row_filter=selectors.RowFilter(
             plan=filters.plan or "",
             rag=filters.rag or "",
             flag=filters.flag or "",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from assure.children import codes
 from assure.children.models import (
@@ -540,14 +540,18 @@ def tracker_rows(
     team_name: str = "",
     worker_id: int | None = None,
     rule_set: RuleSet | None = None,
+    row_filter: RowFilter | None = None,
 ) -> list[Row]:
     """Every row the user may see on the tracker at `on` (today by the clock), in child ID
-    order."""
+    order; with `row_filter`, only the rows it matches (narrowed in the database first where
+    the filter allows, so a filtered page computes only the children it could show)."""
     on = on or clock.today()
     thresholds = rules.Thresholds.of(rule_set or current_rule_set())
     members = members_for(
         user=user, on=on, team_id=team_id, team_name=team_name, worker_id=worker_id
     )
+    if row_filter is not None:
+        members = row_filter.narrow(members, on)
     children = [
         _child_row(values) for values in members.order_by("child_id").values_list(*CHILD_FIELDS)
     ]
@@ -555,7 +559,8 @@ def tracker_rows(
         return []
     parts = _fetch_parts(members.values("pk"), on)
     rows = (build_row(child, parts, on, thresholds) for child in children)
-    return [row for row in rows if row is not None]
+    keep = row_filter.matches if row_filter is not None else bool
+    return [row for row in rows if row is not None and keep(row)]
 
 
 def iter_tracker_rows(
@@ -564,6 +569,7 @@ def iter_tracker_rows(
     on: dt.date | None = None,
     team_id: int | None = None,
     worker_id: int | None = None,
+    row_filter: RowFilter | None = None,
     batch_size: int = 2000,
 ) -> Iterator[list[Row]]:
     """The same rows as `tracker_rows`, in child ID order, a batch at a time, so that an
@@ -572,6 +578,9 @@ def iter_tracker_rows(
     on = on or clock.today()
     thresholds = rules.Thresholds.of(current_rule_set())
     members = members_for(user=user, on=on, team_id=team_id, worker_id=worker_id)
+    if row_filter is not None:
+        members = row_filter.narrow(members, on)
+    keep = row_filter.matches if row_filter is not None else bool
     after = ""
     while True:
         children = [
@@ -584,7 +593,7 @@ def iter_tracker_rows(
             return
         parts = _fetch_parts([c.pk for c in children], on)
         rows = (build_row(child, parts, on, thresholds) for child in children)
-        yield [row for row in rows if row is not None]
+        yield [row for row in rows if row is not None and keep(row)]
         if len(children) < batch_size:
             return
         after = children[-1].child_id
@@ -603,6 +612,38 @@ class RowFilter:
     age_band: str = ""
     open_proceedings: bool | None = None
 
+    def narrow(self, members: QuerySet[Child], on: dt.date) -> QuerySet[Child]:
+        """The members this filter could match, narrowed in the database by the filters that
+        need no flags (plan, in care or left, open proceedings, age band). Never narrower
+        than `matches`, which still decides each row: the SQL only saves computing rows
+        that cannot match."""
+        if self.plan:
+            plan = Subquery(
+                PermanencePlan.objects.filter(child=OuterRef("pk"), agreed_date__lte=on)
+                .order_by("-agreed_date", "-id")
+                .values("plan")[:1]
+            )
+            members = members.annotate(tracker_plan=plan)
+            if self.plan == "none":
+                members = members.filter(tracker_plan__isnull=True)
+            else:
+                members = members.filter(tracker_plan=self.plan)
+        if self.looked_after is not None:
+            open_on = Episode.objects.filter(child=OuterRef("pk"), start_date__lte=on).filter(
+                Q(end_date__isnull=True) | Q(end_date__gt=on)
+            )
+            members = members.filter(Exists(open_on) if self.looked_after else ~Exists(open_on))
+        if self.open_proceedings is not None:
+            open_proceedings = Proceedings.objects.filter(
+                children=OuterRef("pk"), issue_date__lte=on
+            ).filter(Q(status=codes.ProceedingsStatus.OPEN) | Q(concluded_date__gt=on))
+            members = members.filter(
+                Exists(open_proceedings) if self.open_proceedings else ~Exists(open_proceedings)
+            )
+        if self.age_band:
+            members = members.filter(_born_for_band(self.age_band, on))
+        return members
+
     def matches(self, row: Row) -> bool:
         checks = (
             not self.plan or (row.plan_value or "none") == self.plan,
@@ -614,6 +655,15 @@ class RowFilter:
             self.open_proceedings is None or (row.proceedings is not None) == self.open_proceedings,
         )
         return all(checks)
+
+
+def _born_for_band(band: str, on: dt.date) -> Q:
+    """Dates of birth that could give an age in the band at `on`, a day wider at each end
+    (29 February); children with no date of birth are never in a band."""
+    low, high = next((lo, hi) for key, _, lo, hi in AGE_BANDS if key == band)
+    latest = rules.add_months(on, -12 * low) + dt.timedelta(days=1)
+    earliest = rules.add_months(on, -12 * (high + 1)) - dt.timedelta(days=1)
+    return Q(date_of_birth__lte=latest, date_of_birth__gte=earliest)
 
 
 def filter_rows(rows: list[Row], row_filter: RowFilter) -> list[Row]:

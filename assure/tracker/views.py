@@ -51,9 +51,12 @@ def _current_view(request: HttpRequest) -> tuple[TrackerFilter, dict[str, Any], 
     values = form.clean_values() if request.GET else {}
     on = values.get("as_of") or clock.today()
     rows = selectors.tracker_rows(
-        user=request.user, on=on, team_id=values.get("team"), worker_id=values.get("worker")
+        user=request.user,
+        on=on,
+        team_id=values.get("team"),
+        worker_id=values.get("worker"),
+        row_filter=row_filter_of(values),
     )
-    rows = selectors.filter_rows(rows, row_filter_of(values))
     rows = selectors.sort_rows(
         rows, sort=values.get("sort") or "child_id", descending=values.get("order") == "desc"
     )
@@ -134,15 +137,14 @@ def tracker_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if (values.get("sort") or "child_id") == "child_id" and values.get("order") != "desc":
         on = values.get("as_of") or clock.today()
         batches = selectors.iter_tracker_rows(
-            user=request.user, on=on, team_id=values.get("team"), worker_id=values.get("worker")
+            user=request.user,
+            on=on,
+            team_id=values.get("team"),
+            worker_id=values.get("worker"),
+            row_filter=row_filter_of(values),
         )
         rows: Iterable[selectors.Row] = exports.logged_rows(
-            batches,
-            on=on,
-            fmt=fmt,
-            user=request.user,
-            where=where,
-            keep=row_filter_of(values).matches,
+            batches, on=on, fmt=fmt, user=request.user, where=where
         )
     else:
         _, _, on, every = _current_view(request)

@@ -222,3 +222,53 @@ def test_filters_sorts_and_counts(lead):
     counts = selectors.counts_of(rows)
     assert counts["rag"] == [("red", 1), ("amber", 0), ("green", 1)]
     assert counts["total"] == 2 and counts["looked_after"] == 1
+
+
+def test_database_narrowing_never_drops_a_row_the_filter_matches(lead):
+    """Filters applied in SQL first must give exactly the rows the Python filter gives over
+    the whole tracker: birthdays on each band's edge (and 29 February), a plan replaced by a
+    later one, a plan agreed after the date, proceedings concluded before and after it."""
+    on = D(2026, 2, 28)
+    births = [D(2025, 2, 28), D(2025, 3, 1), D(2022, 2, 28), D(2021, 3, 1), D(2016, 2, 28)]
+    births += [D(2016, 2, 29), D(2010, 3, 1), D(2010, 2, 28), D(2009, 3, 1), None]
+    for index, born in enumerate(births):
+        child = child_in_care(child_id=f"C{index:02}", start=D(2025, 6, 1), date_of_birth=born)
+        if index % 3 == 0:
+            plan_for(child, plan="long_term_fostering", agreed=D(2025, 7, 1))
+            plan_for(child, plan="sgo", agreed=D(2025, 9, 1))
+        if index % 3 == 1:
+            plan_for(child, plan="sgo", agreed=D(2026, 3, 1))  # after the date: no plan yet
+        if index % 4 == 0:
+            proceedings_for(child, issued=D(2025, 8, 1))
+        if index % 4 == 1:
+            proceedings_for(
+                child, issued=D(2025, 8, 1), status="concluded", concluded=D(2026, 3, 5)
+            )
+        if index % 4 == 2:
+            proceedings_for(
+                child, issued=D(2025, 8, 1), status="concluded", concluded=D(2026, 1, 5)
+            )
+    child_in_care(
+        child_id="LEFT",
+        start=D(2025, 1, 1),
+        end=D(2026, 1, 1),
+        reason="E45",
+        date_of_birth=D(2020, 5, 5),
+    )
+    with clock.frozen_at(on):
+        every = selectors.tracker_rows(user=lead)
+        filters = [selectors.RowFilter(plan=p) for p in ("sgo", "none", "long_term_fostering")]
+        filters += [selectors.RowFilter(age_band=band) for band, *_ in selectors.AGE_BANDS]
+        filters += [selectors.RowFilter(looked_after=v) for v in (True, False)]
+        filters += [selectors.RowFilter(open_proceedings=v) for v in (True, False)]
+        filters += [selectors.RowFilter(plan="sgo", open_proceedings=True, age_band="1_4")]
+        for row_filter in filters:
+            expected = [r.child.child_id for r in selectors.filter_rows(every, row_filter)]
+            narrowed = selectors.tracker_rows(user=lead, row_filter=row_filter)
+            assert [r.child.child_id for r in narrowed] == expected, row_filter
+            streamed = selectors.iter_tracker_rows(user=lead, row_filter=row_filter, batch_size=4)
+            assert [r.child.child_id for batch in streamed for r in batch] == expected
+    # and the database did narrow: children who cannot match are not computed
+    members = selectors.members_for(user=lead, on=on)
+    assert selectors.RowFilter(plan="sgo").narrow(members, on).count() == 4
+    assert selectors.RowFilter(open_proceedings=True).narrow(members, on).count() == 6
