@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from assure.audits import selectors, services
+from assure.audits import family_selectors, selectors, services
 from assure.audits.models import Audit
 from assure.audits.queue import priority_queue
 from assure.core import access, clock
@@ -332,3 +332,113 @@ def audit_transition(request: HttpRequest, audit_id: int, payload: TransitionIn)
         raise _refusal(error) from error
     audit.status = moved.status
     return _audit_out(audit)
+
+
+# --- family audits -------------------------------------------------------------------------
+
+
+class FamilyAuditChildOut(Schema):
+    audit_id: int
+    child_id: str
+    status: str
+
+
+class FamilyFindingOut(Schema):
+    type: str
+    text: str
+    question: int
+    shared: bool = Field(description="Recorded on every child's audit of the family audit.")
+    child_ids: list[str] = Field(description="The children it is about (that you may see).")
+
+
+class FamilyAuditSummary(Schema):
+    id: int
+    title: str
+    reason: str
+    family_id: str | None
+    template: str
+    version: int
+    mode: str
+    auditor: str
+    created_at: dt.datetime
+    audits: list[FamilyAuditChildOut]
+
+
+class FamilyAuditList(Schema):
+    count: int
+    items: list[FamilyAuditSummary]
+
+
+class FamilyAuditOut(FamilyAuditSummary):
+    findings: list[FamilyFindingOut]
+
+
+class FamilyAuditListQuery(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(100, ge=1, le=500)
+
+
+def _family_audit_summary(family_audit: Any, audits: list[Audit]) -> dict[str, Any]:
+    return {
+        "id": family_audit.pk,
+        "title": family_audit.title,
+        "reason": family_audit.reason,
+        "family_id": family_audit.family.family_id if family_audit.family else None,
+        "template": family_audit.template.slug,
+        "version": family_audit.template.version,
+        "mode": family_audit.mode,
+        "auditor": family_audit.auditor.username,
+        "created_at": family_audit.created_at,
+        "audits": [
+            {"audit_id": a.pk, "child_id": a.child.child_id, "status": a.status} for a in audits
+        ],
+    }
+
+
+@router.get(
+    "/family-audits",
+    response={200: FamilyAuditList, 403: Error},
+    summary="List family audits",
+)
+def family_audit_list(request: HttpRequest, params: Query[FamilyAuditListQuery]) -> Any:
+    """Family audits with a child you may see, newest first; each lists only the children's
+    audits you may see."""
+    if not access.can(request.user, "view_children"):
+        raise HttpError(403, "You may not see children's records.")
+    found = family_selectors.family_audits_for(user=request.user)
+    start = (params.page - 1) * params.page_size
+    return {
+        "count": found.count(),
+        "items": [
+            _family_audit_summary(fa, fa.visible_audits)
+            for fa in found[start : start + params.page_size]
+        ],
+    }
+
+
+@router.get(
+    "/family-audits/{family_audit_id}",
+    response={200: FamilyAuditOut, 404: Error},
+    summary="One family audit",
+)
+def family_audit_detail(request: HttpRequest, family_audit_id: int) -> Any:
+    family_audit, audits = family_selectors.family_audit_get_for_user(
+        user=request.user,
+        family_audit_id=family_audit_id,
+        via=AccessEvent.Via.API,
+        where=request.path,
+    )
+    record = family_selectors.family_audit_record(family_audit=family_audit, audits=audits)
+    return {
+        **_family_audit_summary(family_audit, audits),
+        "findings": [
+            {
+                "type": f.finding.type,
+                "text": f.finding.text,
+                "question": f.finding.question_id,
+                "shared": f.shared,
+                "child_ids": [a.child.child_id for a in f.audits],
+            }
+            for f in record.findings
+        ],
+    }
