@@ -11,9 +11,9 @@ from django.db import transaction
 from assure.core import clock
 from assure.people.models import User
 
-from . import services
-from .models import Audit, Question, Theme
-from .queue import TIER_MODES, TIER_TEMPLATES, priority_queue
+from . import family_services, services
+from .models import Audit, FamilyAudit, Question, Theme
+from .queue import TIER_MODES, TIER_TEMPLATES, priority_queue, sibling_groups
 
 STAGES = ("closed", "closed", "in_moderation", "submitted", "in_progress", "scheduled")
 STRENGTHS = [
@@ -32,6 +32,7 @@ AREAS = [
 class DemoAudits:
     audits: int
     escalations: int
+    family_audits: int = 0
 
 
 def _answer_all(audit: Audit, actor: User, rng: random.Random) -> None:
@@ -139,4 +140,83 @@ def seed_demo_audits(*, count: int = 12, seed: int = 2021) -> DemoAudits:
         audit = services.audit_transition(audit=audit, to="in_moderation", actor=lead)
         if stage == "closed":
             services.audit_transition(audit=audit, to="closed", actor=lead, comment="Agreed.")
-    return DemoAudits(audits=made, escalations=escalations)
+    family_audit = _family_audit(lead=lead, auditor=auditor, rng=rng)
+    return DemoAudits(audits=made, escalations=escalations, family_audits=1 if family_audit else 0)
+
+
+def _family_audit(*, lead: User, auditor: User, rng: random.Random) -> FamilyAudit | None:
+    """One family audit in progress of the first sibling group left in the queue: most
+    answers shared, one graded question per child, a shared finding and one about one
+    child."""
+    from django.db.models import Count, Q
+
+    from assure.families.models import Family
+
+    today = clock.today()
+    groups = [
+        g
+        for g in sibling_groups(user=lead, items=priority_queue(user=lead, on=today), on=today)
+        if g.is_group
+    ]
+    if not groups:
+        return None
+    group = groups[0]
+    children = group.children[:4]
+    family = (
+        Family.objects.annotate(n=Count("members", filter=Q(members__child__in=children)))
+        .filter(n=len(children))
+        .first()
+    )
+    family_audit = family_services.family_audit_create(
+        children=children,
+        template_slug=group.items[0].suggested_template,
+        mode=group.items[0].suggested_mode,
+        auditor=auditor,
+        actor=lead,
+        family=family,
+        reason=group.reason,
+        due_date=today + dt.timedelta(days=28),
+    )
+    family_services.family_audit_transition(
+        family_audit=family_audit, to="in_progress", actor=auditor
+    )
+    audits = list(family_audit.child_audits.select_related("child").order_by("child__child_id"))
+    questions = list(Question.objects.filter(section__template=family_audit.template_id))
+    per_child = next(q for q in questions if q.type == Question.Type.GRADED)
+    answers: list[dict[str, object]] = [
+        {
+            "question": per_child.pk,
+            "shared": False,
+            "per_child": {
+                a.pk: {
+                    "value": rng.choice(["good", "requires_improvement"]),
+                    "evidence": "On file.",
+                }
+                for a in audits
+            },
+        }
+    ]
+    for q in questions:
+        if q.pk == per_child.pk:
+            continue
+        value = {"graded": "good", "yes_no": "yes"}.get(
+            q.type, "The siblings' plans were made together and read as one."
+        )
+        answers.append({"question": q.pk, "shared": True, "value": value, "evidence": ""})
+    family_services.family_answers_save(family_audit=family_audit, answers=answers, actor=auditor)
+    family_services.family_finding_add(
+        family_audit=family_audit,
+        question=rng.choice(questions),
+        type="strength",
+        text="The siblings' relationship is kept at the centre of the plan.",
+        actor=auditor,
+    )
+    family_services.family_finding_add(
+        family_audit=family_audit,
+        question=per_child,
+        type="area_for_development",
+        text=rng.choice(AREAS),
+        actor=auditor,
+        audit=audits[-1],
+    )
+    return family_audit

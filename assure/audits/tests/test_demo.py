@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from assure.audits.models import Audit, Escalation, Programme
+from assure.audits.models import Audit, Escalation, FamilyAudit, Finding, Programme
 from assure.children.demo import seed_demo
 from assure.core.models import DomainEvent
 
@@ -15,7 +15,8 @@ def test_demo_audits(db):
         call_command("seed_demo_audits")
     seed_demo(children=150, seed=903)
     call_command("seed_demo_audits", count=6)
-    assert Counter(Audit.objects.values_list("status", flat=True)) == {
+    single = Audit.objects.filter(family_audit__isnull=True)
+    assert Counter(single.values_list("status", flat=True)) == {
         "closed": 2,
         "in_moderation": 1,
         "submitted": 1,
@@ -23,9 +24,17 @@ def test_demo_audits(db):
         "scheduled": 1,
     }
     assert Programme.objects.get().strands.count() == 5
+    # One family audit of siblings left in the queue, in progress, with a shared finding on
+    # each child's audit and one finding about one child.
+    family_audit = FamilyAudit.objects.get()
+    siblings = list(family_audit.child_audits.all())
+    assert len(siblings) >= 2 and {a.status for a in siblings} == {"in_progress"}
+    findings = Finding.objects.filter(audit__family_audit=family_audit)
+    assert findings.filter(shared_key__isnull=False).count() == len(siblings)
+    assert findings.filter(shared_key__isnull=True).count() == 1
     assert Escalation.objects.count() == 1
     assert DomainEvent.objects.filter(verb="audit.closed").count() == 2
     with pytest.raises(CommandError, match="audits already"):
         call_command("seed_demo_audits")
     call_command("seed_demo_audits", if_empty=True)  # as `make demo` runs it every time
-    assert Audit.objects.count() == 6
+    assert single.count() == 6

@@ -11,8 +11,9 @@ from assure.people.models import User
 
 class Command(BaseCommand):
     help = (
-        "Add a demo audit programme and audits at every stage (with findings, actions and an "
-        "escalation) to the demo council. Run after `assure seed-demo`."
+        "Add a demo audit programme and audits at every stage (with findings, actions, an "
+        "escalation and a family audit of siblings) to the demo council. Run after "
+        "`assure seed-demo`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         result = seed_demo_audits(count=count, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {result.audits} demo audits and {result.escalations} escalation(s)."
+                f"Seeded {result.audits} demo audits, {result.family_audits} family audit(s) "
+                f"and {result.escalations} escalation(s)."
             )
         )
