@@ -5,8 +5,8 @@ of its threshold without a database. Thresholds come from the versioned rule set
 (`models.RuleSet`) through `Thresholds`.
 
 Choices made where the statute or the issue leaves room (shown in the user guide too):
-- review dates skip weekends but not bank holidays, so a first review may show as due a day
-  or two early around a bank holiday, never late;
+- review dates count working days in England: weekends and bank holidays are skipped
+  (core.working_days);
 - a record is stale when nothing dated about it (the child's own update time, a permanence
   plan being recorded, and the dates of its episodes, reviews, proceedings, hearings, SGO
   assessments and support plans) falls within the threshold; only children in care are
@@ -20,6 +20,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from assure.core import working_days
 
 RED, AMBER, GREEN = "red", "amber", "green"
 SEVERITY = {GREEN: 0, AMBER: 1, RED: 2}
@@ -89,13 +91,8 @@ def one_year_before(day: dt.date) -> dt.date:
 
 
 def add_working_days(day: dt.date, days: int) -> dt.date:
-    """`days` working days after `day`, skipping Saturdays and Sundays (not bank holidays)."""
-    current = day
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
+    """`days` working days after `day`, skipping weekends and England's bank holidays."""
+    return working_days.add_working_days(day, days)
 
 
 def age_on(date_of_birth: dt.date | None, on: dt.date) -> int | None:

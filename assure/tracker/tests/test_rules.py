@@ -322,3 +322,15 @@ def test_a_stray_overlapping_episode_does_not_split_the_period():
     ]
     standing = rules.standing_on(eps, D(2018, 6, 1))
     assert standing.looked_after and standing.period_start == D(2015, 7, 29)
+
+
+def test_working_days_skip_englands_bank_holidays():
+    # Entering care on Monday 15 Dec 2025: 25 and 26 Dec and 1 Jan are bank holidays, so the
+    # 20th working day is Thursday 15 Jan 2026, not Monday 12 Jan.
+    assert rules.add_working_days(D(2025, 12, 15), 20) == D(2026, 1, 15)
+    # Easter 2026: Good Friday 3 Apr and Easter Monday 6 Apr are skipped.
+    assert rules.add_working_days(D(2026, 4, 2), 1) == D(2026, 4, 7)
+    # A one-off: the state funeral on Monday 19 Sep 2022.
+    assert rules.add_working_days(D(2022, 9, 16), 1) == D(2022, 9, 20)
+    first = rules.next_review_due(D(2025, 12, 15), [])
+    assert first.due == D(2026, 1, 15)
