@@ -4,22 +4,25 @@ A *source* is a function that, given a set of child primary keys, returns the da
 that concern those children. The chronology asks every registered source for the children the
 user may see and merges what they return, in date order.
 
-Plugging in a new source (audits, findings, escalations, proposals, panel outcomes) needs no
-change here. In your app's ``AppConfig.ready()``::
+Plugging in a new source needs no change here (proposals, panel outcomes and audits do it:
+see assure/decisions/sources.py, assure/panels/sources.py, assure/audits/sources.py). In your
+app's ``AppConfig.ready()``::
 
     from assure.families.chronology import SourceEvent, register_source
 
-    def audit_events(child_pks):
-        for audit in Audit.objects.filter(child_id__in=child_pks, completed_at__isnull=False):
+    def closed_audits(child_pks):
+        for audit in Audit.objects.filter(child_id__in=child_pks, closed_at__isnull=False):
             yield SourceEvent(
-                key=f"{audit.pk}:completed",
-                date=audit.completed_at.date(),
+                key=f"{audit.pk}:closed",
+                date=timezone.localdate(audit.closed_at),
                 child_pks=(audit.child_id,),
                 kind="audit",
-                summary=f"Audit completed: {audit.get_grade_display()}",
+                summary="Audit closed",
             )
 
-    register_source("audits", audit_events, kinds={"audit": "Audits"})
+    register_source(
+        "audits", closed_audits, kinds={"audit": "Audits"}, permission="audit_cases"
+    )
 
 The contract:
 
