@@ -116,7 +116,9 @@ def _default_title(family: Any, reason: str) -> str:
     """A title that names no child, since people who see only some of the children see it."""
     if family is not None:
         return f"Family audit: {family.display_name}"
-    return f"Family audit: {reason.strip()}" if reason.strip() else "Family audit of siblings"
+    if reason.strip():
+        return f"Family audit: siblings who {reason.strip()}"
+    return "Family audit of siblings"
 
 
 def _audits(family_audit: FamilyAudit, audits: Sequence[Audit] | None) -> list[Audit]:

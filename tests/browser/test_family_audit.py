@@ -232,7 +232,7 @@ def test_the_lead_allocates_a_group_from_the_queue(stones, live_server, page: Pa
     assert_accessible(page)
     page.get_by_role("button", name="Allocate the family audit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Family audit: share a prospective special guardian"
+        "Family audit: siblings who share a prospective special guardian"
     )
     children = page.get_by_test_id("family-audit-children")
     expect(children).to_contain_text("Maya Stone")

@@ -406,3 +406,21 @@ def test_restricted_siblings_access_list_sees_them(client, fa_with_hidden, peopl
     client.force_login(people.practitioner)
     html = client.get(reverse("audits:family_detail", args=[fa_with_hidden.pk])).content.decode()
     assert "Secret Sibling" in html
+
+
+def test_each_childs_own_audit_page_links_the_family_audit_and_marks_shared_findings(
+    client, fa, people
+):
+    _start(fa, people)
+    maya_audit, _ = _audits(fa)
+    family_services.family_finding_add(
+        family_audit=fa,
+        question=_questions(fa)[0],
+        type="strength",
+        text="Shared one.",
+        actor=people.auditor,
+    )
+    client.force_login(people.auditor)
+    html = client.get(reverse("audits:detail", args=[maya_audit.pk])).content.decode()
+    assert reverse("audits:family_detail", args=[fa.pk]) in html
+    assert "Shared one." in html and "Shared with siblings" in html

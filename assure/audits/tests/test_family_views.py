@@ -392,7 +392,7 @@ def test_the_grouped_queue_page_links_a_group_to_a_family_audit(client, people, 
     assert response.status_code == 302
     fa = FamilyAudit.objects.get()
     assert fa.family is None and fa.reason == "share a prospective special guardian"
-    assert fa.title == "Family audit: share a prospective special guardian"
+    assert fa.title == "Family audit: siblings who share a prospective special guardian"
     assert sorted(fa.child_audits.values_list("child__child_id", flat=True)) == ["QC", "QD"]
     # Allocated, they leave the queue.
     html = client.get(reverse("audits:queue") + f"?as_of={D}&group=1").content.decode()
