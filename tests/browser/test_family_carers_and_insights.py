@@ -3,8 +3,10 @@ restricted sibling leaves no trace), an audit finding in the chronology for an a
 practice review's recommendation reaching the director in insights; axe on every page."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
 from .helpers import PASSWORD, assert_accessible, sign_in
@@ -21,6 +23,10 @@ def family(transactional_db):  # type: ignore[no-untyped-def]
     from assure.people.services import user_create
     from tests.factories import ChildFactory, EpisodeFactory, TeamFactory
 
+    # A transactional test empties every table afterwards, the shipped audit tools included.
+    importlib.import_module("assure.audits.migrations.0002_default_templates").ship(
+        django_apps, None
+    )
     north = TeamFactory(name="North")
     lead = user_create(username="car_lead", roles=["assurance_lead"], password=PASSWORD)
     user_create(username="car_auditor", roles=["auditor"], password=PASSWORD)
