@@ -10,12 +10,15 @@ computed, filtered, sorted and counted in Python, because most filters depend on
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
 from assure.children import codes
 from assure.children.models import (
@@ -261,6 +264,14 @@ class Parts:
     proposals: dict[int, str]
 
 
+def _pk_set(pks: list[int]) -> RawSQL:
+    """A batch's pks as one bound parameter (a JSON or array value) rather than one per pk:
+    binding a 2,000-item list item by item was a fifth of a large export's time."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::integer[])", (pks,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(pks),))
+
+
 def _grouped(rows: Iterable[Any], key: Callable[[Any], int]) -> dict[int, list[Any]]:
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
@@ -278,7 +289,7 @@ def _is_open(proceedings: ProceedingsRow, on: dt.date) -> bool:
 
 def _fetch_parts(ids: Any, on: dt.date) -> Parts:
     """Every part of the members' records known at `on`; `ids` is a subquery of the members'
-    pks (for a whole tracker) or a list of them (for one batch of a streamed export)."""
+    pks (for a whole tracker) or of one batch of them (for a streamed export)."""
     links = Proceedings.children.through.objects.filter(
         child_id__in=ids, proceedings__issue_date__lte=on
     )
@@ -591,7 +602,7 @@ def iter_tracker_rows(
         ]
         if not children:
             return
-        parts = _fetch_parts([c.pk for c in children], on)
+        parts = _fetch_parts(_pk_set([c.pk for c in children]), on)
         rows = (build_row(child, parts, on, thresholds) for child in children)
         yield [row for row in rows if row is not None and keep(row)]
         if len(children) < batch_size:
