@@ -1,7 +1,8 @@
 """Audits, their findings and escalations as a source for the whole-family chronology.
 
-Audit content is for the people who audit (the `audit_cases` action of the access policy):
-the chronology leaves this source out, without reading it, for everyone else. Three queries
+Audit content is for the people who may see audits (the `view_audits` action of the access
+policy, the same rule as the audits on a child's page): the chronology leaves this source out,
+without reading it, for everyone else. Three queries
 whatever the number of children: audits (with their current overall grade), findings (with
 their question) and escalations. Summaries name no child; the page names them."""
 
@@ -14,7 +15,7 @@ from assure.families.chronology import SourceEvent, register_source
 
 from .models import Audit, Escalation, Finding, OverallGrade, Status
 
-PERMISSION = "audit_cases"
+PERMISSION = "view_audits"
 KINDS = {
     "audit": "Audits",
     "finding": "Audit findings",

@@ -51,11 +51,16 @@ def audit_home_panels(context: dict[str, Any]) -> dict[str, Any]:
     return {"panels": home_panels(user=user)}
 
 
-@register.simple_tag
-def child_audits(child: Any) -> list[Any]:
-    """The audits shown on a child's page (the page has read the child through the policy)."""
+@register.simple_tag(takes_context=True)
+def child_audits(context: Any, child: Any) -> list[Any] | None:
+    """The audits shown on a child's page (the page has read the child through the policy),
+    or None for people who may not see audits."""
     from assure.audits.selectors import audits_of_child
+    from assure.core import access
 
+    request = context.get("request")
+    if request is None or not access.can(request.user, "view_audits"):
+        return None
     return audits_of_child(child=child)
 
 
