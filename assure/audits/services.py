@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
-from assure.core import clock, events
+from assure.core import clock, events, working_days
 from assure.people.models import User
 from assure.people.roles import Role
 
@@ -790,9 +791,11 @@ def contribution_add(*, audit: Audit, type: str, text: str, actor: Any) -> Contr
 
 
 def next_working_day(moment: dt.datetime) -> dt.datetime:
-    """The same time on the next weekday (bank holidays are not yet data)."""
-    later = moment + dt.timedelta(days=1)
-    while later.weekday() >= 5:
+    """The same time of day (UK time) on the next working day: weekends and England's bank
+    holidays skipped."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    later = local + dt.timedelta(days=1)
+    while not working_days.is_working_day(later.date()):
         later += dt.timedelta(days=1)
     return later
 

@@ -187,6 +187,8 @@ def test_escalation_refusals(people, audit):
         (dt.datetime(2025, 6, 11, 9), dt.datetime(2025, 6, 12, 9)),  # Wednesday -> Thursday
         (dt.datetime(2025, 6, 13, 16), dt.datetime(2025, 6, 16, 16)),  # Friday -> Monday
         (dt.datetime(2025, 6, 14, 11), dt.datetime(2025, 6, 16, 11)),  # Saturday -> Monday
+        (dt.datetime(2025, 12, 24, 10), dt.datetime(2025, 12, 29, 10)),  # over Christmas
+        (dt.datetime(2026, 4, 2, 15), dt.datetime(2026, 4, 7, 15)),  # over Easter
     ],
 )
 def test_one_working_day(raised, due):
