@@ -11,6 +11,7 @@ dates as real dates and the flags' reasons.
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -97,7 +98,9 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     """The CSV, a line at a time (dates as YYYY-MM-DD), for streaming."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for values in ([*HEADERS], *(values_of(r) for r in rows)):
+    # chain, not a tuple display: unpacking the rows into a tuple would build every line
+    # before the first is sent, and hold them all.
+    for values in itertools.chain([HEADERS], (values_of(r) for r in rows)):
         writer.writerow("" if v is None else v for v in values)
         yield buffer.getvalue()
         buffer.seek(0)
