@@ -21,7 +21,7 @@ app's ``AppConfig.ready()``::
             )
 
     register_source(
-        "audits", closed_audits, kinds={"audit": "Audits"}, permission="audit_cases"
+        "audits", closed_audits, kinds={"audit": "Audits"}, permission="view_audits"
     )
 
 The contract:
@@ -37,7 +37,7 @@ The contract:
 - `kinds` lists the kinds the source emits with a label for the filter;
 - summaries and details must not name children: the page names them from `child_pks`;
 - a source whose events only some people may read declares the action they need
-  (``register_source(..., permission="audit_cases")``, an action of the PERMISSIONS table in
+  (``register_source(..., permission="view_audits")``, an action of the PERMISSIONS table in
   assure.core.access). `build()` and `kinds()` take the user and leave such a source out,
   without calling it, for anyone `access.can(user, permission)` refuses; called without a
   user they leave it out too, so forgetting the user hides rather than shows.

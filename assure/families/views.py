@@ -65,7 +65,7 @@ def family_detail(request: HttpRequest, family_id: str) -> HttpResponse:
             "carers": selectors.family_carers(children=children),
             "filtered": filters != selectors.ChronologyFilter(),
             "may_manage": access.can(request.user, "manage_families"),
-            "may_see_audits": access.can(request.user, "audit_cases"),
+            "may_see_audits": access.can(request.user, "view_audits"),
             "may_start_review": access.can(request.user, "start_practice_review"),
             "reviews": review_selectors.reviews_for_family(user=request.user, family=family),
         },
