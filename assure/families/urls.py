@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.family_create, name="create"),
     path("<str:family_id>/", views.family_detail, name="detail"),
     path("<str:family_id>/children/", views.family_children, name="children"),
+    path("<str:family_id>/chronology.csv", views.family_chronology_csv, name="chronology_csv"),
     path("<str:family_id>/reviews/new/", review_views.review_create, name="review_create"),
     path("<str:family_id>/reviews/<int:review_id>/", review_views.review_detail, name="review"),
     path(

@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from assure.core import access
 from assure.core.models import AccessEvent
 
-from . import review_selectors, selectors, services
+from . import exports, review_selectors, selectors, services
 from .forms import ChronologyFilterForm, FamilyCreateForm, LinkChildForm
 
 PAGE_SIZE = 25
@@ -64,12 +64,48 @@ def family_detail(request: HttpRequest, family_id: str) -> HttpResponse:
             "events": events,
             "carers": selectors.family_carers(children=children),
             "filtered": filters != selectors.ChronologyFilter(),
+            # From the filters as understood, never the raw query: a child the user may not
+            # see must not come back in a link.
+            "download_query": _filter_query(filters),
             "may_manage": access.can(request.user, "manage_families"),
             "may_see_audits": access.can(request.user, "view_audits"),
             "may_start_review": access.can(request.user, "start_practice_review"),
             "reviews": review_selectors.reviews_for_family(user=request.user, family=family),
         },
     )
+
+
+def _filter_query(filters: selectors.ChronologyFilter) -> str:
+    pairs: list[tuple[str, str]] = [("child", filters.child_id)] if filters.child_id else []
+    pairs += [("kind", kind) for kind in filters.kinds]
+    pairs += [
+        (name, day.isoformat())
+        for name, day in (("date_from", filters.date_from), ("date_to", filters.date_to))
+        if day
+    ]
+    return urlencode(pairs)
+
+
+def family_chronology_csv(request: HttpRequest, family_id: str) -> StreamingHttpResponse:
+    """The chronology the page shows, with the same filters, as a CSV download; logged as an
+    export of each visible child of the family."""
+    _require(request, "view_children")
+    family, members = selectors.family_get_for_user(user=request.user, family_id=family_id)
+    children = selectors.children_of(members)
+    form = ChronologyFilterForm(request.GET or None, children=children, user=request.user)
+    filters = form.to_filter() if request.GET else selectors.ChronologyFilter()
+    events = selectors.family_chronology(children=children, user=request.user, filters=filters)
+    access.record_export(
+        user=request.user,
+        where=request.get_full_path(),
+        child_pks=exports.logged_children(children),
+        detail={"export": "family_chronology", "family_id": family.family_id, "rows": len(events)},
+    )
+    response = StreamingHttpResponse(
+        exports.chronology_csv_lines(events), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(family.family_id)}"'
+    return response
 
 
 def family_create(request: HttpRequest) -> HttpResponse:

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from assure.core import clock, events
+from assure.core.spreadsheet import safe_cell
 
 from .extracts.reader import normalise_column
 from .extracts.templates import recognise
@@ -34,7 +35,6 @@ logger = logging.getLogger(__name__)
 SUFFIXES = {".csv", ".txt", ".xml", ".xlsx"}
 SHOWN_PROBLEMS = 1000  # on the page; the CSV download has them all
 DEFAULT_SYNC_BYTES = 2 * 1024 * 1024
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def upload_dir() -> Path:
@@ -198,14 +198,6 @@ def _summary(upload: ImportUpload, result: ImportResult) -> dict[str, Any]:
 
 def _problem(problem: Problem, rename: Any) -> dict[str, Any]:
     return {**problem.as_dict(), "file": rename(problem.file), "message": rename(problem.message)}
-
-
-def safe_cell(value: Any) -> Any:
-    """A spreadsheet must not run what an imported file said: text that a spreadsheet would
-    read as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _write_problems(upload: ImportUpload, result: ImportResult) -> str:

@@ -22,22 +22,15 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from assure.core import access
+from assure.core.spreadsheet import safe_cell
 
 from .selectors import Row
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "d mmm yyyy"
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would treat as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _assessment(row: Row, part: str) -> Any:
@@ -91,7 +84,7 @@ HEADERS = [name for name, _, _ in COLUMNS]
 
 
 def values_of(row: Row) -> list[Any]:
-    return [neutralise(get(row)) for _, _, get in COLUMNS]
+    return [safe_cell(get(row)) for _, _, get in COLUMNS]
 
 
 def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
