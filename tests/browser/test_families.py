@@ -1,7 +1,10 @@
 """Families in a real browser: open a family, filter its chronology, start a practice review
 and annotate an event; a restricted sibling leaves no trace; axe on every page."""
 
+import csv
 import datetime as dt
+import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -71,6 +74,15 @@ def test_open_filter_review_and_annotate(family, live_server, page: Page) -> Non
     expect(items.first).to_contain_text("Leo Stone (FAM2)")
     expect(items.first).to_contain_text("14 March 2023")
     assert_accessible(page)
+
+    # Download what the filtered page shows.
+    with page.expect_download() as download_info:
+        page.get_by_test_id("chronology-csv").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-chronology.csv")
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert rows[0][:3] == ["Date", "Kind", "Child IDs"]
+    assert [row[:4] for row in rows[1:]] == [["2023-03-14", "Entered care", "FAM2", "Leo Stone"]]
 
     # Start a practice review and annotate an event.
     page.get_by_role("link", name="Start a practice review").click()
