@@ -22,8 +22,10 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
+@lru_cache(maxsize=16384)
 def add_working_days(day: dt.date, days: int) -> dt.date:
-    """The date `days` working days after `day` (which itself need not be one)."""
+    """The date `days` working days after `day` (which itself need not be one). Cached: the
+    tracker asks it for every child in care, and their start dates repeat."""
     current = day
     while days > 0:
         current += dt.timedelta(days=1)

@@ -12,13 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 
 from assure.children import codes
 from assure.children.models import (
@@ -264,6 +274,47 @@ class Parts:
     proposals: dict[int, str]
 
 
+def _plain(queryset: QuerySet, *fields: str) -> list[tuple[Any, ...]]:
+    """`queryset.values_list(*fields)`, read straight from the cursor. Django's row machinery
+    cost the tracker as much again as the database itself at national scale. The drivers
+    give dates as dates already; only SQLite's timestamps need making aware (they are stored
+    in UTC), and only when the row has one."""
+    values = queryset.values_list(*fields)
+    sql, params = values.query.sql_with_params()
+    timestamps = _timestamp_columns(queryset.model, fields) if connection.vendor == "sqlite" else []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not timestamps:
+        return rows
+    converted = []
+    for row in rows:
+        cells = list(row)
+        for index in timestamps:
+            if cells[index] is not None:
+                cells[index] = _utc_timestamp(cells[index])
+        converted.append(tuple(cells))
+    return converted
+
+
+def _utc_timestamp(value: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _timestamp_columns(model: Any, fields: Sequence[str]) -> list[int]:
+    """The indexes of the timestamp columns among `fields` (paths such as "team__name")."""
+    found = []
+    for index, path in enumerate(fields):
+        field, current = None, model
+        for part in path.split("__"):
+            field = current._meta.pk if part == "pk" else current._meta.get_field(part)
+            current = field.related_model or current
+        if isinstance(field, DateTimeField):
+            found.append(index)
+    return found
+
+
 def _pk_set(pks: list[int]) -> RawSQL:
     """A batch's pks as one bound parameter (a JSON or array value) rather than one per pk:
     binding a 2,000-item list item by item was a fifth of a large export's time."""
@@ -287,6 +338,18 @@ def _is_open(proceedings: ProceedingsRow, on: dt.date) -> bool:
     return proceedings.concluded_date is not None and proceedings.concluded_date > on
 
 
+def _last_two_reviews(ids: Any, on: dt.date) -> QuerySet[Review]:
+    """Each member's last two reviews on or before `on`: all the review rules need (none,
+    one or more in the period of care decide the next due date, from the first or the
+    last), and a fifth of the reviews a national tracker would otherwise read."""
+    latest_first = Window(RowNumber(), partition_by=F("child_id"), order_by=F("review_date").desc())
+    return (
+        Review.objects.filter(child_id__in=ids, review_date__lte=on)
+        .annotate(recency=latest_first)
+        .filter(recency__lte=2)
+    )
+
+
 def _fetch_parts(ids: Any, on: dt.date) -> Parts:
     """Every part of the members' records known at `on`; `ids` is a subquery of the members'
     pks (for a whole tracker) or of one batch of them (for a streamed export)."""
@@ -294,7 +357,8 @@ def _fetch_parts(ids: Any, on: dt.date) -> Parts:
         child_id__in=ids, proceedings__issue_date__lte=on
     )
     by_child: dict[int, list[ProceedingsRow]] = defaultdict(list)
-    for child_pk, *proceedings in links.values_list(
+    for child_pk, *proceedings in _plain(
+        links,
         "child_id",
         "proceedings_id",
         "proceedings__issue_date",
@@ -302,69 +366,79 @@ def _fetch_parts(ids: Any, on: dt.date) -> Parts:
         "proceedings__concluded_date",
     ):
         by_child[child_pk].append(ProceedingsRow(*proceedings))
-    hearings = _grouped(
-        (
-            HearingRow(*values)
-            for values in Hearing.objects.filter(proceedings_id__in=links.values("proceedings_id"))
-            .order_by("hearing_date")
-            .values_list("proceedings_id", "hearing_date", "hearing_type")
-        ),
-        lambda h: h.proceedings_id,
-    )
+    hearings = Hearing.objects.filter(proceedings_id__in=links.values("proceedings_id"))
+    plans = PermanencePlan.objects.filter(child_id__in=ids, agreed_date__lte=on)
+    assessments = SGOAssessment.objects.filter(child_id__in=ids, start_date__lte=on)
+    support_plans = SGOSupportPlan.objects.filter(child_id__in=ids, agreed_date__lte=on)
+    previous = PreviousPermanenceRecord.objects.filter(child_id__in=ids)
     return Parts(
         episodes=_grouped(
             (
                 EpisodeRow(*values)
-                for values in Episode.objects.filter(child_id__in=ids, start_date__lte=on)
-                .order_by("start_date")
-                .values_list(*EPISODE_FIELDS)
+                for values in _plain(
+                    Episode.objects.filter(child_id__in=ids, start_date__lte=on).order_by(
+                        "start_date"
+                    ),
+                    *EPISODE_FIELDS,
+                )
             ),
             lambda e: e.child_id,
         ),
         reviews=_grouped(
-            Review.objects.filter(child_id__in=ids, review_date__lte=on).values_list(
-                "child_id", "review_date"
-            ),
-            lambda r: r[0],
+            _plain(_last_two_reviews(ids, on), "child_id", "review_date"), lambda r: r[0]
         ),
         plans=_grouped(
             (
                 PlanRow(*values)
-                for values in PermanencePlan.objects.filter(child_id__in=ids, agreed_date__lte=on)
-                .order_by("agreed_date", "id")
-                .values_list("child_id", "plan", "parallel_plan", "agreed_date", "recorded_at")
+                for values in _plain(
+                    plans.order_by("agreed_date", "id"),
+                    "child_id",
+                    "plan",
+                    "parallel_plan",
+                    "agreed_date",
+                    "recorded_at",
+                )
             ),
             lambda p: p.child_id,
         ),
         proceedings={
             pk: [p for p in proceedings if _is_open(p, on)] for pk, proceedings in by_child.items()
         },
-        hearings=hearings,
+        hearings=_grouped(
+            (
+                HearingRow(*values)
+                for values in _plain(
+                    hearings.order_by("hearing_date"),
+                    "proceedings_id",
+                    "hearing_date",
+                    "hearing_type",
+                )
+            ),
+            lambda h: h.proceedings_id,
+        ),
         assessments=_grouped(
             (
                 AssessmentRow(*values)
-                for values in SGOAssessment.objects.filter(child_id__in=ids, start_date__lte=on)
-                .order_by("start_date", "id")
-                .values_list("child_id", "stage", "start_date", "completed_date")
+                for values in _plain(
+                    assessments.order_by("start_date", "id"),
+                    "child_id",
+                    "stage",
+                    "start_date",
+                    "completed_date",
+                )
             ),
             lambda a: a.child_id,
         ),
         support_plans={
             pk: [agreed for _, agreed in pairs]
             for pk, pairs in _grouped(
-                SGOSupportPlan.objects.filter(child_id__in=ids, agreed_date__lte=on).values_list(
-                    "child_id", "agreed_date"
-                ),
-                lambda pair: pair[0],
+                _plain(support_plans, "child_id", "agreed_date"), lambda pair: pair[0]
             ).items()
         },
         previous={
             pk: {code for _, code in pairs}
             for pk, pairs in _grouped(
-                PreviousPermanenceRecord.objects.filter(child_id__in=ids).values_list(
-                    "child_id", "previous_permanence"
-                ),
-                lambda pair: pair[0],
+                _plain(previous, "child_id", "previous_permanence"), lambda pair: pair[0]
             ).items()
         },
         **_panels_and_proposals(ids, on),
@@ -564,11 +638,11 @@ def tracker_rows(
     if row_filter is not None:
         members = row_filter.narrow(members, on)
     children = [
-        _child_row(values) for values in members.order_by("child_id").values_list(*CHILD_FIELDS)
+        _child_row(values) for values in _plain(members.order_by("child_id"), *CHILD_FIELDS)
     ]
     if not children:
         return []
-    parts = _fetch_parts(members.values("pk"), on)
+    parts = _fetch_parts(_pk_set([c.pk for c in children]), on)
     rows = (build_row(child, parts, on, thresholds) for child in children)
     keep = row_filter.matches if row_filter is not None else bool
     return [row for row in rows if row is not None and keep(row)]
@@ -596,9 +670,10 @@ def iter_tracker_rows(
     while True:
         children = [
             _child_row(values)
-            for values in members.filter(child_id__gt=after)
-            .order_by("child_id")
-            .values_list(*CHILD_FIELDS)[:batch_size]
+            for values in _plain(
+                members.filter(child_id__gt=after).order_by("child_id")[:batch_size],
+                *CHILD_FIELDS,
+            )
         ]
         if not children:
             return

@@ -272,3 +272,32 @@ def test_database_narrowing_never_drops_a_row_the_filter_matches(lead):
     members = selectors.members_for(user=lead, on=on)
     assert selectors.RowFilter(plan="sgo").narrow(members, on).count() == 4
     assert selectors.RowFilter(open_proceedings=True).narrow(members, on).count() == 6
+
+
+def test_review_dates_count_only_the_current_period_whatever_came_before(lead):
+    """Only each child's last two reviews are read: that must give the same due dates as all
+    of them, for none, one and several reviews in the current period, with many before it."""
+    child_in_care(child_id="BACK", start=D(2020, 1, 6), end=D(2024, 1, 1), reason="E4A")
+    back = child_in_care(child_id="BACK2", start=D(2025, 3, 3))
+    from assure.children.models import Child, Episode
+
+    child = Child.objects.get(child_id="BACK")
+    Episode.objects.filter(child=back).update(child=child)  # one child, two periods
+    back.delete()
+    for day in (D(2020, 2, 1), D(2020, 5, 1), D(2020, 11, 1), D(2021, 5, 1), D(2023, 6, 1)):
+        review_for(child, on=day)
+    # No review yet in the period that began on 3 Mar 2025: the first is due 20 working
+    # days later (31 Mar 2025), however many reviews the earlier period had.
+    row = rows_at(lead, D(2025, 4, 10))["BACK"]
+    assert (row.next_review.due, row.last_review) == (D(2025, 3, 31), None)
+    assert "review_overdue" in row.flag_codes
+    review_for(child, on=D(2025, 3, 20))
+    row = rows_at(lead, D(2025, 4, 10))["BACK"]
+    assert (row.next_review.due, row.last_review) == (D(2025, 6, 20), D(2025, 3, 20))
+    review_for(child, on=D(2025, 6, 10))
+    review_for(child, on=D(2025, 12, 1))
+    row = rows_at(lead, D(2026, 1, 10))["BACK"]
+    assert (row.next_review.due, row.last_review) == (D(2026, 6, 1), D(2025, 12, 1))
+    # As at a date before the later reviews, only those held by then count.
+    row = rows_at(lead, D(2025, 6, 15))["BACK"]
+    assert (row.next_review.due, row.last_review) == (D(2025, 12, 10), D(2025, 6, 10))
