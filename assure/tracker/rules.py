@@ -82,7 +82,15 @@ def add_months(day: dt.date, months: int) -> dt.date:
     such day (31 Aug + 6 months is 28 or 29 Feb)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, _days_in_month(year, month)))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    # Not calendar.monthrange, which also works out the weekday: a third of the time of a
+    # national tracker's rules went on that.
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def one_year_before(day: dt.date) -> dt.date:

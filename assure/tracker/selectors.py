@@ -43,6 +43,7 @@ from assure.children.models import (
     SGOSupportPlan,
 )
 from assure.core import access, clock
+from assure.core.gc_pause import gc_paused
 
 from . import rules
 from .models import RuleSet
@@ -617,6 +618,7 @@ def build_row(
     )
 
 
+@gc_paused()
 def tracker_rows(
     *,
     user: Any,
@@ -642,9 +644,9 @@ def tracker_rows(
     ]
     if not children:
         return []
+    keep = row_filter.matches if row_filter is not None else bool
     parts = _fetch_parts(_pk_set([c.pk for c in children]), on)
     rows = (build_row(child, parts, on, thresholds) for child in children)
-    keep = row_filter.matches if row_filter is not None else bool
     return [row for row in rows if row is not None and keep(row)]
 
 
@@ -668,18 +670,20 @@ def iter_tracker_rows(
     keep = row_filter.matches if row_filter is not None else bool
     after = ""
     while True:
-        children = [
-            _child_row(values)
-            for values in _plain(
-                members.filter(child_id__gt=after).order_by("child_id")[:batch_size],
-                *CHILD_FIELDS,
-            )
-        ]
-        if not children:
-            return
-        parts = _fetch_parts(_pk_set([c.pk for c in children]), on)
-        rows = (build_row(child, parts, on, thresholds) for child in children)
-        yield [row for row in rows if row is not None and keep(row)]
+        with gc_paused():
+            children = [
+                _child_row(values)
+                for values in _plain(
+                    members.filter(child_id__gt=after).order_by("child_id")[:batch_size],
+                    *CHILD_FIELDS,
+                )
+            ]
+            if not children:
+                return
+            parts = _fetch_parts(_pk_set([c.pk for c in children]), on)
+            rows = (build_row(child, parts, on, thresholds) for child in children)
+            batch = [row for row in rows if row is not None and keep(row)]
+        yield batch
         if len(children) < batch_size:
             return
         after = children[-1].child_id

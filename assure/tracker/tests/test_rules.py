@@ -334,3 +334,12 @@ def test_working_days_skip_englands_bank_holidays():
     assert rules.add_working_days(D(2022, 9, 16), 1) == D(2022, 9, 20)
     first = rules.next_review_due(D(2025, 12, 15), [])
     assert first.due == D(2026, 1, 15)
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last():
+    assert rules.add_months(D(2025, 8, 31), 6) == D(2026, 2, 28)
+    assert rules.add_months(D(2027, 8, 31), 6) == D(2028, 2, 29)
+    assert rules.add_months(D(2026, 1, 31), 3) == D(2026, 4, 30)
+    assert rules.add_months(D(2026, 3, 31), -1) == D(2026, 2, 28)
+    assert rules.add_months(D(2026, 5, 15), -12) == D(2025, 5, 15)
+    assert rules.add_months(D(2026, 12, 31), 1) == D(2027, 1, 31)
