@@ -162,6 +162,7 @@ def _floor(paths: list[Path]) -> float:
 
     from assure.children.models import Child, Episode
     from assure.core import clock
+    from assure.core.gc_pause import gc_paused
 
     now = clock.now()
     child_fields = [f for f in Child._meta.concrete_fields if not f.primary_key]
@@ -185,7 +186,8 @@ def _floor(paths: list[Path]) -> float:
     insert_episode = _insert_sql(Episode, episode_fields, quote)
     child_column = [f.attname for f in episode_fields].index("child_id")
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
+    # The collector paused, as the import runs (core.gc_pause): the floor is the database's.
+    with gc_paused(), transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(insert_child, unique_children)
         cursor.execute(f"SELECT child_id, id FROM {quote(Child._meta.db_table)}")  # noqa: S608
         ids = dict(cursor.fetchall())

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 
 from assure.core import clock, events
+from assure.core.gc_pause import gc_paused
 
 from .annex_a.importer import AnnexAImporter
 from .extracts.importer import ExtractImporter
@@ -41,6 +42,7 @@ IMPORTERS: dict[str, type[Importer]] = {
 PROBLEMS_KEPT = 5000  # per kind, on the run record; the command output lists them all
 
 
+@gc_paused()  # a large file makes millions of acyclic rows: see core.gc_pause
 def import_execute(
     *,
     kind: str,
