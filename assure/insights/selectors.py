@@ -11,10 +11,12 @@ from django.db.models import Q
 from assure.audits.models import OverallGrade, Status
 from assure.children.models import Episode, PreviousPermanenceRecord, SGOAssessment
 from assure.core.access import visible_children
+from assure.core.gc_pause import gc_paused
 
 from .exits import Analysis, EpisodeRow, analyse
 
 
+@gc_paused()  # every episode of every visible child: see core.gc_pause
 def exits_analysis(
     *, user: Any, date_from: dt.date, date_to: dt.date, interval: str = "month"
 ) -> Analysis:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from assure.core import clock, events
+from assure.core.gc_pause import gc_paused
 
 from .council import DEMO_PASSWORD, DEMO_USERS, build_roster, demo_users_table, ensure_council
 from .families import ChildSpec, generate
@@ -84,6 +85,7 @@ def digest(children: Iterable[ChildSpec]) -> str:
 
 
 @transaction.atomic
+@gc_paused()  # millions of acyclic rows: see core.gc_pause
 def seed_demo(*, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED) -> SeedResult:
     """Build the demo council in one transaction. Call it on a database with no children."""
     today = clock.today()
