@@ -17,6 +17,7 @@ do". A child outside the policy is treated exactly like one that does not exist 
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from assure.people.roles import Role
@@ -162,19 +163,29 @@ def record_accesses(
 ) -> int:
     """Log one read of each of several children's records in one bulk insert, so that a page
     showing many children (a family, an export) costs the same whatever their number."""
-    moment = clock.now()
-    # The user's pk once, not the user: request.user is a lazy object, and going through it
-    # for each of an export's 100,000 events was most of the cost of logging them.
-    user_id, where, detail = user.pk, where[:300], detail or {}
-    AccessEvent.objects.bulk_create(
-        (
-            AccessEvent(
-                at=moment, user_id=user_id, child_id=pk, via=via, where=where, detail=detail
-            )
-            for pk in child_pks
-        ),
-        batch_size=2000,
-    )
+    if not child_pks:
+        return 0
+    # One prepared row repeated with each child's pk, through executemany: an export of
+    # 100,000 children would otherwise build and prepare 100,000 model instances (a fifth
+    # of its time). The values are prepared by the model's own fields.
+    fields = {f.name: f for f in AccessEvent._meta.concrete_fields}
+    prepared = {
+        "at": fields["at"].get_db_prep_save(clock.now(), connection),
+        "user": user.pk,
+        "via": via,
+        "where": where[:300],
+        "detail": fields["detail"].get_db_prep_save(detail or {}, connection),
+    }
+    names = [*prepared, "child"]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(fields[name].column) for name in names)
+    marks = ", ".join(["%s"] * len(names))
+    table = quote(AccessEvent._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
+    common = tuple(prepared.values())
+    with connection.cursor() as cursor:
+        for start in range(0, len(child_pks), 5000):
+            cursor.executemany(sql, [(*common, pk) for pk in child_pks[start : start + 5000]])
     return len(child_pks)
 
 
