@@ -96,8 +96,11 @@ def seed_demo(*, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED) -> 
     h = hashlib.sha256()
     made = looked_after = 0
     pending: list[ChildSpec] = []
+    sibling_groups: list[list[ChildSpec]] = []
     for family in generate(children=children, seed=seed, today=today, fake=fake, roster=roster):
         pending += family
+        if len(family) > 1:
+            sibling_groups.append(family)
         if len(pending) >= 2000:
             writer.write(pending)
             h.update(digest(pending).encode())
@@ -108,6 +111,7 @@ def seed_demo(*, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED) -> 
     h.update(digest(pending).encode())
     made += len(pending)
     looked_after += sum(1 for c in pending if c.episodes[-1].end is None)
+    writer.write_families(sibling_groups)
     result = SeedResult(
         children=made, looked_after=looked_after, rows=dict(writer.rows), digest=h.hexdigest()
     )

@@ -200,6 +200,53 @@ class Writer:
             ],
         )
 
+    def write_families(self, groups: list[list[ChildSpec]]) -> None:
+        """Each sibling group as a family (its identifier as a case-management system would
+        give it), the eldest as "child" and the others as siblings, or half-siblings where
+        their surname differs."""
+        from assure.families.models import Family, FamilyMember
+
+        if not groups:
+            return
+        now = clock.now()
+        ids = [f"FAM-{n:06d}" for n in range(1, len(groups) + 1)]
+        self._insert(
+            Family,
+            [
+                {
+                    "family_id": family_id,
+                    "name": f"The {group[0].last_name} children",
+                    "created_at": now,
+                }
+                for family_id, group in zip(ids, groups, strict=True)
+            ],
+        )
+        family_pks = dict(Family.objects.values_list("family_id", "pk"))
+        child_pks = dict(
+            Child.objects.filter(
+                child_id__in=[c.child_id for group in groups for c in group]
+            ).values_list("child_id", "pk")
+        )
+        self._insert(
+            FamilyMember,
+            [
+                {
+                    "family_id": family_pks[family_id],
+                    "child_id": child_pks[child.child_id],
+                    "relationship_to_family": (
+                        "child"
+                        if index == 0
+                        else "sibling"
+                        if child.last_name == group[0].last_name
+                        else "half-sibling"
+                    ),
+                    "linked_at": now,
+                }
+                for family_id, group in zip(ids, groups, strict=True)
+                for index, child in enumerate(group)
+            ],
+        )
+
     def _proceedings(self, specs: list[ChildSpec], pks: dict[str, int]) -> None:
         """Siblings share one set of proceedings: one row, linked to each of them."""
         procs = {p.proceedings_id: p for s in specs for p in s.proceedings}

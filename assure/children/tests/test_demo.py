@@ -212,3 +212,24 @@ def test_if_empty_is_idempotent_and_a_plain_rerun_refuses(seeded):
     ) == before
     with pytest.raises(CommandError, match="already holds"):
         _seed()
+
+
+def test_each_sibling_group_is_a_family(seeded):
+    from assure.families.models import Family
+
+    groups = [
+        family
+        for family in generate_children(children=CHILDREN, seed=SEED, today=TODAY)
+        if len(family) > 1
+    ]
+    assert groups, "the demo has sibling groups"
+    stored = {
+        f.family_id: sorted(m.child.child_id for m in f.members.all())
+        for f in Family.objects.prefetch_related("members__child")
+    }
+    assert len(stored) == len(groups)
+    assert sorted(stored.values()) == sorted(sorted(c.child_id for c in g) for g in groups)
+    # Siblings in a family share their proceedings, as the demo's stories make them.
+    family = Family.objects.prefetch_related("members__child__proceedings").first()
+    shared = [{p.pk for p in m.child.proceedings.all()} for m in family.members.all()]
+    assert all(s == shared[0] for s in shared)
