@@ -263,9 +263,7 @@ class SGOAssessment(models.Model):
     carer_name = models.CharField("prospective special guardian", max_length=160)
     # The case-management system's own ID for the person, when the extract gives one: the
     # same ID on siblings' assessments is the same prospective special guardian.
-    carer_id = models.CharField(
-        "carer ID", max_length=50, blank=True, default="", db_index=True
-    )
+    carer_id = models.CharField("carer ID", max_length=50, blank=True, default="", db_index=True)
     relationship = models.CharField(max_length=20, choices=codes.CarerRelationship.choices)
     stage = models.CharField(max_length=20, choices=codes.AssessmentStage.choices)
     start_date = models.DateField(null=True, blank=True)
