@@ -26,7 +26,10 @@ from .models import (
 
 
 def audits_for(*, user: Any) -> QuerySet[Audit]:
-    """Audits of children this user may see."""
+    """Audits of children this user may see, for people who may see audits (the same rule
+    as the child page and a family's chronology)."""
+    if not access.can(user, "view_audits"):
+        return Audit.objects.none()
     return Audit.objects.filter(access.child_visibility_q(user, "child__"))
 
 

@@ -1,8 +1,8 @@
 """Audits, their findings and escalations as a source for the whole-family chronology.
 
 Audit content is for the people who may see audits (the `view_audits` action of the access
-policy, the same rule as the audits on a child's page): the chronology leaves this source out,
-without reading it, for everyone else. Three queries
+policy: today whoever may see the child, the same rule as the audit pages and the child page):
+the chronology leaves this source out, without reading it, for anyone else. Three queries
 whatever the number of children: audits (with their current overall grade), findings (with
 their question) and escalations. Summaries name no child; the page names them."""
 

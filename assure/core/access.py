@@ -49,11 +49,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({Role.ADMIN}),
     "import_data": frozenset({Role.PERFORMANCE_OFFICER, Role.ADMIN}),
     "audit_cases": frozenset({Role.AUDITOR, Role.ASSURANCE_LEAD}),
-    # Audits, findings and escalations about a child the person may see: the people who
-    # audit, those whose practice is audited and their managers, IROs and the director;
-    # not legal, performance officers or panel members, who have no part in acting on them.
-    "view_audits": frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR, Role.DIRECTOR, Role.IRO})
-    | TEAM_ROLES,
+    # Audits, findings and escalations about a child: whoever may see the child may see its
+    # audits (the audit pages, the child page and a family's chronology alike), panel members
+    # within their window included. One named action, so that a council could narrow it.
+    "view_audits": CHILD_ROLES | {Role.PANEL_MEMBER},
     "moderate_audits": frozenset({Role.ASSURANCE_LEAD}),
     "manage_audit_templates": frozenset({Role.ASSURANCE_LEAD}),
     "manage_families": frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR}) | TEAM_ROLES,

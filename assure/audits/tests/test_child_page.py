@@ -22,15 +22,22 @@ def test_child_page_says_when_there_is_no_audit(client, people, child):
     assert "case has not been audited." in html
 
 
-def test_child_page_shows_audits_only_to_people_who_may_see_audits(client, people, audit):
+def test_audits_follow_the_one_view_audits_rule(client, people, audit, monkeypatch):
+    """Whoever may see the child sees its audits today; narrowing the one `view_audits`
+    action hides them everywhere at once: the child page and the audit's own page."""
+    from assure.core import access
     from tests.factories import UserFactory
 
     url = reverse("children:detail", args=["K1"])
-    for role in ("legal", "performance_officer"):
-        client.force_login(UserFactory(username=role, roles=[role]))
-        html = client.get(url).content.decode()
-        assert "K1" in html  # they may see the child
-        assert reverse("audits:detail", args=[audit.pk]) not in html
-        assert '<h2 class="govuk-heading-m">Audits</h2>' not in html
-    client.force_login(UserFactory(username="iro1", roles=["iro"]))
+    legal = UserFactory(username="legal", roles=["legal"])
+    client.force_login(legal)
     assert reverse("audits:detail", args=[audit.pk]) in client.get(url).content.decode()
+    assert client.get(reverse("audits:detail", args=[audit.pk])).status_code == 200
+
+    narrowed = access.PERMISSIONS["view_audits"] - {"legal"}
+    monkeypatch.setitem(access.PERMISSIONS, "view_audits", narrowed)
+    html = client.get(url).content.decode()
+    assert "K1" in html  # they still see the child
+    assert reverse("audits:detail", args=[audit.pk]) not in html
+    assert '<h2 class="govuk-heading-m">Audits</h2>' not in html
+    assert client.get(reverse("audits:detail", args=[audit.pk])).status_code == 404

@@ -1,5 +1,6 @@
 """Audits, findings and escalations in the family chronology: there for those who may see
-audits, absent (events, filter options and notes on them) for everyone else."""
+audits (today whoever may see the child), absent (events, filter options and notes on them)
+for anyone the one `view_audits` rule leaves out."""
 
 import datetime as dt
 
@@ -104,7 +105,21 @@ def test_the_lead_also_sees_the_restricted_siblings_audit(audited, lead):
     assert [e[3] for e in _audit_events(lead)].count(["R1"]) == 1
 
 
-def test_people_who_may_not_see_audits_see_none_of_it(client, audited, auditor):
+@pytest.fixture
+def audits_narrowed(monkeypatch):
+    """A council that keeps audits from legal advisers and performance officers."""
+    from assure.core import access
+
+    narrowed = access.PERMISSIONS["view_audits"] - {"legal", "performance_officer"}
+    monkeypatch.setitem(access.PERMISSIONS, "view_audits", narrowed)
+
+
+def test_whoever_may_see_the_children_sees_their_audits_today(audited):
+    legal = UserFactory(username="legal", roles=["legal"])
+    assert {e[1] for e in _audit_events(legal)} == AUDIT_KINDS
+
+
+def test_people_who_may_not_see_audits_see_none_of_it(client, audited, auditor, audits_narrowed):
     legal = UserFactory(username="legal", roles=["legal"])
     performance = UserFactory(username="pi", roles=["performance_officer"])
     for user in (legal, performance):
@@ -138,7 +153,9 @@ def test_the_page_and_api_show_them_with_a_filter(client, audited, auditor):
     ]
 
 
-def test_review_notes_on_audit_events_follow_who_may_see_audits(client, audited, auditor, lead):
+def test_review_notes_on_audit_events_follow_who_may_see_audits(
+    client, audited, auditor, lead, audits_narrowed
+):
     head = UserFactory(username="hos", roles=["head_of_service"], teams=[audited.child.team])
     legal = UserFactory(username="legal", roles=["legal"])
     review = review_services.practice_review_start(
