@@ -146,11 +146,6 @@ def _worker(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     # CPU time as well as wall time: on a shared machine the wall clock waits for others.
     cpu_seconds = time.process_time() - cpu_started
-    # Fresh statistics for the planner, as an operator would after a first bulk load (see
-    # docs/operations): without them PostgreSQL picked a plan forty times slower for one of
-    # the tracker's queries on a just-seeded database.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     result: dict[str, Any] = {
         "scale": args.name,
         "vendor": connection.vendor,
@@ -207,6 +202,9 @@ def _time_pages(*, runs: int) -> list[dict[str, Any]]:
         ("Child page (lead)", as_lead, f"/children/{busiest}/", {}),
         ("API list, page_size=100", Client(), "/api/v1/children?page_size=100", bearer),
         ("API child detail", Client(), f"/api/v1/children/{busiest}", bearer),
+        ("Audit queue (lead)", as_lead, "/audits/", {}),
+        ("Audit queue, siblings grouped (lead)", as_lead, "/audits/?group=1", {}),
+        ("Families list (lead)", as_lead, "/families/", {}),
     ]
     timed = []
     for label, client, path, headers in pages:

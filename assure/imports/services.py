@@ -17,6 +17,7 @@ from django.db import DatabaseError, transaction
 
 from assure.core import clock, events
 from assure.core.gc_pause import gc_paused
+from assure.core.planner import refresh_planner_statistics
 
 from .annex_a.importer import AnnexAImporter
 from .extracts.importer import ExtractImporter
@@ -109,6 +110,8 @@ def import_execute(
             ),
         ]
         return result
+    # Tables that have just grown by a whole return need fresh planner statistics.
+    refresh_planner_statistics()
     result.run_id = run.pk
     return result
 

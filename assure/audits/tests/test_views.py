@@ -52,6 +52,28 @@ def test_queue_page_and_taking_a_case(client, people, queued):
     )
 
 
+def test_queue_pages_keep_the_priority_order_and_the_as_at_date(
+    client, people, queued, monkeypatch
+):
+    from assure.audits import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    client.force_login(people.auditor)
+    url = reverse("audits:queue")
+    with clock.frozen_at(D):
+        first = client.get(url, {"as_of": D.isoformat()}).content.decode()
+        second = client.get(url, {"as_of": D.isoformat(), "page": 2}).content.decode()
+        past_the_end = client.get(url, {"as_of": D.isoformat(), "page": 99}).content.decode()
+    in_table = lambda html: re.findall(  # noqa: E731
+        r'href="/children/(Q\d)/"', html.split('data-testid="queue-table"')[1]
+    )
+    assert in_table(first) == ["Q0", "Q1"]
+    assert in_table(second) == ["Q2"]
+    assert in_table(past_the_end) == ["Q2"]  # the last page, not an error
+    assert "3 children in the queue on 11 June 2025: page 1 of 2" in first
+    assert f'href="?as_of={D.isoformat()}&amp;page=2" rel="next"' in first
+
+
 def test_only_the_lead_allocates_in_bulk(client, people, queued):
     client.force_login(people.auditor)
     refused = client.post(

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from assure.core import clock, events
 from assure.core.gc_pause import gc_paused
+from assure.core.planner import refresh_planner_statistics
 
 from .council import DEMO_PASSWORD, DEMO_USERS, build_roster, demo_users_table, ensure_council
 from .families import ChildSpec, generate
@@ -84,10 +85,17 @@ def digest(children: Iterable[ChildSpec]) -> str:
     return h.hexdigest()
 
 
+def seed_demo(*, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED) -> SeedResult:
+    """Build the demo council in one transaction, then refresh the planner's statistics
+    (see core.planner). Call it on a database with no children."""
+    result = _seed_demo(children=children, seed=seed)
+    refresh_planner_statistics()
+    return result
+
+
 @transaction.atomic
 @gc_paused()  # millions of acyclic rows: see core.gc_pause
-def seed_demo(*, children: int = DEFAULT_CHILDREN, seed: int = DEFAULT_SEED) -> SeedResult:
-    """Build the demo council in one transaction. Call it on a database with no children."""
+def _seed_demo(*, children: int, seed: int) -> SeedResult:
     today = clock.today()
     fake = _faker(seed)
     roster = build_roster(fake=fake, children=children)

@@ -302,3 +302,16 @@ def _grouped(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
     for row in rows:
         by_child[row["CHILD"]].append(row)
     return by_child
+
+
+def test_an_applied_import_leaves_planner_statistics(shared_data, run):
+    from django.db import connection
+
+    result = run(shared_data / REGIONAL)
+    assert result.status == "applied"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'children_episode'")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'children_episode'")
+        assert cursor.fetchone()[0] > 0
