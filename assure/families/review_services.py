@@ -15,12 +15,14 @@ and proposes each recommendation to the director (assure.insights.practice_revie
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from assure.audits.models import Theme
 from assure.core import access, clock, events
@@ -168,15 +170,47 @@ def practice_review_conclusions_save(
     return review
 
 
+def _names_a_child(*, review: PracticeReview, text: str, actor: Any) -> str | None:
+    """The first child (of the review or its family, among those the writer may see) the text
+    names by child ID or by full name, or None. A recommendation goes to the director and
+    into the insights evidence, which people who may not see the family read. Children the
+    writer may not see are not checked: saying that the text named one would tell them so."""
+    from .models import FamilyMember
+
+    in_family = FamilyMember.objects.filter(family=review.family_id).values("child_id")
+    in_scope = review.children.values("pk")
+    children = access.visible_children(actor).filter(Q(pk__in=in_family) | Q(pk__in=in_scope))
+    lowered = f" {' '.join(text.lower().split())} "
+    for child in children.only("child_id", "first_name", "last_name"):
+        names = [child.child_id, f"{child.first_name} {child.last_name}".strip()]
+        for name in filter(None, (n.lower().strip() for n in names)):
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered):
+                return f"{child.first_name} {child.last_name}".strip() or child.child_id
+    return None
+
+
+def _check_recommendation_text(*, review: PracticeReview, text: str, actor: Any) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError("Enter the recommendation.")
+    named = _names_a_child(review=review, text=text, actor=actor)
+    if named:
+        raise ValidationError(
+            f"The recommendation names {named}. It goes to the director and into the insights "
+            "evidence, which people who do not know the family read: describe the practice "
+            "without naming children."
+        )
+    return text
+
+
 @transaction.atomic
 def practice_review_recommendation_add(
     *, review: PracticeReview, text: str, actor: Any, themes: Sequence[Theme] = ()
 ) -> Recommendation:
     _require_writer(actor, review)
-    if not text.strip():
-        raise ValidationError("Enter the recommendation.")
+    text = _check_recommendation_text(review=review, text=text, actor=actor)
     recommendation = Recommendation.objects.create(
-        review=review, text=text.strip(), author=actor, created_at=clock.now()
+        review=review, text=text, author=actor, created_at=clock.now()
     )
     recommendation.themes.set(themes)
     events.record(
@@ -196,13 +230,12 @@ def practice_review_recommendation_edit(
     """Change a recommendation's text or themes while the review is in progress. Concluding
     again then updates its evidence item in insights (never a second one)."""
     _require_writer(actor, recommendation.review)
-    if not text.strip():
-        raise ValidationError("Enter the recommendation.")
+    text = _check_recommendation_text(review=recommendation.review, text=text, actor=actor)
     before = {
         "text": recommendation.text,
         "themes": sorted(recommendation.themes.values_list("slug", flat=True)),
     }
-    recommendation.text = text.strip()
+    recommendation.text = text
     recommendation.save(update_fields=["text"])
     recommendation.themes.set(themes)
     events.record(

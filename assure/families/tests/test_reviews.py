@@ -294,3 +294,30 @@ def test_recommendations_carry_themes_and_change_while_in_progress(client, revie
     client.force_login(auditor)
     assert client.get(edit).status_code == 403
     assert client.get(f"/families/F1/reviews/{review.pk}/recommendations/999/").status_code == 404
+
+
+def test_a_recommendation_may_not_name_a_child(client, review, auditor, lead):
+    """It goes to the director and the insights evidence: no child ID or full name of the
+    family's children, whatever the case or spacing; a child the writer may not see is not
+    checked, so the refusal cannot tell them it exists."""
+    add = review_services.practice_review_recommendation_add
+    for text in ("Review A2's plan sooner.", "Ask  alex   SMITH what they want.", "a1"):
+        with pytest.raises(ValidationError, match="without naming children"):
+            add(review=review, text=text, actor=auditor)
+    # A sibling outside the review's scope but visible in the family is checked too.
+    with pytest.raises(ValidationError, match="names Bea Smith"):
+        add(review=review, text="Bea Smith waited a year.", actor=auditor)
+    # The restricted sibling's name is not checked for a writer who may not see them.
+    made = add(review=review, text="Rowan Hidden waited.", actor=auditor)
+    # Words that merely contain an ID are fine.
+    fine = add(review=review, text="Use the PA12 and QA1X forms for viability.", actor=auditor)
+    assert fine.text.startswith("Use the")
+    with pytest.raises(ValidationError, match="names Alex Smith"):
+        review_services.practice_review_recommendation_edit(
+            recommendation=made, text="Alex Smith waited.", actor=auditor
+        )
+    client.force_login(auditor)
+    page = client.post(
+        f"/families/F1/reviews/{review.pk}/", {"action": "recommend", "r-text": "Alex Smith."}
+    )
+    assert "describe the practice without naming children" in page.content.decode()
