@@ -15,7 +15,6 @@ from pydantic import Field
 from assure.core import access
 from assure.decisions import selectors as decision_selectors
 from assure.panels import selectors, services
-from assure.panels.models import AgendaItem
 from assure.people.models import User
 
 from .schemas import Error
@@ -209,7 +208,7 @@ def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Any:
     summary="Record the panel's outcome for an item (the panel's chair)",
 )
 def record_outcome(request: HttpRequest, item_id: int, payload: OutcomeIn) -> Any:
-    item = get_object_or_404(AgendaItem.objects.select_related("child"), pk=item_id)
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=item_id)
     try:
         outcome = services.outcome_record(
             item=item,

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from assure.core import access, clock
 
@@ -67,6 +68,22 @@ def agenda_for(*, meeting: Meeting, user: Any) -> list[AgendaItem]:
             )
         )
     )
+
+
+def agenda_item_get_for_user(*, user: Any, pk: Any, meeting: Meeting | None = None) -> AgendaItem:
+    """An agenda item about a child the user may see (on `meeting`, when given); 404
+    otherwise, as for one that does not exist."""
+    items = AgendaItem.objects.filter(child__in=access.visible_children(user))
+    if meeting is not None:
+        items = items.filter(meeting=meeting)
+    item = (
+        items.select_related("child", "meeting").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if item is None:
+        raise Http404("No such agenda item")
+    return item
 
 
 def member_get(*, pk: int) -> PanelMember:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from assure.core import access, clock
@@ -202,8 +202,11 @@ def _meeting_action(request, meeting, action, item_form, outcome_form, minutes_f
             messages.success(request, "Added to the agenda.")
             return redirect("panels:meeting", pk=meeting.pk)
         if action == "outcome" and outcome_form.is_valid():
-            item = meeting.items.filter(pk=request.POST.get("item") or 0).first()
-            if item is None:
+            try:  # only an item about a child the chair may see
+                item = selectors.agenda_item_get_for_user(
+                    user=request.user, pk=request.POST.get("item", ""), meeting=meeting
+                )
+            except Http404:
                 outcome_form.add_error(None, "Choose an item on this agenda")
                 return None
             data = outcome_form.cleaned_data

@@ -188,3 +188,44 @@ def test_query_counts_do_not_grow(panel, lead, seats, client, name, expected):
             services.agenda_item_add(meeting=first, child=ChildFactory(), actor=lead, question="?")
     large = _count(client, url)
     assert small == large == expected
+
+
+def test_a_chair_may_not_record_an_outcome_for_a_child_they_may_not_see(
+    panel, lead, seats, client, on_meeting_day
+):
+    """A restricted child on the agenda is hidden from a chair not on its access list; posting
+    that item's id (page or API) records nothing and tells nothing."""
+    from assure.panels.models import AgendaItem
+    from assure.people.services import api_token_create
+
+    hidden = ChildFactory(child_id="HID1", restricted=True)
+    meeting = services.meeting_create(
+        panel=panel,
+        date=DAY,
+        attendees=[seats["chair"], seats["adviser"], seats["member1"]],
+        actor=lead,
+    )
+    item = services.agenda_item_add(meeting=meeting, child=hidden, question="?", actor=lead)
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+    client.force_login(seats["chair"])
+    url = reverse("panels:meeting", args=[meeting.pk])
+    page = client.post(
+        url,
+        {
+            "action": "outcome",
+            "item": item.pk,
+            "outcome-recommendation": "defer",
+            "outcome-action": "Complete the contact plan",
+            "outcome-owner": "sw",
+        },
+    )
+    assert page.status_code == 200  # not the redirect of an outcome recorded
+    _, raw = api_token_create(user=seats["chair"])
+    response = client.post(
+        f"/api/v1/panel-items/{item.pk}/outcome",
+        {"recommendation": "defer"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 404
+    assert not Outcome.objects.exists()
