@@ -86,7 +86,11 @@ def _out(proposal: Proposal) -> dict[str, Any]:
 
 
 def _reload(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _out(selectors.proposal_get_for_user(user=request.user, pk=pk))
+    return _out(
+        selectors.proposal_get_for_user(
+            user=request.user, pk=pk, via=AccessEvent.Via.API, where=request.path
+        )
+    )
 
 
 def _message(exc: Exception) -> str:
@@ -159,7 +163,9 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> Any:
     summary="Submit a draft or returned proposal to its approvers",
 )
 def submit_proposal(request: HttpRequest, proposal_id: int) -> Any:
-    proposal = selectors.proposal_get_for_user(user=request.user, pk=proposal_id)
+    proposal = selectors.proposal_get_for_user(
+        user=request.user, pk=proposal_id, via=AccessEvent.Via.API, where=request.path
+    )
     try:
         services.proposal_submit(proposal=proposal, actor=request.user)
     except PermissionDenied as exc:
@@ -175,7 +181,9 @@ def submit_proposal(request: HttpRequest, proposal_id: int) -> Any:
     summary="Approve, return or reject the step waiting on you",
 )
 def decide_proposal(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Any:
-    proposal = selectors.proposal_get_for_user(user=request.user, pk=proposal_id)
+    proposal = selectors.proposal_get_for_user(
+        user=request.user, pk=proposal_id, via=AccessEvent.Via.API, where=request.path
+    )
     try:
         services.proposal_decide(
             proposal=proposal,

@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from assure.core import access
+from assure.core.models import AccessEvent
 from assure.decisions import selectors as decision_selectors
 from assure.panels import selectors, services
 from assure.people.models import User
@@ -180,7 +181,7 @@ def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Any:
     proposal = None
     if payload.proposal_id is not None:
         proposal = decision_selectors.proposal_get_for_user(
-            user=request.user, pk=payload.proposal_id
+            user=request.user, pk=payload.proposal_id, via=AccessEvent.Via.API, where=request.path
         )
         child = proposal.child
     elif payload.child_id:

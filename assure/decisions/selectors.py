@@ -21,11 +21,13 @@ def proposals_visible_to(user: Any) -> QuerySet:
     return _with_detail(Proposal.objects.filter(access.child_visibility_q(user, "child__")))
 
 
-def proposal_get_for_user(*, user: Any, pk: int) -> Proposal:
-    """One proposal whose child the user may see; 404 otherwise."""
+def proposal_get_for_user(*, user: Any, pk: int, via: str, where: str) -> Proposal:
+    """One proposal whose child the user may see, its read logged as a read of the child's
+    record; 404 otherwise."""
     proposal = proposals_visible_to(user).filter(pk=pk).first()
     if proposal is None:
         raise Http404("No proposal with that ID")
+    access.record_access(user=user, child=proposal.child, via=via, where=where)
     return proposal
 
 

@@ -77,9 +77,8 @@ def create(request: HttpRequest, child_id: str, decision_type: str) -> HttpRespo
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
-    access.record_access(
-        user=request.user, child=proposal.child, via=AccessEvent.Via.PAGE, where=request.path
+    proposal = selectors.proposal_get_for_user(
+        user=request.user, pk=pk, via=AccessEvent.Via.PAGE, where=request.path
     )
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -128,7 +127,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposer changes an open proposal. A change after any approval starts the chain
     again (the service decides and records it)."""
-    proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
+    proposal = selectors.proposal_get_for_user(
+        user=request.user, pk=pk, via=AccessEvent.Via.PAGE, where=request.path
+    )
     if proposal.proposer_id != request.user.pk:
         raise PermissionDenied
     initial = {

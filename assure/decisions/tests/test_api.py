@@ -1,7 +1,6 @@
 """The proposal and panel API walked end to end: the sgo_care_plan chain with every refusal,
 gates as 409 with `unmet_gates`, panel outcomes (403 non-chair, 409 not quorate)."""
 
-import datetime as dt
 
 import pytest
 from django.db import connection
@@ -242,8 +241,26 @@ def test_proposal_route_query_count_does_not_grow(world, client):
         raise_one(ChildFactory(child_id=f"MORE{n}", team=world["north"]))
     services.proposal_decide(proposal=first, decision="approve", actor=world["sm"])
     large = _queries(client, f"/api/v1/proposals/{first.pk}", headers)
-    assert small == large <= 8
-    assert dt.date.today  # the clock is frozen by the autouse fixture; dates come from it
+    assert small == large <= 9  # the read of the proposal is logged (one insert)
+
+
+def test_reading_a_proposal_is_logged_as_a_read_of_the_child(world, client):
+    from assure.core.models import AccessEvent
+    from assure.decisions import services
+
+    proposal = services.proposal_create(
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        actor=world["sw"],
+        proposed_plan="SGO",
+        rationale="r",
+    )
+    AccessEvent.objects.all().delete()
+    client.get(f"/api/v1/proposals/{proposal.pk}", **_bearer(world["tm"]))
+    client.force_login(world["tm"])
+    assert client.get(f"/decisions/{proposal.pk}/").status_code == 200
+    events = AccessEvent.objects.filter(user=world["tm"], child=world["child"])
+    assert sorted(events.values_list("via", flat=True)) == ["api", "page"]
 
 
 def test_list_and_waiting_on_me(world, client):
