@@ -49,10 +49,13 @@ def _title(text: str) -> str:
 
 
 def _detail(review: Any, text: str) -> str:
+    """A proposal's detail. Recommendations are read by everyone who may see them, not only
+    those who may see the family: the review's title and family identifier (often a surname)
+    stay on its evidence item, which the access policy filters."""
     concluded = timezone.localdate(review.concluded_at)
     return (
-        f"From the practice review “{review.title}” of family {review.family.family_id}, "
-        f"concluded {concluded:%d/%m/%Y}.\n\n{text.strip()}"
+        f"From a family practice review concluded {concluded:%d/%m/%Y} (its evidence item "
+        f"gives the review, for those who may see the family).\n\n{text.strip()}"
     )
 
 

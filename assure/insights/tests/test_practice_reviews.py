@@ -86,7 +86,7 @@ def test_concluded_review_reaches_evidence_plan_once(client, world):
     proposal = Recommendation.objects.get()
     assert proposal.title == "Managers review every kinship assessment within a week."
     assert proposal.decision == "proposed"
-    assert "of family F1" in proposal.detail
+    assert "From a family practice review concluded" in proposal.detail
     assert list(proposal.evidence.all()) == [items[0]]
 
     # The director sees it on the evidence page, in the matrix, and decides it.
@@ -202,6 +202,12 @@ def test_evidence_of_a_review_covering_a_restricted_child_only_for_those_who_see
     review_services.practice_review_transition(review=review, to="concluded", actor=lead)
     assert len([r for r in evidence_rows(user=lead) if r.source == "practice_review"]) == 2
     assert not [r for r in evidence_rows(user=director) if r.source == "practice_review"]
+    # The proposal the director decides carries the recommendation, not the review's title
+    # or the family's identifier, which only the filtered evidence item gives.
+    proposal = Recommendation.objects.get()
+    assert "Share plans across siblings." in proposal.detail
+    assert "Whole family" not in proposal.detail + proposal.title
+    assert "F1" not in proposal.detail + proposal.title
 
 
 def test_only_a_concluded_review_flows_and_entered_evidence_cannot_claim_the_source(world):
