@@ -129,6 +129,13 @@ def _audits(family_audit: FamilyAudit, audits: Sequence[Audit] | None) -> list[A
     audits = list(audits)
     if not audits or any(a.family_audit_id != family_audit.pk for a in audits):
         raise Conflict("These audits are not all part of this family audit.")
+    # All or nothing means every child: someone who can no longer see one of them (a record
+    # restricted since) may not move, or answer for, only the rest.
+    if len({a.pk for a in audits}) != family_audit.child_audits.count():
+        raise Conflict(
+            "You may not see every child in this family audit, so you cannot act on it for "
+            "all of them: ask the assurance lead."
+        )
     return audits
 
 

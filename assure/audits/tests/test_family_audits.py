@@ -347,6 +347,26 @@ def test_if_one_child_cannot_move_none_does(fa, people):
     assert services.current_overall_grade(maya_audit) is None
 
 
+def test_no_child_moves_when_one_is_no_longer_visible_to_the_actor(client, fa, people, kids):
+    """A sibling restricted after allocation: the auditor sees only the other, and may not
+    move (or answer for) just that one, on the page or through the service."""
+    from assure.audits import family_selectors
+    from assure.core.models import AccessEvent
+
+    _, leo, _, _ = kids
+    leo.restricted = True
+    leo.save()
+    _, visible = family_selectors.family_audit_get_for_user(
+        user=people.auditor, family_audit_id=fa.pk, via=AccessEvent.Via.PAGE, where="/t"
+    )
+    assert [a.child.child_id for a in visible] == ["S1"]
+    with pytest.raises(services.Conflict, match="every child"):
+        family_services.family_audit_transition(
+            family_audit=fa, to="in_progress", actor=people.auditor, audits=visible
+        )
+    assert {a.status for a in _audits(fa)} == {"scheduled"}
+
+
 def test_only_the_auditor_starts(fa, people):
     with pytest.raises(services.Forbidden):
         family_services.family_audit_transition(
