@@ -256,8 +256,8 @@ def audit_create(request: HttpRequest, payload: AuditIn) -> Any:
 @router.get("/audits", response={200: AuditList, 403: Error}, summary="List audits")
 def audit_list(request: HttpRequest, filters: Query[AuditListQuery]) -> Any:
     """Audits of children the caller may see, soonest due first, for BI tools."""
-    if not access.can(request.user, "view_children"):
-        raise HttpError(403, "You may not see children's records.")
+    if not access.can(request.user, "view_audits"):
+        raise HttpError(403, "You may not see audits.")
     audits = selectors.audits_summary(
         user=request.user,
         status=filters.status or "",
@@ -403,8 +403,8 @@ def _family_audit_summary(family_audit: Any, audits: list[Audit]) -> dict[str, A
 def family_audit_list(request: HttpRequest, params: Query[FamilyAuditListQuery]) -> Any:
     """Family audits with a child you may see, newest first; each lists only the children's
     audits you may see."""
-    if not access.can(request.user, "view_children"):
-        raise HttpError(403, "You may not see children's records.")
+    if not access.can(request.user, "view_audits"):
+        raise HttpError(403, "You may not see audits.")
     found = family_selectors.family_audits_for(user=request.user)
     start = (params.page - 1) * params.page_size
     return {

@@ -58,11 +58,18 @@ def audit_events(child_pks: frozenset[int]) -> Iterator[SourceEvent]:
     findings = Finding.objects.filter(audit__child_id__in=child_pks).select_related(
         "question", "audit"
     )
+    # A finding a family audit shares is one copy per child with one shared_key: one event
+    # naming every child (the chronology's contract), keyed by the shared key.
+    by_key: dict[str, list[Finding]] = {}
     for finding in findings.order_by("created_at", "pk"):
+        key = f"finding-{finding.shared_key}" if finding.shared_key else f"finding{finding.pk}"
+        by_key.setdefault(key, []).append(finding)
+    for key, copies in by_key.items():
+        finding = copies[0]
         yield SourceEvent(
-            key=f"finding{finding.pk}",
+            key=key,
             date=_day(finding.created_at),
-            child_pks=(finding.audit.child_id,),
+            child_pks=tuple(sorted({copy.audit.child_id for copy in copies})),
             kind="finding",
             summary=f"Audit finding, {finding.get_type_display().lower()}: {finding.question.text}",
             detail=(finding.text,),

@@ -261,6 +261,17 @@ def test_a_shared_finding_reaches_every_child_with_one_key(fa, people):
     record = family_selectors.family_audit_record(family_audit=fa, audits=_audits(fa))
     assert len(record.findings) == 1
     assert record.findings[0].shared and len(record.findings[0].audits) == 2
+    # In the family's chronology it is one event naming both children.
+    from assure.families import selectors as family_selectors_
+
+    _, members = family_selectors_.family_get_for_user(user=people.lead, family_id="STONE")
+    events = family_selectors_.family_chronology(
+        children=family_selectors_.children_of(members), user=people.lead
+    )
+    shared = [e for e in events if e.kind == "finding"]
+    assert [(e.child_ids, e.key) for e in shared] == [
+        (["S1", "S2"], f"audits:finding-{made[0].shared_key}")
+    ]
 
 
 def test_a_per_child_finding_reaches_only_that_childs_audit_and_record(client, fa, people):
