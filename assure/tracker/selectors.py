@@ -488,7 +488,10 @@ def _panels_and_proposals(ids: Any, on: dt.date) -> dict[str, dict[int, str]]:
         upcoming[item.child_id] = f"{item.meeting.panel.name}, {_day(item.meeting.date)}"
     proposals: dict[int, list[str]] = defaultdict(list)
     submitted = list(
-        Proposal.objects.filter(child_id__in=ids, status=Status.SUBMITTED)
+        # Waiting now, and already submitted at `on`: one raised later was unknown then.
+        Proposal.objects.filter(
+            child_id__in=ids, status=Status.SUBMITTED, submitted_at__lte=_moment(on)
+        )
         .select_related("scheme__decision_type")
         .prefetch_related("decisions")
         .order_by("id")

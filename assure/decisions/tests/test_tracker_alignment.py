@@ -62,16 +62,22 @@ def test_tracker_row_carries_panel_outcome_next_panel_and_proposal(world):
 def test_tracker_shows_the_unmet_gates_at_the_last_step(world):
     from .conftest import close_audit
 
-    proposal = services.proposal_create(
-        child=world["child"],
-        decision_type="sgo_care_plan",
-        proposed_plan="SGO to grandmother",
-        rationale="Settled with her for a year",
-        actor=world["sw"],
-    )
-    proposal = services.proposal_submit(proposal=proposal, actor=world["sw"])
-    proposal = services.proposal_decide(proposal=proposal, decision="approve", actor=world["tm"])
-    proposal = services.proposal_decide(proposal=proposal, decision="approve", actor=world["sm"])
+    # Raised and approved by two managers three weeks ago, so it is known at every date below.
+    with clock.frozen_at(clock.now() - dt.timedelta(days=21)):
+        proposal = services.proposal_create(
+            child=world["child"],
+            decision_type="sgo_care_plan",
+            proposed_plan="SGO to grandmother",
+            rationale="Settled with her for a year",
+            actor=world["sw"],
+        )
+        proposal = services.proposal_submit(proposal=proposal, actor=world["sw"])
+        proposal = services.proposal_decide(
+            proposal=proposal, decision="approve", actor=world["tm"]
+        )
+        proposal = services.proposal_decide(
+            proposal=proposal, decision="approve", actor=world["sm"]
+        )
     name = "Care plan changes to special guardianship"
     assert _row(world["lead"]).proposal == (
         f"{name}: submitted, waiting for the head of service (gates unmet: audit, panel)"
@@ -82,3 +88,17 @@ def test_tracker_shows_the_unmet_gates_at_the_last_step(world):
     # As at a day before the audit closed, its gate was still unmet.
     before = clock.today() - dt.timedelta(days=11)
     assert _row(world["lead"], on=before).proposal.endswith("(gates unmet: audit)")
+
+
+def test_a_proposal_submitted_after_the_as_at_date_is_not_on_that_tracker(world):
+    proposal = services.proposal_create(
+        child=world["child"],
+        decision_type="sgo_care_plan",
+        proposed_plan="SGO to grandmother",
+        rationale="Settled with her for a year",
+        actor=world["sw"],
+    )
+    services.proposal_submit(proposal=proposal, actor=world["sw"])
+    today = clock.today()
+    assert _row(world["lead"], on=today).proposal is not None
+    assert _row(world["lead"], on=today - dt.timedelta(days=1)).proposal is None
