@@ -44,14 +44,17 @@ class Command(BaseCommand):
         if not access.can(user, "view_children"):
             raise CommandError(f"{options['user']} may not see children's records.")
         on = _parse_date(options["as_of"])
-        rows = selectors.tracker_rows(user=user, on=on)
         fmt, out = options["fmt"], options["out"]
-        exports.log_export(
-            rows=rows,
-            on=on,
-            fmt=fmt,
-            user=user,
-            where=f"assure export tracker --as-of {on} --format {fmt}",
+        # Streamed a batch at a time, each batch logged before its rows are written, as the
+        # page's download is: a whole country's tracker in bounded memory.
+        rows = _counted(
+            exports.logged_rows(
+                selectors.iter_tracker_rows(user=user, on=on),
+                on=on,
+                fmt=fmt,
+                user=user,
+                where=f"assure export tracker --as-of {on} --format {fmt}",
+            )
         )
         try:
             if fmt == "csv":
@@ -61,7 +64,7 @@ class Command(BaseCommand):
                 exports.write_xlsx(rows, on, out)
         except OSError as error:
             raise CommandError(f"Could not write {out}: {error.strerror}.") from error
-        self.stdout.write(f"Wrote {len(rows)} children on the tracker at {on} to {out}.")
+        self.stdout.write(f"Wrote {rows.count} children on the tracker at {on} to {out}.")
 
 
 class _counted:
