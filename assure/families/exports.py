@@ -3,11 +3,11 @@ bundle, a practice review or a spreadsheet of one's own.
 
 Only what the page shows goes in: the visible children's events, from the sources the user
 may read. Every cell is spreadsheet-safe, and the download is logged as an export of each
-visible child of the family."""
+child whose events it holds."""
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from assure.core.spreadsheet import safe_cell
@@ -46,5 +46,6 @@ def filename(family_id: str) -> str:
     return f"family-{safe}-chronology.csv"
 
 
-def logged_children(children: Sequence[Any]) -> list[int]:
-    return [child.pk for child in children]
+def logged_children(events: Iterable[ChronologyEvent]) -> list[int]:
+    """The children whose events the file holds: the export is logged for each of them."""
+    return sorted({child.pk for event in events for child in event.children})

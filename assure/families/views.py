@@ -88,7 +88,7 @@ def _filter_query(filters: selectors.ChronologyFilter) -> str:
 
 def family_chronology_csv(request: HttpRequest, family_id: str) -> StreamingHttpResponse:
     """The chronology the page shows, with the same filters, as a CSV download; logged as an
-    export of each visible child of the family."""
+    export of each child whose events it holds."""
     _require(request, "view_children")
     family, members = selectors.family_get_for_user(user=request.user, family_id=family_id)
     children = selectors.children_of(members)
@@ -98,7 +98,7 @@ def family_chronology_csv(request: HttpRequest, family_id: str) -> StreamingHttp
     access.record_export(
         user=request.user,
         where=request.get_full_path(),
-        child_pks=exports.logged_children(children),
+        child_pks=exports.logged_children(events),
         detail={"export": "family_chronology", "family_id": family.family_id, "rows": len(events)},
     )
     response = StreamingHttpResponse(

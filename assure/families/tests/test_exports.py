@@ -51,6 +51,13 @@ def test_csv_download_is_logged_for_each_visible_child(client, auditor, family):
     assert logged.first().detail["export"] == "family_chronology"
 
 
+def test_a_filtered_download_is_logged_only_for_the_children_it_holds(client, auditor, family):
+    client.force_login(auditor)
+    _download(client, "?child=A2&kind=plan")  # A2's plans only: no shared proceedings
+    logged = AccessEvent.objects.filter(user=auditor, via=AccessEvent.Via.EXPORT)
+    assert list(logged.values_list("child__child_id", flat=True)) == ["A2"]
+
+
 def test_csv_is_404_for_a_family_the_user_cannot_see(client, family, db):
     from tests.factories import UserFactory
 
