@@ -96,6 +96,16 @@ def test_carers_audit_events_and_a_review_reaching_insights(
     page.get_by_label("Kinship assessment").check()
     assert_accessible(page)
     page.get_by_role("button", name="Add the recommendation").click()
+    # Change it: naming a child is refused, with the error shown accessibly; then saved.
+    page.get_by_role("link", name="Change recommendation 1").click()
+    page.get_by_label("Recommendation", exact=True).fill("Maya Stone waited too long.")
+    page.get_by_role("button", name="Save the recommendation").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("without naming children")
+    assert_accessible(page)
+    page.get_by_label("Recommendation", exact=True).fill(
+        "Start kinship assessments at the first hearing."
+    )
+    page.get_by_role("button", name="Save the recommendation").click()
     page.get_by_label("Conclusions").fill("Kinship options were found late.")
     page.get_by_role("button", name="Save the conclusions").click()
     page.get_by_test_id("conclude").click()
