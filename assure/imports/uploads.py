@@ -254,10 +254,20 @@ def upload_apply(*, upload: ImportUpload, actor: Any, skip_invalid_rows: bool) -
             "The check found errors: tick 'Store the valid rows' to apply without them."
         )
     with transaction.atomic():
+        # Claimed in one conditional update: a second "Apply" (a double click, another
+        # officer) finds it no longer checked, and nothing runs twice.
+        now = clock.now()
+        claimed = ImportUpload.objects.filter(
+            pk=upload.pk, status=ImportUpload.Status.CHECKED
+        ).update(
+            status=ImportUpload.Status.APPLYING,
+            skip_invalid_rows=skip_invalid_rows,
+            updated_at=now,
+        )
+        if not claimed:
+            raise ValidationError("This upload is already being applied.")
         upload.status = ImportUpload.Status.APPLYING
-        upload.skip_invalid_rows = skip_invalid_rows
-        upload.updated_at = clock.now()
-        upload.save(update_fields=["status", "skip_invalid_rows", "updated_at"])
+        upload.skip_invalid_rows, upload.updated_at = skip_invalid_rows, now
         events.record(actor=actor, verb="import.apply_requested", obj=upload)
     from .tasks import apply_upload
 
@@ -302,3 +312,7 @@ def run_apply(upload_id: int) -> None:
         upload.message = f"The import failed and nothing was stored: {type(exc).__name__}"[:500]
     upload.updated_at = clock.now()
     upload.save()
+    # The uploaded files held children's records outside the database: once applied (or
+    # refused) they are not needed, so they are not kept. The run keeps their names and
+    # SHA-256 digests.
+    _remove(upload.files)

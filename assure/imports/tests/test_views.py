@@ -83,6 +83,22 @@ def test_upload_dry_run_then_apply(client, officer, media):
     history = client.get(reverse("imports:runs")).content.decode()
     assert "episodes.csv" in history and run.files[0]["sha256"][:10] in history
     assert client.get(reverse("imports:run", args=[run.pk])).status_code == 200
+    # The uploaded file is not kept once applied.
+    assert not (media / "imports" / item["stored"]).exists()
+
+
+def test_an_upload_is_applied_once_however_often_apply_is_pressed(client, officer):
+    from django.core.exceptions import ValidationError
+
+    from assure.imports import uploads
+
+    upload(client, csv_file("episodes.csv", GOOD))
+    stored = ImportUpload.objects.get()
+    stale = ImportUpload.objects.get(pk=stored.pk)  # a second request's copy, still "checked"
+    client.post(reverse("imports:upload", args=[stored.pk]), {})
+    with pytest.raises(ValidationError, match="already"):
+        uploads.upload_apply(upload=stale, actor=officer, skip_invalid_rows=False)
+    assert ImportRun.objects.count() == 1
 
 
 def test_problems_grouped_downloadable_and_safe(client, officer):
