@@ -50,7 +50,7 @@ def render(report: Report) -> bytes:
             document.add_heading(figure.table.caption, level=2)
             if figure.png:
                 document.add_picture(io.BytesIO(figure.png), width=Inches(6.3))
-            document.add_paragraph(figure.sentence)
+            document.add_paragraph(figure.exported_sentence)
             _table(document, figure.table, figure.exported)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -62,6 +62,17 @@ class Figure:
     # a chart of small numbers would show what the table suppresses.
     png: bytes | None = None
 
+    @property
+    def exported_sentence(self) -> str:
+        """The sentence for the Word document: a sentence gives its numbers outright, so
+        where the table had to suppress a count the sentence would undo it."""
+        if any(dashboard.SUPPRESSED in row for row in self.exported):
+            return (
+                "Some of these figures are fewer than 5 and are not shown; see the table, and "
+                "the chart and its description on the page in Assure."
+            )
+        return self.sentence
+
 
 @dataclass
 class Section:
@@ -301,7 +312,9 @@ def monthly_summary(*, user: Any, month: dt.date) -> Report:
 def stage_review(
     *, user: Any, date_from: dt.date, date_to: dt.date, programme_start: dt.date | None
 ) -> Report:
-    rows = evidence.evidence_rows(user=user)
+    rows = evidence.evidence_rows(
+        user=user, filters=evidence.EvidenceFilter(date_from=date_from, date_to=date_to)
+    )
     labels = evidence.theme_labels()
     grid = evidence.matrix(rows, labels)
     tallies = evidence.counts(rows)

@@ -87,6 +87,14 @@ def test_stage_review_word_document(lead):
     reentry = next(table_with(document, "Exit route"))
     home = next(r for r in reentry if r[0].startswith("Returned home not"))
     assert home[1] == "fewer than 5"  # one exit: suppressed in what leaves the product
+    # Nor does the re-entry measure's sentence give that count in words.
+    reentry_measure = next(
+        f for sec in report.sections for f in sec.figures if "Re-entry" in f.table.caption
+    )
+    texts = [p.text for p in document.paragraphs]
+    assert reentry_measure.sentence not in texts
+    assert reentry_measure.exported_sentence in texts
+    assert "fewer than 5 and are not shown" in reentry_measure.exported_sentence
     recs = next(table_with(document, "Recommendation"))
     assert recs[1][:2] == ["Record oversight", "Awaiting the director's decision"]
     streams = next(table_with(document, "Work stream"))
@@ -168,3 +176,23 @@ def test_word_document_holds_charts_only_for_series_without_small_counts(lead):
     blob = shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     image = document.part.related_parts[blob].blob
     assert image.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_stage_review_counts_the_evidence_of_its_period_only(lead):
+    from assure.insights import services as insight_services
+    from assure.insights.models import EvidenceItem
+
+    EvidenceItem.objects.all().delete()
+    for day in (D(2025, 6, 30), D(2025, 7, 1), D(2026, 6, 30), D(2026, 7, 1)):
+        insight_services.evidence_create(
+            actor=lead,
+            source="complaint",
+            date=day,
+            kind="strength",
+            summary=f"Evidence of {day}",
+        )
+    report = reports.stage_review(
+        user=lead, date_from=D(2025, 7, 1), date_to=D(2026, 6, 30), programme_start=None
+    )
+    [paragraph] = report.sections[0].paragraphs[:1]
+    assert paragraph.startswith("2 pieces of evidence")
