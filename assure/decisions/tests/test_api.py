@@ -1,7 +1,6 @@
 """The proposal and panel API walked end to end: the sgo_care_plan chain with every refusal,
 gates as 409 with `unmet_gates`, panel outcomes (403 non-chair, 409 not quorate)."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
