@@ -8,7 +8,7 @@ STAMP_PY := $(VENV)/.installed
 STAMP_JS := frontend/node_modules/.installed
 DIST := assure/static/dist/assure.css
 
-.PHONY: demo test bench setup frontend lint browser-deps clean serve
+.PHONY: demo test bench load setup frontend lint browser-deps clean serve
 
 setup: $(STAMP_PY) $(DIST)
 
@@ -23,7 +23,7 @@ $(STAMP_JS): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(DIST): $(STAMP_JS) $(wildcard frontend/src/*.scss) frontend/build.mjs
+$(DIST): $(STAMP_JS) $(wildcard frontend/src/*.scss) $(wildcard frontend/src/*.js) frontend/build.mjs
 	cd frontend && npm run --silent build
 
 frontend: $(DIST)
@@ -42,11 +42,24 @@ demo: setup
 	DEBUG=1 $(BIN)/assure seed-demo --if-empty
 	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/assure seed-demo-audits --if-empty
 	DEBUG=1 $(BIN)/assure seed-demo-decisions --if-empty
+	DEBUG=1 $(BIN)/assure seed-demo-insights --if-empty
+	DEBUG=1 $(BIN)/assure seed-demo-governance --if-empty
 	@echo
 	@echo "Assure is running at http://127.0.0.1:$(PORT)/  (stop it with Ctrl+C)"
-	@echo "Sign in as any demo user above, for example 'lead' (assurance lead) or 'practitioner'."
+	@echo "Sign in as any demo user above (the panel chair, 'panelchair', included), for example"
+	@echo "'lead' (assurance lead) or 'teammanager'. 'admin' sets up an authenticator app (a code"
+	@echo "on a phone) at first sign-in, as every administrator must."
+	@echo "The task worker runs beside the server (imports, emails, digests); its log, with the"
+	@echo "emails it sends, is var/demo-worker.log. Ctrl+C stops both."
 	@echo
-	DEBUG=1 $(BIN)/assure runserver 127.0.0.1:$(PORT) --noreload
+	@# Hartsmere, the demo council, is fictional: 999 is no real council's DfE code, so a
+	@# regional file's councils are all left out rather than merged in (COUNCIL_LA_CODE).
+	@# The worker is stopped with the server however the server ends (the trap on EXIT).
+	@export DEBUG=1 COUNCIL_LA_CODE=$${COUNCIL_LA_CODE:-999}; \
+	$(BIN)/assure db_worker --no-reload --no-startup-delay > var/demo-worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/assure runserver 127.0.0.1:$(PORT) --noreload
 
 test: setup browser-deps
 	@mkdir -p var
@@ -55,6 +68,13 @@ test: setup browser-deps
 bench: setup
 	@mkdir -p var
 	$(BIN)/python -m assure.bench $(BENCH_ARGS)
+
+# 50 signed-in people browsing a 2,000-child council for three minutes, served as in
+# production (gunicorn, the task worker, PostgreSQL in a throwaway database assure_load).
+# LOAD_SECONDS and LOAD_USERS shorten it. Figures in var/load/<timestamp>.md (docs/bench.md).
+load: setup
+	@mkdir -p var/load
+	$(BIN)/python load/run.py
 
 lint: setup
 	$(BIN)/ruff check assure tests
