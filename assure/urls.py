@@ -17,12 +17,14 @@ urlpatterns = [
     path("decisions/", include("assure.decisions.urls")),
     path("panels/", include("assure.panels.urls")),
     path("insights/", include("assure.insights.urls")),
+    path("data-protection/", include("assure.governance.urls")),
     path("imports/", include("assure.imports.urls")),
+    path("", include("assure.inbox.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+    urlpatterns.append(path("oidc/", include("assure.people.oidc_urls")))
 
 handler400 = "assure.core.views.error_400"
 handler403 = "assure.core.views.error_403"

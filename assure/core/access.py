@@ -10,15 +10,18 @@ do". A child outside the policy is treated exactly like one that does not exist 
   not restricted;
 - panel_member: the children on the agendas of their panels' meetings, from when the item
   is added until 30 days after the meeting (restricted ones only if on the access list);
-- admin: none by virtue of the role;
+- admin, information_governance: none by virtue of the role;
 - a restricted child: the assurance lead, and the people on its access list who hold any
   role that sees children.
 """
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from assure.people.roles import Role
 
@@ -45,6 +48,9 @@ CHILD_ROLES = ALL_UNRESTRICTED_ROLES | TEAM_ROLES
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view_children": CHILD_ROLES,
     "view_access_report": frozenset({Role.ASSURANCE_LEAD}),
+    # Emails Assure could not send (what was meant and to whom; the administrator sees no
+    # child's ID in them).
+    "view_email_deliveries": frozenset({Role.ASSURANCE_LEAD, Role.ADMIN}),
     "manage_child_access": frozenset({Role.ASSURANCE_LEAD}),
     "manage_users": frozenset({Role.ADMIN}),
     "import_data": frozenset({Role.PERFORMANCE_OFFICER, Role.ADMIN}),
@@ -90,7 +96,166 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_insights_settings": frozenset({Role.ASSURANCE_LEAD}),
     "manage_response_plan": frozenset({Role.ASSURANCE_LEAD, Role.DIRECTOR}),
     "decide_recommendations": frozenset({Role.DIRECTOR}),
+    # --- audits: who runs them ---
+    # Allocate a child to another auditor (in bulk, by strand), invite participants.
+    "allocate_audits": frozenset({Role.ASSURANCE_LEAD}),
+    # Close a submitted audit, take it into moderation or return it to its auditor.
+    "review_audits": frozenset({Role.ASSURANCE_LEAD}),
+    "plan_audit_programmes": frozenset({Role.ASSURANCE_LEAD}),
+    # The theme taxonomy, the grade scale and the audit settings.
+    "configure_audits": frozenset({Role.ASSURANCE_LEAD}),
+    # Told when an audit raises an escalation about a child of their team, and acknowledge it.
+    "acknowledge_escalations": frozenset({Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}),
+    # See the escalations not yet acknowledged, on the home page.
+    "see_escalations": frozenset(
+        {Role.ASSURANCE_LEAD, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.TEAM_MANAGER}
+    ),
+    # Manage the people of their teams: complete their actions, join their collaborative
+    # audits as their manager.
+    "manage_team_members": frozenset({Role.TEAM_MANAGER}),
+    # The overdue actions of the people of their teams, on the home page.
+    "oversee_team_actions": TEAM_ROLES - {Role.PRACTITIONER},
+    # Every overdue action, on the home page.
+    "oversee_all_actions": frozenset({Role.ASSURANCE_LEAD}),
+    # --- practice reviews ---
+    "review_practice": frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR}),  # may be a reviewer
+    # A reviewer of every review, who alone reopens a concluded one.
+    "lead_practice_reviews": frozenset({Role.ASSURANCE_LEAD}),
+    # --- the rest ---
+    "manage_tracker_rules": frozenset({Role.ASSURANCE_LEAD}),
+    # Emailed when the drop folder's automatic import is applied or refused (the problems
+    # name rows of children's records, so not the administrator).
+    "told_of_automatic_imports": frozenset({Role.PERFORMANCE_OFFICER}),
+    # Always gives a second factor at sign-in (with Assure's own sign-in).
+    "always_second_factor": frozenset({Role.ADMIN}),
+    # --- data protection (governance; ADR 0009) ---
+    # The retention rules: configuration, no child's data.
+    "manage_retention": frozenset({Role.ADMIN, Role.INFORMATION_GOVERNANCE}),
+    # The retention report: counts by kind of record for all; each child's ID only for those
+    # who also hold `view_children` (and only the children they see).
+    "view_retention_report": frozenset(
+        {Role.ADMIN, Role.INFORMATION_GOVERNANCE, Role.ASSURANCE_LEAD}
+    ),
+    "propose_deletion": frozenset({Role.INFORMATION_GOVERNANCE, Role.ASSURANCE_LEAD}),
+    # Never their own proposal (the deletion workflow's rule).
+    "approve_deletion": frozenset({Role.INFORMATION_GOVERNANCE}),
+    "manage_legal_holds": frozenset({Role.ASSURANCE_LEAD, Role.LEGAL}),
+    # Everything Assure holds about one child, as one download (the child must be one the
+    # person sees).
+    "export_subject_access": frozenset({Role.ASSURANCE_LEAD}),
 }
+
+# The scheme of delegation: a step of a decision names the role that takes it. A role with
+# team scope decides for the children of the holder's teams; one with "all" for every child.
+# Who holds `approve_decisions` at all is the permission table's line above.
+DELEGATED_SCOPE: dict[str, str] = {
+    Role.TEAM_MANAGER: "team",
+    Role.SERVICE_MANAGER: "team",
+    Role.HEAD_OF_SERVICE: "team",
+    Role.DIRECTOR: "all",
+}
+# An API token with write scope goes only to someone whose role makes a write the API
+# offers: raising, deciding or putting proposals to panel, auditing, running panels and
+# recording their outcomes.
+PERMISSIONS["write_through_api"] = (
+    PERMISSIONS["raise_proposals"]
+    | PERMISSIONS["approve_decisions"]
+    | PERMISSIONS["put_to_panel"]
+    | PERMISSIONS["manage_panels"]
+    | PERMISSIONS["audit_cases"]
+    | {Role.PANEL_MEMBER}
+)
+
+
+def require(
+    user: Any, action: str, refusal: str = "", *, error: type[Exception] = PermissionDenied
+) -> None:
+    """Refuse (403) unless this user may do the action; `refusal` says why, in the service's
+    words (by default, who may)."""
+    if not can(user, action):
+        raise error(refusal or f"Only {who_may(action)} may do this.")
+
+
+def who_may(action: str) -> str:
+    """The roles allowed an action, in words for a refusal: "the assurance lead or an
+    auditor"."""
+    labels = dict(Role.choices)
+    names = [f"the {labels[role].lower()}" for role in sorted(PERMISSIONS[action])]
+    return " or ".join(names) if names else "nobody"
+
+
+def holders(action: str, *, team_ids: Any = None) -> QuerySet:
+    """The active people allowed an action (optionally only those in one of these teams):
+    whom to tell, whom to offer in a list."""
+    from assure.people.models import User
+
+    people = User.objects.filter(is_active=True, roles__role__in=PERMISSIONS[action])
+    if team_ids is not None:
+        people = people.filter(teams__in=team_ids)
+    return people.distinct()
+
+
+def holds_for_team(user: Any, action: str, *, team_id: int | None) -> bool:
+    """May this user do an action that is theirs for the people and children of their own
+    teams (such as acknowledging an escalation), for this team?"""
+    if team_id is None or not can(user, action):
+        return False
+    return user.teams.filter(pk=team_id).exists()
+
+
+def shares_a_team_q(user: Any, prefix: str = "") -> Q:
+    """A Q over User: people in one of this user's teams."""
+    from assure.people.models import User
+
+    team_ids = User.teams.through.objects.filter(user_id=user.pk).values("team_id")
+    return Q(**{f"{prefix}teams__in": team_ids})
+
+
+# --- the scheme of delegation --------------------------------------------------------------
+
+
+def approver_roles() -> list[tuple[str, str]]:
+    """The roles a scheme's step may name, with their labels, in order of seniority."""
+    labels = dict(Role.choices)
+    return [(role, labels[role]) for role in DELEGATED_SCOPE]
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The delegated authority a person holds: which step roles, over which teams."""
+
+    team_roles: frozenset[str]
+    everywhere: frozenset[str]
+    team_ids: frozenset[int]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.team_roles | self.everywhere
+
+    def covers(self, *, role: str, team_id: int | None) -> bool:
+        if role in self.everywhere:
+            return True
+        return role in self.team_roles and team_id is not None and team_id in self.team_ids
+
+
+NO_AUTHORITY = Authority(frozenset(), frozenset(), frozenset())
+
+
+def authority_of(user: Any) -> Authority:
+    """What this person may approve under the scheme of delegation (one query for their
+    teams, none when they hold no authority)."""
+    if not can(user, "approve_decisions"):
+        return NO_AUTHORITY
+    held = user.role_slugs & PERMISSIONS["approve_decisions"]
+    everywhere = frozenset(r for r in held if DELEGATED_SCOPE.get(r) == "all")
+    team_roles = frozenset(r for r in held if DELEGATED_SCOPE.get(r) == "team")
+    team_ids = frozenset(user.teams.values_list("pk", flat=True)) if team_roles else frozenset()
+    return Authority(team_roles, everywhere, team_ids)
+
+
+def holds_authority(*, user: Any, role: str, child: Any) -> bool:
+    """May this user take a step that names `role`, for this child?"""
+    return authority_of(user).covers(role=role, team_id=child.team_id)
 
 
 def can(user: Any, action: str) -> bool:
@@ -126,14 +291,35 @@ def child_visibility_q(user: Any, prefix: str = "") -> Q:
         granted = ChildAccess.objects.filter(user_id=user.pk).values("child_id")
         allowed |= Q(**{f"{prefix}restricted": True, f"{prefix}pk__in": granted})
     if Role.PANEL_MEMBER in roles:
-        from assure.panels.selectors import agenda_child_ids_for_member
-
-        on_agenda = agenda_child_ids_for_member(user_id=user.pk)
+        on_agenda = panel_agenda_child_ids(user_id=user.pk)
         granted = ChildAccess.objects.filter(user_id=user.pk).values("child_id")
         allowed |= Q(**{f"{prefix}pk__in": on_agenda}) & (
             Q(**{f"{prefix}restricted": False}) | Q(**{f"{prefix}pk__in": granted})
         )
     return allowed
+
+
+# How long after a meeting its members still see the children on its agenda.
+VISIBILITY_DAYS_AFTER_MEETING = 30
+
+
+def panel_agenda_child_ids(*, user_id: int) -> QuerySet:
+    """Children on the agendas of meetings of this user's panels, from when each item was
+    added until 30 days after the meeting: a subquery for the policy above."""
+    from django.apps import apps
+
+    agenda_item = apps.get_model("panels", "AgendaItem")
+    panel_member = apps.get_model("panels", "PanelMember")
+    membership = panel_member.objects.filter(
+        user_id=user_id,
+        panel_id=OuterRef("meeting__panel_id"),
+        from_date__lte=OuterRef("meeting__date"),
+    ).filter(Q(to_date__isnull=True) | Q(to_date__gte=OuterRef("meeting__date")))
+    return agenda_item.objects.filter(
+        Exists(membership),
+        added_at__lte=clock.now(),
+        meeting__date__gte=clock.today() - dt.timedelta(days=VISIBILITY_DAYS_AFTER_MEETING),
+    ).values("child_id")
 
 
 def visible_children(user: Any) -> QuerySet:

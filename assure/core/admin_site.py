@@ -12,8 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from assure.people.roles import Role
-
 
 class AssureAdminSite(admin.AdminSite):
     site_header = "Assure administration"
@@ -25,9 +23,15 @@ class AssureAdminSite(admin.AdminSite):
         return bool(
             user.is_active
             and user.is_authenticated
-            and Role.ADMIN in user.role_slugs
+            and self._administers(user)
             and user.is_verified()
         )
+
+    @staticmethod
+    def _administers(user: object) -> bool:
+        from . import access  # this module loads with the app registry, before the models
+
+        return access.can(user, "manage_users")
 
     @login_not_required
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:  # type: ignore[override]
@@ -45,7 +49,7 @@ class AssureAdminSite(admin.AdminSite):
             return redirect_to_login(next_url, reverse(settings.LOGIN_URL))
         if self.has_permission(request):
             return redirect("admin:index")
-        if Role.ADMIN in user.role_slugs:
+        if self._administers(user):
             target = (
                 "people:two_factor"
                 if user_has_confirmed_device(user=user)

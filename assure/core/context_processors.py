@@ -7,6 +7,16 @@ from django.urls import reverse
 
 from . import access
 
+# The lines of the permission table that open a data-protection page.
+DATA_PROTECTION = (
+    "manage_retention",
+    "view_retention_report",
+    "propose_deletion",
+    "approve_deletion",
+    "manage_legal_holds",
+    "export_subject_access",
+)
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -29,6 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Imports", reverse("imports:home"), "imports:"))
     if access.can(user, "view_access_report"):
         items.append(("Access report", reverse("core:access_report"), "core:access_report"))
+    if any(access.can(user, action) for action in DATA_PROTECTION):
+        items.append(("Data protection", reverse("governance:home"), "governance:"))
     if access.can(user, "manage_users"):
         items.append(("Administration", reverse("admin:index"), "admin:"))
     items.append(("Your account", reverse("people:account"), "people:"))

@@ -1,12 +1,13 @@
 """Cross-cutting request handling: sign-in everywhere, the second factor, no caching."""
 
+import json
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -98,3 +99,73 @@ class NoStoreMiddleware:
         if not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class CleanInputMiddleware:
+    """One place, before any view or API route, that refuses input the databases cannot
+    store: a NUL character (PostgreSQL refuses it in text) anywhere in the path, the query
+    string, a form field's name or value, or a JSON body's keys and strings. The answer is
+    400 with a message (JSON for the API), never a server error further in. Uploaded files
+    are not read here: their importers check them."""
+
+    MESSAGE = "The request holds a character that cannot be stored (NUL). Remove it and try again."
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(API_PREFIX):
+            return JsonResponse({"detail": self.MESSAGE}, status=400)
+        from django.shortcuts import render
+
+        try:
+            return render(request, "400.html", {"message": self.MESSAGE}, status=400)
+        except Exception:  # a page that cannot render for this request: plain text
+            return HttpResponse(self.MESSAGE, status=400, content_type="text/plain")
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", "").lower():
+        return True
+    if any(_has_nul(k) or any(_has_nul(v) for v in vs) for k, vs in request.GET.lists()):
+        return True
+    if request.method in ("POST", "PUT", "PATCH"):
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/json"):
+            return _json_holds_nul(request.body)
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            return any(
+                _has_nul(k) or any(_has_nul(v) for v in vs) for k, vs in request.POST.lists()
+            )
+    return False
+
+
+def _has_nul(value: object) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
+def _json_holds_nul(body: bytes) -> bool:
+    if b"\x00" in body:
+        return True
+    if b"\\u0000" not in body.lower():
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False  # not JSON: the route's own parsing answers 422
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

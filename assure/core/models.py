@@ -68,3 +68,35 @@ class DomainEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.object_type} {self.object_id}"
+
+
+class Email(models.Model):
+    """One email, kept as a row and sent by the task worker after the action that asked for
+    it has committed, and retried until it goes: a mail server that is down never breaks the
+    action (an escalation is raised whether or not the email can go yet)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    to = models.JSONField(help_text="The addresses.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    reason = models.CharField(max_length=60, help_text="What asked for it, e.g. escalation.")
+    child = models.ForeignKey(
+        "children.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reason} email to {len(self.to)} ({self.status})"

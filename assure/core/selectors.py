@@ -17,6 +17,10 @@ def home_summary(*, user: Any) -> dict[str, Any]:
     summary: dict[str, Any] = {"today": clock.today()}
     if access.can(user, "view_children"):
         summary["counts"] = child_counts_for(user=user)
+    if access.can(user, "view_email_deliveries"):
+        from .models import Email
+
+        summary["emails_failed"] = Email.objects.filter(status=Email.Status.FAILED).count()
     return summary
 
 
@@ -39,3 +43,16 @@ def access_events_page(
     if date_to:
         events = events.filter(at__date__lte=date_to)
     return Paginator(events.order_by("-at", "-id"), per_page).get_page(page_number)
+
+
+def email_deliveries(*, limit: int = 200) -> dict[str, Any]:
+    """Emails not sent: those given up on, and those still waiting for their next try."""
+    from .models import Email
+
+    return {
+        "failed": list(Email.objects.filter(status=Email.Status.FAILED)[:limit]),
+        "waiting": list(
+            Email.objects.filter(status=Email.Status.QUEUED).order_by("next_attempt_at")[:limit]
+        ),
+        "failed_count": Email.objects.filter(status=Email.Status.FAILED).count(),
+    }

@@ -2,17 +2,37 @@
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from . import access, selectors
+from . import access, mail, selectors
 from .filters import AccessReportFilter
+from .models import Email
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", selectors.home_summary(user=request.user))
+    """Each person's home is their work list (assure.inbox), most urgent first, beside the
+    count of children they may see."""
+    from assure.governance.selectors import proposals_waiting_for
+    from assure.inbox.selectors import inbox_for, is_overdue
+
+    summary = selectors.home_summary(user=request.user)
+    work = inbox_for(user=request.user)
+    today = summary["today"]
+    return render(
+        request,
+        "core/home.html",
+        {
+            **summary,
+            "work": work,
+            "overdue": sum(is_overdue(i, today) for i in work),
+            # Not inbox items: the inbox API's kinds are fixed, and few people hold this work.
+            "deletions_waiting": proposals_waiting_for(user=request.user),
+        },
+    )
 
 
 def access_report(request: HttpRequest) -> HttpResponse:
@@ -32,6 +52,26 @@ def access_report(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request, "core/access_report.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def email_deliveries(request: HttpRequest) -> HttpResponse:
+    """Emails not sent yet or given up on (the assurance lead and the administrator), with
+    a way to queue a failed one again once the mail server is mended."""
+    if not access.can(request.user, "view_email_deliveries"):
+        raise PermissionDenied
+    if request.method == "POST":
+        email = get_object_or_404(Email, pk=request.POST.get("email") or 0, status="failed")
+        mail.email_retry(email=email, actor=request.user)
+        messages.success(request, "The email is queued again.")
+        return redirect("core:email_deliveries")
+    return render(
+        request,
+        "core/email_deliveries.html",
+        {
+            **selectors.email_deliveries(),
+            "shows_subjects": access.can(request.user, "view_children"),
+        },
     )
 
 

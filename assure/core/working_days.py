@@ -37,3 +37,11 @@ def add_working_days(day: dt.date, days: int) -> dt.date:
 def next_working_day(day: dt.date) -> dt.date:
     """The first working day after `day`."""
     return add_working_days(day, 1)
+
+
+def working_day_on_or_before(day: dt.date) -> dt.date:
+    """`day` if it is a working day, else the last working day before it: a due date never
+    falls at a weekend or on a bank holiday, and never moves later than the day it was."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day

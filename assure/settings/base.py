@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "assure.panels",
     "assure.decisions",
     "assure.insights",
+    "assure.governance",
+    "assure.inbox",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +85,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before any view reads the input, and late enough that its 400 page renders as a page.
+    "assure.core.middleware.CleanInputMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The person's roles and unread notifications in one query (before anything asks).
+    "assure.inbox.middleware.UnreadCountMiddleware",
     "assure.core.middleware.LoginRequiredEverywhereMiddleware",
     "assure.core.middleware.SecondFactorMiddleware",
     "assure.core.middleware.NoStoreMiddleware",
@@ -163,6 +169,11 @@ AXES_VERBOSE = False
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or (1 if env_bool("BEHIND_PROXY") else 0))
 AXES_CLIENT_IP_CALLABLE = "assure.people.client_ip.client_ip"
 
+# API tokens expire this many days after they are issued or renewed.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "365"))
+# The account page and home page remind a token's owner this many days before it expires.
+API_TOKEN_REMINDER_DAYS = 30
+
 # Inactivity timeout: the session ends after SESSION_IDLE_MINUTES without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -193,6 +204,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # The largest file an import accepts (bytes); larger ones are an error, not a crash.
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
+# A folder the council's systems put files in for Assure to import by itself (blank: none).
+# `assure import-drop-folder`, run on a schedule, looks in it (docs/operations/running.md).
+IMPORT_DROP_FOLDER = os.environ.get("IMPORT_DROP_FOLDER", "").strip()
+# A file is taken once it has not changed for this many seconds (it may still be being written).
+IMPORT_DROP_SETTLE_SECONDS = int(os.environ.get("IMPORT_DROP_SETTLE_SECONDS", "60"))
+# The council's DfE LA code (three digits, such as 312): the 903 import keeps only this
+# council's children from a regional file and leaves the others out. Blank: chosen per
+# import (`--la`, or on the import page) when a file holds several councils.
+COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "").strip()
+# Where a large 903 import keeps its rows between reading and writing (the system's
+# temporary folder when blank).
+IMPORT_SCRATCH_DIR = os.environ.get("IMPORT_SCRATCH_DIR", "").strip() or None
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -250,10 +273,12 @@ TASKS = {
 
 # Optional single sign-on with OpenID Connect (Microsoft Entra ID in most councils).
 OIDC_REQUIRED = (
+    "OIDC_OP_ISSUER",
     "OIDC_OP_AUTHORIZATION_ENDPOINT",
     "OIDC_OP_TOKEN_ENDPOINT",
     "OIDC_OP_USER_ENDPOINT",
 )
+OIDC_TOKEN_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 
 
 def oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -267,6 +292,11 @@ def oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         missing.append("OIDC_OP_JWKS_ENDPOINT")
     if missing:
         raise ImproperlyConfigured(f"Single sign-on needs {', '.join(missing)} to be set.")
+    auth_method = environ.get("OIDC_TOKEN_AUTH_METHOD") or "client_secret_post"
+    if auth_method not in OIDC_TOKEN_AUTH_METHODS:
+        raise ImproperlyConfigured(
+            f"OIDC_TOKEN_AUTH_METHOD must be {' or '.join(OIDC_TOKEN_AUTH_METHODS)}."
+        )
     return {
         "OIDC_ENABLED": True,
         "OIDC_RP_CLIENT_ID": environ["OIDC_RP_CLIENT_ID"],
@@ -277,7 +307,15 @@ def oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:
         "OIDC_RP_SCOPES": environ.get("OIDC_RP_SCOPES") or "openid email profile",
         "OIDC_CREATE_USER": env_bool("OIDC_CREATE_USER", environ=environ),
         "OIDC_USERNAME_CLAIM": environ.get("OIDC_USERNAME_CLAIM") or "preferred_username",
-        "LOGIN_REDIRECT_URL_FAILURE": "/sign-in/?sso=failed",
+        # How Assure proves itself to the token endpoint (the provider may insist on one).
+        "OIDC_TOKEN_AUTH_METHOD": auth_method,
+        "OIDC_TOKEN_USE_BASIC_AUTH": auth_method == "client_secret_basic",
+        # PKCE always: a stolen sign-in code is useless without the verifier in the session.
+        "OIDC_USE_PKCE": True,
+        "OIDC_PKCE_CODE_CHALLENGE_METHOD": "S256",
+        # Seconds to wait for the provider; without a limit a provider that never answers
+        # would hold a web worker for ever.
+        "OIDC_TIMEOUT": float(environ.get("OIDC_TIMEOUT_SECONDS") or 10),
     }
 
 

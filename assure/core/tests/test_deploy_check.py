@@ -75,6 +75,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 OIDC_ENV = {
+    "OIDC_OP_ISSUER": "https://login.example/",
     "OIDC_RP_CLIENT_ID": "assure-client",
     "OIDC_RP_CLIENT_SECRET": "s3cret",
     "OIDC_OP_AUTHORIZATION_ENDPOINT": "https://login.example/authorize",
@@ -93,6 +94,8 @@ def test_single_sign_on_is_switched_on_by_the_environment():
         "OIDC_OP_JWKS_ENDPOINT",
         "OIDC_CREATE_USER",
         "OIDC_USERNAME_CLAIM",
+        "OIDC_USE_PKCE",
+        "OIDC_TOKEN_AUTH_METHOD",
         **OIDC_ENV,
     )
     assert values["OIDC_ENABLED"] is True
@@ -103,6 +106,9 @@ def test_single_sign_on_is_switched_on_by_the_environment():
     assert values["OIDC_OP_JWKS_ENDPOINT"] == "https://login.example/keys"
     assert values["OIDC_CREATE_USER"] is False
     assert values["OIDC_USERNAME_CLAIM"] == "preferred_username"
+    assert values["OIDC_USE_PKCE"] is True and values["OIDC_TOKEN_AUTH_METHOD"] == (
+        "client_secret_post"
+    )
 
 
 def test_the_oidc_urls_exist_only_when_switched_on():
@@ -136,3 +142,6 @@ def test_incomplete_single_sign_on_settings_are_refused_by_name():
     partial = {k: v for k, v in OIDC_ENV.items() if k != "OIDC_OP_JWKS_ENDPOINT"}
     with pytest.raises(RuntimeError, match="needs OIDC_OP_JWKS_ENDPOINT"):
         production_settings("OIDC_ENABLED", **partial)
+    no_issuer = {k: v for k, v in OIDC_ENV.items() if k != "OIDC_OP_ISSUER"}
+    with pytest.raises(RuntimeError, match="needs OIDC_OP_ISSUER"):
+        production_settings("OIDC_ENABLED", **no_issuer)
