@@ -6,7 +6,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assure.core.admin_site import RoleAdmin
 
-from .models import ApiToken, Service, StaffMember, Team, User, UserRole
+from .models import (
+    ApiToken,
+    Service,
+    SignInEvent,
+    SingleSignOnLockout,
+    StaffMember,
+    Team,
+    User,
+    UserRole,
+)
 
 
 class UserRoleInline(admin.TabularInline):
@@ -116,14 +125,9 @@ class AuthenticatorAdmin(RoleAdmin):
             self.delete_model(request, device)
 
 
-@admin.register(AccessAttempt)
-class LockoutAdmin(RoleAdmin):
-    """Failed sign-ins per user name and address; deleting a row unlocks the account."""
-
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
-    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
-    readonly_fields = fields
-    search_fields = ["username", "ip_address"]
+class UnlockByDeletingAdmin(RoleAdmin):
+    """A list of lockouts, read-only: an administrator unlocks by deleting a row, which the
+    subclass's `unlock` service records as an event (one at a time, even in bulk)."""
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
@@ -134,11 +138,64 @@ class LockoutAdmin(RoleAdmin):
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return self._is_admin(request)
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
-        from .services import lockout_clear
+    def unlock(self, obj, *, actor):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
 
-        lockout_clear(attempt=obj, actor=request.user)
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        self.unlock(obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
-        for attempt in queryset:
-            self.delete_model(request, attempt)
+        for row in queryset:
+            self.delete_model(request, row)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(UnlockByDeletingAdmin):
+    """Failed sign-ins per user name and address; deleting a row unlocks the account."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+    search_fields = ["username", "ip_address"]
+
+    def unlock(self, obj, *, actor):  # type: ignore[no-untyped-def]
+        from .services import lockout_clear
+
+        lockout_clear(attempt=obj, actor=actor)
+
+
+@admin.register(SingleSignOnLockout)
+class SingleSignOnLockoutAdmin(UnlockByDeletingAdmin):
+    """Council accounts whose single sign-ons failed; deleting a row unlocks single sign-on
+    for that account (password lockouts are the other list)."""
+
+    list_display = ["identity", "failures", "last_failure_at", "locked_until"]
+    fields = list_display
+    readonly_fields = fields
+    search_fields = ["identity"]
+
+    def unlock(self, obj, *, actor):  # type: ignore[no-untyped-def]
+        from .services import sso_lockout_clear
+
+        sso_lockout_clear(lockout=obj, actor=actor)
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(RoleAdmin):
+    """The sign-in log: every sign-in and refusal, with its reason, never changed. A person
+    turned away by single sign-on is shown a reference: search for it here."""
+
+    list_display = ["at", "method", "outcome", "reason", "identity", "user", "address", "reference"]
+    list_filter = ["method", "outcome", "reason"]
+    search_fields = ["identity", "reference", "user__username", "address"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+    fields = [*list_display, "detail"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -48,3 +50,19 @@ class NewTokenForm(GovUKFormMixin, forms.Form):
         max_length=120,
         error_messages={"required": "Enter what the token is for."},
     )
+    scope = forms.ChoiceField(
+        label="What may it do?",
+        choices=[
+            ("read", "Read only: reports, Power BI, Excel"),
+            ("write", "Read and write: a script that makes changes as you"),
+        ],
+        initial="read",
+        required=False,  # read only unless write is chosen
+        widget=forms.RadioSelect,
+        help_text="A read-only token cannot change anything, whoever holds it.",
+    )
+
+    def __init__(self, *args: Any, may_write: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_write:
+            del self.fields["scope"]

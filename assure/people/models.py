@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -90,7 +91,13 @@ class StaffMember(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a SHA-256 digest of the token is stored."""
+    """A bearer token for the API. Only a SHA-256 digest of the token is stored. A token
+    reads only, unless issued with write scope to someone whose role makes API writes; every
+    token expires (API_TOKEN_DAYS after it was issued or last renewed)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=120, blank=True)
@@ -98,7 +105,9 @@ class ApiToken(models.Model):
         max_length=12, help_text="The token's first characters, to tell tokens apart."
     )
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -116,6 +125,107 @@ class ApiToken(models.Model):
     def new_raw_token() -> str:
         return "asr_" + secrets.token_urlsafe(32)
 
+    def is_active_at(self, moment: Any) -> bool:
+        return self.revoked_at is None and moment < self.expires_at
+
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        from assure.core import clock
+
+        return self.is_active_at(clock.now())
+
+    @property
+    def status(self) -> str:
+        from assure.core import clock
+
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.is_active_at(clock.now()) else "expired"
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+
+class SignInEvent(models.Model):
+    """One sign-in or one refusal, with its reason: the people app's own log, like the
+    access log beside it. Every password sign-in, every one-time code and every single
+    sign-on writes one; the administration site lists them (docs/operations/single-sign-on.md).
+    A refusal shown to a person carries a reference they can give IT to find this row."""
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", "Password"
+        CODE = "code", "One-time code"
+        SSO = "sso", "Council account (single sign-on)"
+
+    class Outcome(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        REFUSED = "refused", "Refused"
+
+    class Reason(models.TextChoices):
+        NONE = "", "None"
+        # password
+        WRONG_PASSWORD = "wrong_password", "Wrong password"
+        UNKNOWN_USER = "unknown_user", "No account with this user name"
+        NO_PASSWORD = "no_password", "The account has no password"
+        LOCKED_OUT = "locked_out", "Locked out after failed passwords"
+        # one-time code
+        WRONG_CODE = "wrong_code", "Wrong one-time code"
+        TOO_MANY_CODES = "too_many_codes", "Too many wrong codes: waiting"
+        # single sign-on: the person
+        NO_ACCOUNT = "no_account", "No Assure account matches the council account"
+        AMBIGUOUS_ACCOUNT = "ambiguous_account", "More than one Assure account matches"
+        SSO_LOCKED = "sso_locked", "Single sign-on locked for this council account"
+        CANCELLED = "cancelled", "Cancelled or refused at the provider"
+        STALE_CALLBACK = "stale_callback", "A used, expired or foreign sign-in link"
+        # single sign-on: the provider or its set-up
+        PROVIDER_ERROR = "provider_error", "Provider error"
+        # both
+        INACTIVE_ACCOUNT = "inactive_account", "The Assure account is deactivated"
+
+    at = models.DateTimeField(db_index=True)
+    method = models.CharField(max_length=10, choices=Method.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True, default="")
+    identity = models.CharField(
+        max_length=254,
+        blank=True,
+        help_text="The user name typed, or the council account the provider named.",
+    )
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="sign_in_events"
+    )
+    address = models.GenericIPAddressField(null=True, blank=True)
+    reference = models.CharField(max_length=12, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["identity", "-at"], name="sign_in_identity_idx")]
+        verbose_name = "sign-in event"
+
+    def __str__(self) -> str:
+        what = self.get_outcome_display().lower()
+        why = f" ({self.reason})" if self.reason else ""
+        who = self.identity or "unknown"
+        return f"{who}: {what} by {self.method}{why} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SingleSignOnLockout(models.Model):
+    """Failed single sign-ons of one council account (the claim matched to user names,
+    lower-cased), so that one person's failures never lock anyone else out: after
+    LOGIN_FAILURE_LIMIT of them within LOGIN_LOCKOUT_HOURS of each other, single sign-on is
+    refused for that account alone until `locked_until`. A success or an unlock deletes the
+    row."""
+
+    identity = models.CharField(max_length=254, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_failure_at"]
+        verbose_name = "single sign-on lockout"
+
+    def __str__(self) -> str:
+        return f"{self.identity}: {self.failures} failed single sign-ons"

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     LEGAL = "legal", "Legal adviser"
     PANEL_MEMBER = "panel_member", "Panel member"
     PERFORMANCE_OFFICER = "performance_officer", "Performance officer"
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance officer"
 
 
 ROLE_SLUGS: frozenset[str] = frozenset(Role.values)

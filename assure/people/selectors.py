@@ -1,13 +1,15 @@
 """Reads about people."""
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import ApiToken, User
-from .roles import Role
+from assure.core import access, clock
+
+from .models import ApiToken, SignInEvent, SingleSignOnLockout, User
 
 OIDC_BACKEND_PATH = "assure.people.oidc.AssureOIDCBackend"
 
@@ -21,7 +23,7 @@ def user_needs_second_factor(*, user: Any, via_sso: bool = False) -> bool:
     People who signed in through the council's single sign-on use its second factor."""
     if via_sso:
         return False
-    return Role.ADMIN in user.role_slugs or user_has_confirmed_device(user=user)
+    return access.can(user, "always_second_factor") or user_has_confirmed_device(user=user)
 
 
 def signed_in_with_sso(*, session: Any) -> bool:
@@ -34,11 +36,55 @@ def api_tokens_for(*, user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 
 
-def user_for_api_token(*, raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
-    token = (
+def api_token_for(*, raw: str) -> ApiToken | None:
+    """The token, if it is live (not revoked, not expired) and its owner is active."""
+    return (
         ApiToken.objects.select_related("user")
-        .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            digest=ApiToken.digest_of(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=clock.now(),
+            user__is_active=True,
+        )
         .first()
     )
+
+
+def user_for_api_token(*, raw: str) -> User | None:
+    """The active user a live bearer token belongs to, or None."""
+    token = api_token_for(raw=raw)
     return token.user if token else None
+
+
+def api_tokens_expiring(*, user: Any) -> list[ApiToken]:
+    """The user's live tokens that expire within API_TOKEN_REMINDER_DAYS."""
+    from django.conf import settings
+
+    now = clock.now()
+    soon = now + dt.timedelta(days=settings.API_TOKEN_REMINDER_DAYS)
+    return list(
+        ApiToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=now, expires_at__lte=soon
+        ).order_by("expires_at")
+    )
+
+
+def sso_lockout_active(*, identity: str) -> SingleSignOnLockout | None:
+    """The lockout in force for this council account (lower-cased), if any."""
+    return SingleSignOnLockout.objects.filter(
+        identity=identity, locked_until__gt=clock.now()
+    ).first()
+
+
+def password_refusal_reason(*, username: str) -> str:
+    """Why a password sign-in with this user name failed, for the sign-in log (never shown
+    to the person, who is told only that the user name or password is wrong). Django looks
+    the user name up exactly, so this does too."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return SignInEvent.Reason.UNKNOWN_USER
+    if not user.is_active:
+        return SignInEvent.Reason.INACTIVE_ACCOUNT
+    if not user.has_usable_password():
+        return SignInEvent.Reason.NO_PASSWORD
+    return SignInEvent.Reason.WRONG_PASSWORD

@@ -1,14 +1,16 @@
 """Writes about people: users, roles, teams and API tokens. Each records a domain event."""
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from assure.core import clock, events
+from assure.core import access, clock, events
 
-from .models import ApiToken, Team, User, UserRole
+from .models import ApiToken, SignInEvent, SingleSignOnLockout, Team, User, UserRole
 from .roles import ROLE_SLUGS
 
 
@@ -57,19 +59,57 @@ def user_create(
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str = "", actor: Any = None) -> tuple[ApiToken, str]:
-    """Issue a bearer token. The raw token is returned once and never stored."""
+def api_token_lifetime() -> dt.timedelta:
+    return dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
+def api_token_create(
+    *, user: User, name: str = "", actor: Any = None, write: bool = False
+) -> tuple[ApiToken, str]:
+    """Issue a bearer token: read only unless `write` (for someone whose role makes API
+    writes). It expires API_TOKEN_DAYS from now. The raw token is returned once and never
+    stored."""
+    if write and not access.can(user, "write_through_api"):
+        raise PermissionDenied(
+            f"{user.username}'s role makes no writes through the API: issue a read-only token."
+        )
     raw = ApiToken.new_raw_token()
     token = ApiToken.objects.create(
-        user=user, name=name[:120], prefix=raw[:10], digest=ApiToken.digest_of(raw)
+        user=user,
+        name=name[:120],
+        prefix=raw[:10],
+        digest=ApiToken.digest_of(raw),
+        scope=ApiToken.Scope.WRITE if write else ApiToken.Scope.READ,
+        expires_at=clock.now() + api_token_lifetime(),
     )
     events.record(
         actor=actor or user,
         verb="api_token_created",
         obj=token,
-        summary=f"API token {token.prefix}… for {user.username}",
+        summary=f"API token {token.prefix}… ({token.get_scope_display().lower()}) for "
+        f"{user.username}",
+        data={"scope": token.scope, "expires_at": token.expires_at.isoformat()},
     )
     return token, raw
+
+
+@transaction.atomic
+def api_token_renew(*, token: ApiToken, actor: Any) -> ApiToken:
+    """Another API_TOKEN_DAYS from now, for a token that is not revoked (an expired one
+    may be renewed: its owner keeps the same token in their reports)."""
+    if token.revoked_at is not None:
+        raise ValidationError("A revoked token cannot be renewed: create a new one.")
+    before = token.expires_at
+    token.expires_at = clock.now() + api_token_lifetime()
+    token.save(update_fields=["expires_at"])
+    events.record(
+        actor=actor,
+        verb="api_token_renewed",
+        obj=token,
+        summary=f"API token {token.prefix}… of {token.user.username} renewed",
+        data={"before": before.isoformat(), "after": token.expires_at.isoformat()},
+    )
+    return token
 
 
 @transaction.atomic
@@ -130,3 +170,123 @@ def lockout_clear(*, attempt: Any, actor: Any) -> None:
         summary=f"Sign-in lockout of {attempt.username} from {attempt.ip_address} cleared",
     )
     attempt.delete()
+
+
+# --- sign-ins ----------------------------------------------------------------------------
+
+
+def sign_in_record(
+    *,
+    method: str,
+    outcome: str,
+    reason: str = "",
+    identity: str = "",
+    user: Any = None,
+    address: str | None = None,
+    reference: str = "",
+    detail: dict[str, Any] | None = None,
+) -> SignInEvent:
+    """Write one line of the sign-in log and, in the same transaction, the domain event
+    that goes with it (`signed_in` or `sign_in_refused`, with the method and the reason), so
+    that the history of who did what shows who came in and who was kept out. The log keeps
+    the detail (the address, the claims, the provider's code) for the administration site;
+    the event says what happened in a line."""
+    with transaction.atomic():
+        entry = SignInEvent.objects.create(
+            at=clock.now(),
+            method=method,
+            outcome=outcome,
+            reason=reason,
+            identity=identity[:254],
+            user=user if getattr(user, "pk", None) else None,
+            address=address or None,
+            reference=reference,
+            detail=detail or {},
+        )
+        signed_in = outcome == SignInEvent.Outcome.SIGNED_IN
+        how = SignInEvent.Method(method).label.lower()
+        who = identity or "someone unknown"
+        events.record(
+            # The person is the actor only once they are in; a refusal is the system's act.
+            actor=entry.user if signed_in else None,
+            verb="signed_in" if signed_in else "sign_in_refused",
+            obj=entry,
+            summary=(
+                f"{who} signed in ({how})"
+                if signed_in
+                else f"{who} refused ({how}): {SignInEvent.Reason(reason).label.lower()}"
+            ),
+            data={
+                "method": method,
+                "reason": reason,
+                "identity": entry.identity,
+                "user": entry.user_id,
+                "reference": reference,
+                **({"code": entry.detail["code"]} if "code" in entry.detail else {}),
+            },
+        )
+    return entry
+
+
+def sso_cooloff() -> dt.timedelta:
+    return dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+
+
+@transaction.atomic
+def sso_failure_count(*, identity: str) -> SingleSignOnLockout:
+    """Count one failed single sign-on against one council account (`identity`, already
+    lower-cased): the LOGIN_FAILURE_LIMIT-th within LOGIN_LOCKOUT_HOURS of the one before
+    locks single sign-on for that account, and only that account, for LOGIN_LOCKOUT_HOURS.
+    Failures further apart than that start the count again."""
+    now = clock.now()
+    cooloff = sso_cooloff()
+    lockout, _ = SingleSignOnLockout.objects.select_for_update().get_or_create(
+        identity=identity, defaults={"last_failure_at": now}
+    )
+    if lockout.last_failure_at < now - cooloff:
+        lockout.failures = 0
+        lockout.locked_until = None
+    lockout.failures += 1
+    lockout.last_failure_at = now
+    if lockout.failures >= settings.AXES_FAILURE_LIMIT:
+        lockout.locked_until = now + cooloff
+    lockout.save()
+    return lockout
+
+
+def sso_failures_forget(*, identity: str) -> None:
+    """A successful single sign-on clears that account's count (bookkeeping, no event)."""
+    SingleSignOnLockout.objects.filter(identity=identity).delete()
+
+
+@transaction.atomic
+def sso_lockout_clear(*, lockout: SingleSignOnLockout, actor: Any) -> None:
+    """Unlock single sign-on for one council account before its lockout runs out."""
+    events.record(
+        actor=actor,
+        verb="sso_lockout_cleared",
+        obj=lockout,
+        summary=f"Single sign-on lockout of {lockout.identity} cleared",
+        data={
+            "failures": lockout.failures,
+            "locked_until": lockout.locked_until.isoformat() if lockout.locked_until else None,
+        },
+    )
+    lockout.delete()
+
+
+@transaction.atomic
+def user_create_from_sso(*, username: str, email: str, first_name: str, last_name: str) -> User:
+    """With OIDC_CREATE_USER on, the account a council account without one is given: no
+    roles (it sees nothing until an administrator gives it some) and no usable password."""
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.save()
+    events.record(
+        actor=None,
+        verb="user_created",
+        obj=user,
+        summary=f"Created {username} at their first single sign-on, with no roles",
+        data={"roles": [], "teams": [], "via": "single sign-on"},
+    )
+    return user

@@ -4,6 +4,6 @@ from django.urls import include, path
 
 from assure.urls import handler400, handler403, handler404, handler500, urlpatterns
 
-urlpatterns = [*urlpatterns, path("oidc/", include("mozilla_django_oidc.urls"))]
+urlpatterns = [*urlpatterns, path("oidc/", include("assure.people.oidc_urls"))]
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
