@@ -120,9 +120,6 @@ class ReasonCeased(models.TextChoices):
     E17 = "E17", "Aged 18 and remained with current carers (staying put)"
 
 
-SGO_EXIT_CODES = frozenset({"E43", "E44", "E45", "E46", "E47", "E48"})
-
-
 class ReasonPlaceChange(models.TextChoices):
     ALLEG = "ALLEG", "Allegation (s47)"
     APPRR = "APPRR", "Approval removed"
@@ -214,6 +211,8 @@ class PermanencePlanType(models.TextChoices):
     ADOPTION = "adoption", "Adoption"
     SGO = "sgo", "Special guardianship order"
     CAO = "cao", "Child arrangements order"
+    # Ofsted Annex A's list 8 has one option for both orders: kept as given, not guessed.
+    SGO_CAO = "sgo_cao", "SGO or child arrangements order"
     LONG_TERM_FOSTERING = "long_term_fostering", "Long-term fostering"
     RETURN_HOME = "return_home", "Return to family"
     PLACEMENT_WITH_PARENTS = "placement_with_parents", "Placement with parents"

@@ -1,8 +1,7 @@
-from typing import Any
-
 from django import forms
 
-from assure.core.forms import GovUKFormMixin
+from assure.core import access
+from assure.core.forms import GovUKFormMixin, PersonField
 
 from .selectors import SORTS
 
@@ -61,23 +60,19 @@ class RestrictionForm(GovUKFormMixin, forms.Form):
 
 
 class GrantAccessForm(GovUKFormMixin, forms.Form):
-    username = forms.CharField(
-        label="User name of the person to add",
-        max_length=150,
-        error_messages={"required": "Enter a user name"},
+    # Only people who work with children's records can be let into a restricted one. The
+    # field keeps its name: the value posted is still the person's user name.
+    username = PersonField(
+        label="Person to add",
+        queryset=access.holders("view_children"),
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose the person to add",
+            "invalid_choice": "Choose the person to add from the list",
+        },
     )
     reason = forms.CharField(
         label="Reason they need access",
         max_length=200,
         error_messages={"required": "Enter a reason"},
     )
-
-    def clean_username(self) -> Any:
-        from assure.people.models import User
-
-        try:
-            return User.objects.get(
-                username__iexact=self.cleaned_data["username"].strip(), is_active=True
-            )
-        except User.DoesNotExist as error:
-            raise forms.ValidationError("There is no active user with that user name") from error

@@ -136,10 +136,6 @@ class Episode(models.Model):
     def __str__(self) -> str:
         return f"{self.child_id} from {self.start_date}"
 
-    @property
-    def ends_period_of_care(self) -> bool:
-        return bool(self.end_date and self.reason_ceased and self.reason_ceased != "X1")
-
 
 class Review(models.Model):
     """A looked-after review (903 Reviews table)."""
@@ -147,6 +143,13 @@ class Review(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="reviews")
     review_date = models.DateField()
     review_code = models.CharField(max_length=3, choices=codes.ReviewCode.choices, blank=True)
+    earlier_not_known = models.BooleanField(
+        "reviews before it not known",
+        default=False,
+        db_default=False,  # rows written by other means (the 903, raw SQL) are complete reviews
+        help_text="Recorded from Ofsted Annex A, which gives only the latest review: the "
+        "reviews before it are not known (see children.care.reviews).",
+    )
 
     class Meta:
         ordering = ["child", "review_date"]
@@ -188,6 +191,15 @@ class Proceedings(models.Model):
     children = models.ManyToManyField(Child, related_name="proceedings")
     application_type = models.CharField(max_length=20, choices=codes.ApplicationType.choices)
     issue_date = models.DateField(null=True, blank=True)
+    extended_to = models.DateField(
+        "timetable extended to",
+        null=True,
+        blank=True,
+        help_text=(
+            "When the court has extended the 26-week limit (Children Act 1989 s32(5)): the "
+            "last day of the extended timetable."
+        ),
+    )
     court = models.CharField(max_length=120, blank=True)
     case_number = models.CharField(max_length=50, blank=True)
     status = models.CharField(
@@ -242,7 +254,17 @@ class PermanencePlan(models.Model):
     parallel_plan = models.CharField(
         max_length=30, choices=codes.PermanencePlanType.choices, blank=True
     )
-    agreed_date = models.DateField()
+    agreed_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Blank when not known (an Annex A workbook may not give it): the plan is "
+        "then in force from the day it was recorded.",
+    )
+    # The prospective special guardian an SGO plan names, when it names one: the same carer ID
+    # (or name) as their SGO assessment. Blank for other plans, or an SGO plan not yet naming
+    # a carer.
+    carer_id = models.CharField("carer ID", max_length=50, blank=True, default="")
+    carer_name = models.CharField("carer named in the plan", max_length=160, blank=True, default="")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -252,7 +274,7 @@ class PermanencePlan(models.Model):
         indexes = [models.Index(fields=["child", "-agreed_date"], name="plan_current_idx")]
 
     def __str__(self) -> str:
-        return f"{self.child_id}: {self.plan} from {self.agreed_date}"
+        return f"{self.child_id}: {self.plan} from {self.agreed_date or 'a date not known'}"
 
 
 class SGOAssessment(models.Model):
@@ -352,7 +374,10 @@ class SocialWorkerEpisode(models.Model):
 
 
 class PlacedForAdoption(models.Model):
-    """A placement for adoption and how it ended (903 PlacedAdoption table)."""
+    """A child who should be placed for adoption (903 PlacedAdoption table): DATE_PLACED is
+    the date of the decision that the child should be placed for adoption, and
+    DATE_PLACED_CEASED and REASON_PLACED_CEASED (RD1 to RD4) the decision that they should no
+    longer be, when it was reversed (the DfE's guide to the return)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoption_placements")
     date_placed = models.DateField("DATE_PLACED")
@@ -392,6 +417,60 @@ class AdoptionDecision(models.Model):
         return f"{self.child_id} adoption decision {self.decision_date}"
 
 
+class SocialCareEvent(models.Model):
+    """Something dated in a child's social care beyond the 903's tables: contacts, early help,
+    referrals, assessments, section 47 enquiries, child in need and child protection plans,
+    visits and checks while looked after, care leavers' contact and pathway plans, and the
+    steps of an adoption. Read from Ofsted's Annex A lists; shown on the child's page and in
+    the family chronology. One a child, kind and start date: a later workbook updates it."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", "Contact"
+        EARLY_HELP = "early_help", "Early help assessment"
+        REFERRAL = "referral", "Referral"
+        ASSESSMENT = "assessment", "Social care assessment"
+        SECTION_47 = "section_47", "Section 47 enquiry"
+        CHILD_IN_NEED = "child_in_need", "Child in need"
+        CHILD_PROTECTION = "child_protection", "Child protection plan"
+        SOCIAL_WORK_VISIT = "social_work_visit", "Social work visit"
+        IRO_CONTACT = "iro_contact", "IRO visit or contact"
+        HEALTH_ASSESSMENT = "health_assessment", "Health assessment"
+        DENTAL_CHECK = "dental_check", "Dental check"
+        RETURNED_TO_CARE = "returned_to_care", "Returned to care within 12 months"
+        PATHWAY_PLAN_REVIEW = "pathway_plan_review", "Pathway plan review"
+        CARE_LEAVER_CONTACT = "care_leaver_contact", "Care leaver in touch"
+        FFA_PLACEMENT = "ffa_placement", "Fostering for adoption or concurrent planning"
+        PLACEMENT_ORDER = "placement_order", "Placement order"
+        PLACED_FOR_ADOPTION = "placed_for_adoption", "Placed for adoption"
+        ADOPTION_ORDER = "adoption_order", "Adoption order"
+        ADOPTERS = "adopters", "Adoptive family"
+
+    class Source(models.TextChoices):
+        ANNEX_A = "annex_a", "Ofsted Annex A"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="social_care_events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    # [[label, value], ...] in the list's order: the list's useful columns, in words.
+    details = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ANNEX_A)
+    source_list = models.CharField(max_length=20, blank=True, help_text='Such as "List 5".')
+    recorded_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["child", "start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "kind", "start_date"], name="unique_social_care_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id}: {self.get_kind_display()} from {self.start_date}"
+
+
 class ChildOutcome(models.Model):
     """Outcomes for a child looked after for a year (903 OC2): the latest return's answers."""
 
@@ -423,3 +502,27 @@ class CareLeaverOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id} care leaver outcomes"
+
+
+class ChangedChild(models.Model):
+    """A child whose care record changed, for whatever keeps figures worked out from records
+    (the tracker's snapshots) to bring them up to date. Written by database triggers on every
+    table of the care record, so no way of writing (a service, an import, the admin, a shell)
+    can leave those figures behind; `child_id` is blank when everything may have changed (a
+    bulk load, see `care_log.bulk_load`). Read and cleared in id order."""
+
+    id = models.BigAutoField(primary_key=True)
+    child_id = models.IntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Child {self.child_id or 'all'} changed"
+
+
+class BulkLoad(models.Model):
+    """While a row exists here (inside a bulk load's transaction) the triggers above write
+    nothing: the load records one "everything changed" entry instead."""
+
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Bulk load from {self.started_at}"

@@ -4,13 +4,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from assure.core import access, clock
 from assure.people.models import StaffMember, Team
 
 from . import codes
+from .care import history, periods
+from .care import plans as plans_rules
+from .care.history import CareFacts
 from .models import Child, Episode, Hearing, PermanencePlan, Proceedings
 
 SORTS = {
@@ -21,22 +24,6 @@ SORTS = {
     "legal_status": "current_legal_status",
     "period_start": "latest_start",
 }
-
-
-def _latest_episode(field_name: str) -> Subquery:
-    return Subquery(
-        Episode.objects.filter(child=OuterRef("pk")).order_by("-start_date").values(field_name)[:1]
-    )
-
-
-def looked_after_on(on: dt.date, prefix: str = "") -> Exists:
-    """Whether the child has an episode open on a date: started on or before it, and not
-    ended or ended after it."""
-    return Exists(
-        Episode.objects.filter(child=OuterRef(f"{prefix}pk"), start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=on)
-        )
-    )
 
 
 def children_for(
@@ -57,10 +44,10 @@ def children_for(
         access.visible_children(user)
         .select_related("team", "worker")
         .annotate(
-            current_legal_status=_latest_episode("legal_status"),
-            current_placement_type=_latest_episode("placement_type"),
-            latest_start=_latest_episode("start_date"),
-            looked_after=looked_after_on(today),
+            current_legal_status=periods.current_episode_subquery(today, "legal_status"),
+            current_placement_type=periods.current_episode_subquery(today, "placement_type"),
+            latest_start=periods.current_episode_subquery(today, "start_date"),
+            looked_after=periods.looked_after_exists(today),
         )
     )
     if search:
@@ -119,7 +106,7 @@ def filter_options_for(*, user: Any, team_id: int | None = None) -> dict[str, An
 
 def child_counts_for(*, user: Any) -> dict[str, int]:
     today = clock.today()
-    children = access.visible_children(user).annotate(la=looked_after_on(today))
+    children = access.visible_children(user).annotate(la=periods.looked_after_exists(today))
     totals = children.aggregate(total=Count("pk"), looked_after=Count("pk", filter=Q(la=True)))
     return {"total": totals["total"], "looked_after": totals["looked_after"]}
 
@@ -157,10 +144,25 @@ class ChildRecord:
     plans: list[PermanencePlan]
     assessments: list[Any]
     support_plans: list[Any]
-    looked_after: bool
-    current_episode: Episode | None
-    current_plan: PermanencePlan | None
+    facts: CareFacts  # what is true today, by the one set of care-history rules
     timeline: list[TimelineEntry]
+
+    @property
+    def looked_after(self) -> bool:
+        return self.facts.looked_after
+
+    @property
+    def current_episode(self) -> Episode | None:
+        """The episode that says where the child stands today (care.periods)."""
+        return periods.current_episode(self.episodes, self.facts.on)
+
+    @property
+    def current_plan(self) -> PermanencePlan | None:
+        return self.facts.plan
+
+    @property
+    def exits(self) -> list[periods.Exit]:
+        return periods.exits_of(self.episodes)
 
 
 def child_record(*, child: Child) -> ChildRecord:
@@ -173,15 +175,24 @@ def child_record(*, child: Child) -> ChildRecord:
             Prefetch("hearings", queryset=Hearing.objects.order_by("hearing_date"))
         )
     )
-    plans = list(child.permanence_plans.order_by("agreed_date", "id"))
+    # Recording order for the rules (ties on a day go to the later); the page lists them by
+    # the day each took effect.
+    in_recording_order = list(child.permanence_plans.order_by("id"))
+    plans = sorted(in_recording_order, key=lambda p: (plans_rules.in_force_from(p), p.pk))
     assessments = list(child.sgo_assessments.order_by("start_date", "id"))
     support_plans = list(child.sgo_support_plans.order_by("agreed_date", "id"))
-    today = clock.today()
-    current = episodes[-1] if episodes else None
-    looked_after = bool(
-        current
-        and current.start_date <= today
-        and (current.end_date is None or current.end_date > today)
+    facts = history.facts_at(
+        on=clock.today(),
+        date_of_birth=child.date_of_birth,
+        episodes=episodes,
+        review_dates=[r.review_date for r in reviews],
+        plan_history=in_recording_order,
+        proceedings_list=proceedings,
+        hearings_of={p.pk: list(p.hearings.all()) for p in proceedings},
+        assessments=assessments,
+        support_plan_dates=[s.agreed_date for s in support_plans],
+        previous_permanence=[(p.previous_permanence, p.date_of_permanence) for p in previous],
+        latest_only_reviews={r.review_date for r in reviews if r.earlier_not_known},
     )
     return ChildRecord(
         child=child,
@@ -192,9 +203,7 @@ def child_record(*, child: Child) -> ChildRecord:
         plans=plans,
         assessments=assessments,
         support_plans=support_plans,
-        looked_after=looked_after,
-        current_episode=current,
-        current_plan=plans[-1] if plans else None,
+        facts=facts,
         timeline=_timeline(episodes, reviews, proceedings, plans, assessments, support_plans),
     )
 
@@ -206,14 +215,17 @@ def _timeline(
     entries: list[TimelineEntry] = []
     previous: Episode | None = None
     for episode in episodes:
-        entries.append(_episode_entry(episode, previous))
-        if episode.end_date and episode.reason_ceased and episode.reason_ceased != "X1":
+        entries.append(_episode_entry(episode, previous, periods.starts_period(episode, episodes)))
+        if periods.ends_period(episode):
             entries.append(
                 TimelineEntry(
                     episode.end_date,
                     "left_care",
                     "Left care",
-                    [codes.describe(codes.ReasonCeased, episode.reason_ceased)],
+                    [
+                        codes.describe(codes.ReasonCeased, episode.reason_ceased)
+                        or "Reason not recorded"
+                    ],
                 )
             )
         previous = episode
@@ -260,9 +272,11 @@ def _timeline(
         detail = (
             [f"Parallel plan: {plan.get_parallel_plan_display()}"] if plan.parallel_plan else []
         )
+        if plan.agreed_date is None:
+            detail.append("Date agreed not known: shown from the day it was recorded")
         entries.append(
             TimelineEntry(
-                plan.agreed_date,
+                plans_rules.in_force_from(plan),
                 "plan",
                 f"Permanence plan: {plan.get_plan_display()}",
                 detail + [f"Source: {plan.get_source_display()}"],
@@ -302,9 +316,9 @@ def _timeline(
     return entries
 
 
-def _episode_entry(episode: Episode, previous: Episode | None) -> TimelineEntry:
+def _episode_entry(episode: Episode, previous: Episode | None, starts: bool) -> TimelineEntry:
     rne = episode.reason_new_episode
-    if rne == "S" or previous is None:
+    if starts or previous is None:
         title = "Started to be looked after"
     elif rne == "L":
         title = "Legal status changed"

@@ -3,19 +3,21 @@ domain event in one transaction (ARCHITECTURE rule 3)."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from assure.core import events
+from assure.core import access, events
 from assure.people.models import User
-from assure.people.roles import Role
 
 from .models import Child, ChildAccess
 
 
 def _require_lead(actor: Any) -> None:
-    if Role.ASSURANCE_LEAD not in actor.role_slugs:
-        raise PermissionDenied("Only the assurance lead may change who can see a restricted child.")
+    access.require(
+        actor,
+        "manage_child_access",
+        f"Only {access.who_may('manage_child_access')} may change who can see a restricted child.",
+    )
 
 
 @transaction.atomic

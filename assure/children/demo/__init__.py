@@ -4,6 +4,8 @@ whose 903 histories, court proceedings, plans and SGO assessments hang together.
 - `council.py`: services, teams, staff and one demo user per role;
 - `stories.py`: routes through care, told in days of a child's age;
 - `families.py`: stories anchored in the calendar and cut at today, as plain data;
+- `social_care.py`: each child's social care events (Ofsted Annex A's contacts, referrals,
+  enquiries, plans, visits, care leavers' contact, adoption steps), from the episodes;
 - `writer.py`: bulk inserts.
 
 Deterministic: the same seed on the same day gives the same children. Dates are relative to
@@ -16,9 +18,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
+from assure.children import care_log
 from assure.core import clock, events
 from assure.core.gc_pause import gc_paused
 from assure.core.planner import refresh_planner_statistics
@@ -101,6 +105,40 @@ def _seed_demo(*, children: int, seed: int) -> SeedResult:
     roster = build_roster(fake=fake, children=children)
     teams, staff = ensure_council(roster=roster)
     writer = Writer(teams=teams, staff=staff)
+    with care_log.bulk_load():  # one "everything changed" entry, not one per row
+        result = _write_children(
+            writer, children=children, seed=seed, today=today, fake=fake, roster=roster
+        )
+    first_team = next(iter(teams.values()))
+    _demo_programme_start(today)
+    events.record(
+        actor=None,
+        verb="demo_seeded",
+        obj=first_team.service or first_team,
+        summary=f"Seeded the demo council: {result.children} children (seed {seed})",
+        data={
+            "children": result.children,
+            "seed": seed,
+            "today": today.isoformat(),
+            "rows": result.rows,
+        },
+    )
+    return result
+
+
+def _demo_programme_start(today: dt.date) -> None:
+    """The demo council's drive to reduce looked-after numbers began 12 months ago, so the
+    exits page compares before and after it (the assurance lead can change it)."""
+    from assure.insights.models import InsightsSettings
+
+    year_ago = today.replace(day=1)
+    start = year_ago.replace(year=year_ago.year - 1)
+    InsightsSettings.objects.update_or_create(pk=1, defaults={"programme_start": start})
+
+
+def _write_children(
+    writer: Writer, *, children: int, seed: int, today: dt.date, fake: Any, roster: Any
+) -> SeedResult:
     h = hashlib.sha256()
     made = looked_after = 0
     pending: list[ChildSpec] = []
@@ -120,15 +158,6 @@ def _seed_demo(*, children: int, seed: int) -> SeedResult:
     made += len(pending)
     looked_after += sum(1 for c in pending if c.episodes[-1].end is None)
     writer.write_families(sibling_groups)
-    result = SeedResult(
+    return SeedResult(
         children=made, looked_after=looked_after, rows=dict(writer.rows), digest=h.hexdigest()
     )
-    first_team = next(iter(teams.values()))
-    events.record(
-        actor=None,
-        verb="demo_seeded",
-        obj=first_team.service or first_team,
-        summary=f"Seeded the demo council: {made} children (seed {seed})",
-        data={"children": made, "seed": seed, "today": today.isoformat(), "rows": result.rows},
-    )
-    return result

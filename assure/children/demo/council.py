@@ -90,6 +90,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("legal", Role.LEGAL, "Nadia", "Rahman", "Senior solicitor, children's legal team"),
     DemoUser("panel", Role.PANEL_MEMBER, "Gareth", "Price", "Permanence panel member"),
     DemoUser("performance", Role.PERFORMANCE_OFFICER, "Laura", "Bennett", "Performance officer"),
+    DemoUser(
+        "governance",
+        Role.INFORMATION_GOVERNANCE,
+        "Grace",
+        "Odum",
+        "Information governance officer",
+    ),
 )
 
 

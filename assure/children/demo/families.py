@@ -17,7 +17,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from . import council
+from . import council, social_care
 from .stories import ARCHETYPES, FOSTER, SGO_EXITS, YEAR, Proc, Story, pick, reentry
 
 IN_CARE_SHARE = 0.56
@@ -175,6 +175,7 @@ class ChildSpec:
     assessments: list[AssessmentSpec] = field(default_factory=list)
     support_plans: list[SupportSpec] = field(default_factory=list)
     proceedings: list[ProceedingsSpec] = field(default_factory=list)
+    events: list[social_care.EventSpec] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ class FamilyMaker:
 
     def __init__(self, *, seed: int, today: dt.date, fake: object, roster: council.Roster):
         self.rng = random.Random(seed)  # noqa: S311 - demo data, reproducible on purpose
+        self.seed = seed
         self.fake = fake
         self.today = today
         self.roster = roster
@@ -406,6 +408,17 @@ class FamilyMaker:
             child.assessments, child.support_plans = self._assessments(stories, dob, carer_ids)
             child.proceedings = procs
             self._allocate(child, stories, dob=dob, show=show)
+            # From their own random streams (see social_care), so nothing above changes.
+            child.events = social_care.child_events(
+                child_id=child.child_id,
+                family_key=children[0].child_id if children else child.child_id,
+                dob=child_dob,
+                episodes=child.episodes,
+                uasc=uasc,
+                worker=child.worker,
+                seed=self.seed,
+                today=self.today,
+            )
             children.append(child)
         return children
 

@@ -17,9 +17,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assure.children.care.exits import HISTORIC_SGO_EXIT_CODES, SGO_EXIT_CODES
+
 YEAR = 365
 FOSTER = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
-SGO_EXITS = frozenset({"E45", "E46", "E47", "E48"})
+# The SGO exits a return made today carries (the historic E43 and E44 are not generated).
+SGO_EXITS = SGO_EXIT_CODES - HISTORIC_SGO_EXIT_CODES
 LATEST_SGO_AGE = 17 * YEAR + 180  # well before 18: an SGO exit at 18 or over is invalid
 
 

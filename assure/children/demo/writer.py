@@ -10,6 +10,7 @@ no history to keep.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db import connection, models
 from assure.core import clock
 from assure.people.models import StaffMember, Team, User
 
+from ..care import proceedings as court
 from ..models import (
     Child,
     ChildAccess,
@@ -29,6 +31,7 @@ from ..models import (
     Review,
     SGOAssessment,
     SGOSupportPlan,
+    SocialCareEvent,
 )
 from .families import ChildSpec
 
@@ -83,6 +86,12 @@ class Writer:
         )
         self.tables: dict[type[models.Model], Table] = {}
         self.rows: Counter[str] = Counter()
+        # Prepared once for the database, as Table prepares its defaults: every event is
+        # recorded at the moment of seeding.
+        self.now = SocialCareEvent._meta.get_field("recorded_at").get_db_prep_save(
+            clock.now(), connection
+        )
+        self.details = SocialCareEvent._meta.get_field("details")
 
     def _insert(self, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -107,6 +116,7 @@ class Writer:
                 PermanencePlan,
                 SGOAssessment,
                 ChildAccess,
+                SocialCareEvent,
             )
         }
         for spec in specs:
@@ -141,6 +151,7 @@ class Writer:
                 }
                 for code, la, when in spec.previous_permanence
             ]
+            carer = _planned_carer(spec)
             rows[PermanencePlan] += [
                 {
                     "child_id": pk,
@@ -148,6 +159,7 @@ class Writer:
                     "parallel_plan": parallel,
                     "agreed_date": d,
                     "source": PermanencePlan.Source.DEMO.value,
+                    **(carer if "sgo" in (plan, parallel) else {}),
                 }
                 for d, plan, parallel in spec.plans
             ]
@@ -170,10 +182,31 @@ class Writer:
                 for username, reason in spec.access
                 if username in self.user_ids
             ]
+            rows[SocialCareEvent] += self._events(spec, pk)
         for model, model_rows in rows.items():
             self._insert(model, model_rows)
         self._support_plans(specs, pks)
         self._proceedings(specs, pks)
+
+    def _events(self, spec: ChildSpec, pk: int) -> list[dict[str, Any]]:
+        """Social care events as the Annex A importer stores them; details only where there
+        are some (most are visits with none: the column's prepared default serves)."""
+        now, source = self.now, SocialCareEvent.Source.ANNEX_A.value
+        prepare = self.details.get_db_prep_save
+        return [
+            {
+                "child_id": pk,
+                "kind": e.kind,
+                "start_date": e.start,
+                "end_date": e.end,
+                "source": source,
+                "source_list": e.source_list,
+                "recorded_at": now,
+                "updated_at": now,
+                **({"details": prepare(e.details, connection)} if e.details else {}),
+            }
+            for e in spec.events
+        ]
 
     def _support_plans(self, specs: list[ChildSpec], pks: dict[str, int]) -> None:
         wanted = [p.assessment_id for s in specs for p in s.support_plans]
@@ -264,6 +297,7 @@ class Writer:
                     "status": p.status,
                     "concluded_date": p.concluded,
                     "outcome": p.outcome,
+                    "extended_to": _extension(p),
                 }
                 for p in procs.values()
             ],
@@ -312,3 +346,32 @@ class Writer:
             "iro_id": self.staff_ids[spec.iro] if spec.iro else None,
             "restricted": spec.restricted,
         }
+
+
+def _planned_carer(spec: ChildSpec) -> dict[str, str]:
+    """The prospective special guardian an SGO plan names: the carer of the child's positive
+    full assessment, or else of their latest full one (none while no full one has begun)."""
+    full = [a for a in spec.assessments if a.stage == "full"]
+    chosen = next((a for a in full if a.recommendation == "positive"), None)
+    if chosen is None and full:
+        chosen = max(full, key=lambda a: a.start)
+    if chosen is None:
+        return {}
+    return {"carer_name": chosen.carer, "carer_id": chosen.carer_id}
+
+
+def _extension(p: Any) -> dt.date | None:
+    """About half the care and supervision proceedings whose final hearing falls within eight
+    weeks after the 26-week limit had their timetable extended to it (s32(5)), once within
+    four weeks of the limit; the others ran over without one. Chosen by the case number, so
+    the demo's random draws are as before."""
+    if not court.carries_26_weeks(p.kind) or not p.case_number[-1:].isdigit():
+        return None
+    finals = [h.date for h in p.hearings if h.kind == "final"]
+    limit = court.statutory_limit(p.issue)
+    if not finals or int(p.case_number[-1]) % 2:
+        return None
+    final = max(finals)
+    if p.status == "open" and clock.today() < limit - dt.timedelta(weeks=4):
+        return None  # not yet: a court extends the timetable near its end
+    return final if limit < final <= limit + dt.timedelta(weeks=8) else None

@@ -62,7 +62,7 @@ def test_access_page_journey(client, people):
     response = client.post(
         url, {"action": "grant", "grant-username": "nobody", "grant-reason": "x"}
     )
-    assert b"There is no active user with that user name" in response.content
+    assert b"Choose the person to add from the list" in response.content
     client.post(
         url, {"action": "grant", "grant-username": "PAT", "grant-reason": "Allocated worker"}
     )

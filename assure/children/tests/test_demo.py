@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from assure.children import codes
+from assure.children.care.exits import SGO_EXIT_CODES
 from assure.children.demo import DEMO_PASSWORD, digest, generate_children
 from assure.children.demo.families import add_years
 from assure.children.models import (
@@ -115,7 +116,7 @@ def test_episodes_obey_the_903_rules(seeded):
         last = episodes[-1]
         assert (last.end_date is None) == (last.reason_ceased == "")
         assert last.reason_ceased != "X1"
-        if last.reason_ceased in codes.SGO_EXIT_CODES:
+        if last.reason_ceased in SGO_EXIT_CODES:
             assert last.end_date < add_years(dob, 18), "an SGO exit at 18 or over"
             assert last.placement_type in codes.FOSTER_PLACEMENTS
 
@@ -147,9 +148,7 @@ def test_every_situation_the_tracker_looks_for(seeded):
     ).exists()
     assert SGOAssessment.objects.filter(stage="full", completed_date__isnull=True).exists()
     year_ago = TODAY - dt.timedelta(days=365)
-    recent_sgo = Episode.objects.filter(
-        reason_ceased__in=codes.SGO_EXIT_CODES, end_date__gt=year_ago
-    )
+    recent_sgo = Episode.objects.filter(reason_ceased__in=SGO_EXIT_CODES, end_date__gt=year_ago)
     assert recent_sgo.exists()
     assert SGOSupportPlan.objects.filter(child__episodes__in=recent_sgo).exists()
     assert PreviousPermanenceRecord.objects.filter(previous_permanence="P2").exists()

@@ -18,9 +18,11 @@ from tests.factories import TeamFactory, UserFactory
 # the count and the page; the child page adds the access event and one query per part of
 # the record and two for its history; the API adds the token lookup and its last-used stamp.
 LIST_PAGE_QUERIES = 11
-CHILD_PAGE_QUERIES = 22  # 19, and one each for the families, proposals and audits panels
+CHILD_PAGE_QUERIES = 26  # 19, one each for the families, proposals, audits, 903 checks and
+# social care events panels, and the tracker rule set (its flags come from the page's record),
+# and the legal holds standing (for those who place them)
 API_LIST_QUERIES = 10
-API_DETAIL_QUERIES = 18
+API_DETAIL_QUERIES = 19  # the record as the page reads it, and its social care events
 
 
 def _make_children(*, team, worker, start: int, count: int) -> None:
