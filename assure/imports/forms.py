@@ -31,6 +31,7 @@ class UploadForm(GovUKFormMixin, forms.Form):
         label="What are you importing?",
         choices=KIND_CHOICES,
         initial="auto",
+        widget=forms.RadioSelect,
     )
     files = MultipleFileField(
         label="Files",

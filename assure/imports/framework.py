@@ -16,6 +16,7 @@ An importer is a class with a `kind` and three steps:
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,10 @@ from typing import Any, ClassVar, Protocol
 from django.conf import settings
 
 DEFAULT_MAX_FILE_BYTES = 200 * 1024 * 1024
+# Problems kept in full, per severity. Every problem is counted by code however many there
+# are; beyond this many the rest are counted but not listed, so that a file with a problem
+# on every one of millions of rows cannot exhaust memory.
+DEFAULT_PROBLEMS_LISTED = 100_000
 
 # Statuses, as the JSON reports them.
 APPLIED = "applied"
@@ -42,6 +47,9 @@ class Problem:
     value: str
     code: str
     message: str
+    # The child the problem is about, when there is one (not part of the JSON shape: the
+    # 903 importer keeps each child's warnings for the child's page).
+    child: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -69,25 +77,87 @@ class FileSummary:
         return {**self.as_dict(), "bytes": self.bytes, "sha256": self.sha256}
 
 
+class RowSet:
+    """The rows (file, row) that carry an error, as one bit per line of each file: a file
+    whose every row is rejected costs an eighth of a byte a row, not a Python tuple."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, bytearray] = {}
+        self._count = 0
+
+    def add(self, key: tuple[str, int]) -> None:
+        file, row = key
+        bits = self._files.setdefault(file, bytearray())
+        byte, bit = divmod(row, 8)
+        if byte >= len(bits):
+            bits.extend(bytes(byte - len(bits) + 1 + len(bits) // 2))
+        if not bits[byte] & (1 << bit):
+            bits[byte] |= 1 << bit
+            self._count += 1
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, tuple) or len(key) != 2:
+            return False
+        file, row = key
+        bits = self._files.get(file)
+        if bits is None or not isinstance(row, int):
+            return False
+        byte, bit = divmod(row, 8)
+        return byte < len(bits) and bool(bits[byte] & (1 << bit))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for file, bits in self._files.items():
+            for byte, value in enumerate(bits):
+                if value:
+                    for bit in range(8):
+                        if value & (1 << bit):
+                            yield file, byte * 8 + bit
+
+
 @dataclass
 class Problems:
-    """Errors and warnings collected while reading and validating."""
+    """Errors and warnings collected while reading and validating. Every problem is counted
+    by code; the first `listed` of each severity are kept in full."""
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     # Rows (file, row) that carry at least one error: they are never stored.
-    rejected: set[tuple[str, int]] = field(default_factory=set)
+    rejected: RowSet = field(default_factory=RowSet)
     file_errors: int = 0
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)  # (severity, code)
+    listed: int = 0  # 0: the IMPORT_PROBLEMS_LISTED setting
+
+    def __post_init__(self) -> None:
+        if not self.listed:
+            self.listed = problems_listed()
 
     def error(self, problem: Problem) -> None:
-        self.errors.append(problem)
+        self.counts["error", problem.code] += 1
+        if len(self.errors) < self.listed or problem.row is None:
+            self.errors.append(problem)
         if problem.row is None:
             self.file_errors += 1
         else:
             self.rejected.add((problem.file, problem.row))
 
     def warning(self, problem: Problem) -> None:
-        self.warnings.append(problem)
+        self.counts["warning", problem.code] += 1
+        if len(self.warnings) < self.listed:
+            self.warnings.append(problem)
+
+    def total(self, severity: str) -> int:
+        return sum(n for (kind, _), n in self.counts.items() if kind == severity)
+
+    def not_listed(self) -> dict[str, int]:
+        """How many problems of each severity were counted but not kept."""
+        return {
+            severity: self.total(severity) - len(kept)
+            for severity, kept in (("error", self.errors), ("warning", self.warnings))
+            if self.total(severity) > len(kept)
+        }
 
 
 @dataclass
@@ -102,10 +172,18 @@ class ImportResult:
     warnings: list[Problem]
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
     run_id: int | None = None
+    # Every problem counted by (severity, code), including those not listed.
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    # What an importer adds to the report beyond the common keys (the 903: the council and
+    # the other councils' rows left out, the collection years); and the problems counted
+    # but not listed, by severity.
+    extra: dict[str, Any] = field(default_factory=dict)
+    not_listed: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        """The documented JSON object: exactly these keys."""
-        return {
+        """The documented JSON object: these keys, then the importer's own (documented with
+        each importer), then `not_listed` only when some problems were not listed."""
+        data = {
             "status": self.status,
             "files": [f.as_dict() for f in self.files],
             "children": self.children,
@@ -114,7 +192,18 @@ class ImportResult:
             "rows_rejected": self.rows_rejected,
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
+            **self.extra,
         }
+        if self.not_listed:
+            data["not_listed"] = self.not_listed
+        return data
+
+    def count_by_code(self) -> dict[str, int]:
+        """How many times each problem code was reported (errors and warnings together)."""
+        totals: dict[str, int] = {}
+        for (_, code), n in self.counts.items():
+            totals[code] = totals.get(code, 0) + n
+        return totals
 
     @property
     def exit_code(self) -> int:
@@ -142,6 +231,10 @@ class Importer(Protocol):
 
 def max_file_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
+
+
+def problems_listed() -> int:
+    return int(getattr(settings, "IMPORT_PROBLEMS_LISTED", DEFAULT_PROBLEMS_LISTED))
 
 
 def expand_paths(paths: Iterable[Path], *, suffixes: tuple[str, ...]) -> list[Path]:

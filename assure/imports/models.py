@@ -1,5 +1,5 @@
-"""The record of each applied import: who ran it, when, which files (with their SHA-256),
-what it changed and every problem it reported."""
+"""The record of each applied import (and of each import the drop folder refused): who ran
+it, when, which files (with their SHA-256), what it changed and every problem it reported."""
 
 from django.conf import settings
 from django.db import models
@@ -74,6 +74,9 @@ class ImportUpload(models.Model):
         ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
     )
     message = models.CharField(max_length=500, blank=True)
+    # What the importer was told beyond the files: for the 903, the council whose children
+    # to import ({"la": "312"}) when COUNCIL_LA_CODE is not set.
+    options = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -84,3 +87,31 @@ class ImportUpload(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in (self.Status.CHECKING, self.Status.APPLYING)
+
+
+class ChildCheck(models.Model):
+    """A problem about one child that the latest 903 import including the child reported:
+    shown on the child's page. A later import of the child replaces them."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "Error"
+        WARNING = "warning", "Warning"
+
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.CASCADE, related_name="import_checks"
+    )
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="child_checks")
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    code = models.CharField(max_length=60)
+    file = models.CharField(max_length=300, blank=True)
+    row = models.PositiveIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=60, blank=True)
+    value = models.CharField(max_length=200, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["child", "id"]
+        indexes = [models.Index(fields=["child", "id"], name="child_check_child_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} for child {self.child_id}"

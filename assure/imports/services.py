@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 
+from assure.children import care_log
 from assure.core import clock, events
 from assure.core.gc_pause import gc_paused
 from assure.core.planner import refresh_planner_statistics
@@ -51,11 +52,37 @@ def import_execute(
     dry_run: bool = False,
     skip_invalid_rows: bool = False,
     actor: Any = None,
+    options: dict[str, Any] | None = None,
 ) -> ImportResult:
-    """Read, validate and (unless rejected or a dry run) apply an import."""
+    """Read, validate and (unless rejected or a dry run) apply an import. `options` go to
+    the importer (the 903's: `la`, the council whose children to import; `year`, the
+    collection year)."""
     started = clock.now()
-    importer = IMPORTERS[kind]()
+    importer = IMPORTERS[kind](**(options or {}))
     prepared = importer.prepare(paths)
+    try:
+        return _execute(
+            importer, prepared, kind=kind, dry_run=dry_run, skip_invalid_rows=skip_invalid_rows,
+            actor=actor, started=started, options=options or {},
+        )  # fmt: skip
+    finally:
+        # An importer that keeps rows aside (the 903's scratch store) lets them go.
+        close = getattr(prepared, "close", None)
+        if close is not None:
+            close()
+
+
+def _execute(
+    importer: Any,
+    prepared: Any,
+    *,
+    kind: str,
+    dry_run: bool,
+    skip_invalid_rows: bool,
+    actor: Any,
+    started: Any,
+    options: dict[str, Any],
+) -> ImportResult:
     problems = prepared.problems
     rejected = bool(problems.file_errors or (problems.errors and not skip_invalid_rows))
     order = {summary.path: index for index, summary in enumerate(prepared.files)}
@@ -72,6 +99,9 @@ def import_execute(
         rows_rejected=len(problems.rejected),
         errors=sorted(problems.errors, key=where),
         warnings=sorted(problems.warnings, key=where),
+        counts=dict(problems.counts),
+        extra=dict(getattr(prepared, "report", {}) or {}),
+        not_listed=problems.not_listed(),
     )
     if result.status != APPLIED:
         return result
@@ -82,10 +112,13 @@ def import_execute(
                 status=APPLIED,
                 actor=actor if getattr(actor, "pk", None) else None,
                 started_at=started,
-                options={"skip_invalid_rows": skip_invalid_rows},
+                options={"skip_invalid_rows": skip_invalid_rows, **options},
                 files=[f.as_record() for f in prepared.files],
             )
-            changes = importer.apply(prepared, run=run, actor=actor)
+            # A file's worth of rows: one "everything changed" entry in the care log rather
+            # than one per row (children.care_log).
+            with care_log.bulk_load():
+                changes = importer.apply(prepared, run=run, actor=actor)
             result.episodes_loaded = importer.loaded_count(changes)
             result.changes = changes
             _finish(run, result)
@@ -106,7 +139,7 @@ def import_execute(
             file_problem(
                 ", ".join(f.path for f in prepared.files),
                 "apply-failed",
-                f"The database refused the import, so nothing was stored: {exc}",
+                why_nothing_was_stored(exc),
             ),
         ]
         return result
@@ -116,6 +149,39 @@ def import_execute(
     return result
 
 
+def why_nothing_was_stored(error: DatabaseError) -> str:
+    """The reason a write was refused, in words a performance officer can act on; the
+    database's own words go to the log, never to the page (they name tables and keys).
+    PostgreSQL reports a lost race as the refusal of whatever ran next in the aborted
+    transaction, so the whole chain of causes is read, not just the last error."""
+    if any(isinstance(cause, IntegrityError) for cause in causes_of(error)):
+        return (
+            "Another import stored some of the same records at the same moment, so nothing "
+            "from this one was stored. Look at the import history: if the other import was "
+            "the same file, there is nothing to do; otherwise import this file again."
+        )
+    if isinstance(error, OperationalError):
+        return (
+            "The database could not take the import just now (it was busy, or the connection "
+            "to it was lost), so nothing was stored. Import the file again; if it happens "
+            "again, tell the people who run Assure."
+        )
+    return (
+        "The database refused the import, so nothing was stored. Tell the people who run "
+        "Assure: the server's log has the reason."
+    )
+
+
+def causes_of(error: BaseException) -> list[BaseException]:
+    """The error and each error it was raised from or while handling, newest first."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def _finish(run: ImportRun, result: ImportResult) -> None:
     run.finished_at = clock.now()
     run.counts = {
@@ -123,9 +189,12 @@ def _finish(run: ImportRun, result: ImportResult) -> None:
         "episodes_loaded": result.episodes_loaded,
         "rows_read": result.rows_read,
         "rows_rejected": result.rows_rejected,
-        "errors": len(result.errors),
-        "warnings": len(result.warnings),
+        "errors": sum(n for (kind, _), n in result.counts.items() if kind == "error"),
+        "warnings": sum(n for (kind, _), n in result.counts.items() if kind == "warning"),
         "changes": result.changes,
+        # Every problem code and how often it was reported (the lists below are capped).
+        "by_code": result.count_by_code(),
+        **{key: value for key, value in result.extra.items() if key != "collection_years"},
     }
     run.problems = {
         "errors": [p.as_dict() for p in result.errors[:PROBLEMS_KEPT]],

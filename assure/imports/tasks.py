@@ -1,4 +1,5 @@
-"""Imports on the task worker (django-tasks): large uploads are checked and applied here."""
+"""Imports on the task worker (django-tasks): large uploads are checked and applied here, and
+the drop folder is scanned here (queued by `assure import-drop-folder` on a schedule)."""
 
 from django_tasks import task
 
@@ -13,3 +14,10 @@ def check_upload(upload_id: int) -> None:
 @task()
 def apply_upload(upload_id: int) -> None:
     uploads.run_apply(upload_id)
+
+
+@task()
+def scan_drop_folder() -> dict:
+    from . import dropfolder
+
+    return dropfolder.scan().as_dict()

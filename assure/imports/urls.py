@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .ssda903 import pages as ssda903_pages
 
 app_name = "imports"
 
@@ -11,4 +12,6 @@ urlpatterns = [
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("templates/<str:name>.csv", views.template_csv, name="template"),
+    path("903/rules/", ssda903_pages.rules_page, name="rules_903"),
+    path("uploads/<int:upload_id>/council/", ssda903_pages.upload_council, name="council"),
 ]

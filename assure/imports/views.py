@@ -4,16 +4,19 @@ administrators) see any of it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from assure.core import access
+from assure.core.errors import NotNow, message_of
 
-from . import selectors, uploads
+from . import dropfolder, progress, selectors, uploads
 from .extracts.templates import BY_NAME, TEMPLATES
 from .forms import ApplyForm, UploadForm
 from .models import ImportRun, ImportUpload
@@ -50,8 +53,28 @@ def import_home(request: HttpRequest) -> HttpResponse:
             "recent": selectors.uploads_recent(),
             "templates": TEMPLATES,
             "limit_mb": uploads.max_file_bytes() // (1024 * 1024),
+            "drop": _drop_folder(),
         },
     )
+
+
+def _drop_folder() -> dict[str, object]:
+    """The drop folder's part of the page: whether one is set, its last scan, the imports
+    running from it now, and its recent runs (the notice of refused ones is the page's
+    `import_notices` tag)."""
+    state = dropfolder.state()
+    try:
+        scanned_at = dt.datetime.fromisoformat(state["scanned_at"])
+    except (KeyError, TypeError, ValueError):
+        scanned_at = None
+    return {
+        "folder": dropfolder.folder(),
+        "state": state,
+        "scanned_at": scanned_at,
+        "running": progress.running("drop-"),
+        "runs": selectors.automatic_runs(),
+        "settle_seconds": dropfolder.settle_seconds(),
+    }
 
 
 def _upload(upload_id: int) -> ImportUpload:
@@ -73,7 +96,10 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
                 skip_invalid_rows=form.cleaned_data["skip_invalid_rows"],
             )
         except ValidationError as exc:
-            form.add_error("skip_invalid_rows", exc)
+            form.add_error("skip_invalid_rows", message_of(exc))
+        except NotNow as exc:  # already being applied: the page says so, and shows progress
+            messages.error(request, message_of(exc))
+            return redirect("imports:upload", upload_id=upload.pk)
         else:
             return redirect("imports:upload", upload_id=upload.pk)
     allowed, needs_skip = uploads.may_apply(upload)
@@ -87,6 +113,7 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
             "may_apply": allowed,
             "needs_skip": needs_skip,
             "refresh": REFRESH_SECONDS if upload.busy else None,
+            "progress": progress.read(uploads.progress_key(upload)) if upload.busy else None,
         },
     )
 
@@ -116,7 +143,28 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         run = selectors.run_get(run_id=run_id)
     except ImportRun.DoesNotExist:
         raise Http404 from None
-    return render(request, "imports/run.html", {"run": run})
+    if request.method == "POST" and request.POST.get("action") == "dealt_with":
+        try:
+            dropfolder.dealt_with(run=run, actor=request.user)
+        except NotNow as exc:
+            messages.error(request, message_of(exc))
+        else:
+            messages.success(request, f"Import run {run.pk} is marked as dealt with.")
+        return redirect("imports:run", run_id=run.pk)
+    automatic = (run.options or {}).get("via") == dropfolder.VIA
+    return render(
+        request,
+        "imports/run.html",
+        {
+            "run": run,
+            "automatic": automatic,
+            "email": selectors.run_email(run=run) if automatic else None,
+            "summary": dropfolder.describe(run) if automatic else "",
+            "may_mark": automatic
+            and run.status == ImportRun.Status.REJECTED
+            and "dealt_with" not in run.options,
+        },
+    )
 
 
 def template_csv(request: HttpRequest, name: str) -> FileResponse:

@@ -10,11 +10,10 @@ from typing import Any
 from django.db import models
 
 from assure.children import models as cm
-from assure.core import clock, events
+from assure.core import bulk, clock, events
 from assure.families.models import Family, FamilyMember, Relationship
 from assure.people.models import StaffMember, Team
 
-from .. import bulk
 from ..ssda903.apply import Changes, chunks
 from .reader import Row
 
@@ -29,13 +28,23 @@ PROCEEDINGS_FIELDS = (
 )
 
 
+DATE_FIELDS = frozenset({"extended_to"})  # dates whose names do not end in _date
+
+
 def _blank(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     """Text fields store "" for blank; dates store None."""
     out = {}
     for name in names:
         value = values.get(name)
-        out[name] = value if value is not None else ("" if not name.endswith("_date") else None)
+        is_date = name.endswith("_date") or name in DATE_FIELDS
+        out[name] = value if value is not None else (None if is_date else "")
     return out
+
+
+def _present(values: dict[str, Any], optional: tuple[str, ...]) -> tuple[str, ...]:
+    """The optional columns the row's file has: a file without one says nothing about it,
+    and the stored value stays."""
+    return tuple(name for name in optional if name in values)
 
 
 def sync_proceedings(
@@ -47,7 +56,7 @@ def sync_proceedings(
     children: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         pid = row.values["proceedings_id"]
-        values = _blank(row.values, PROCEEDINGS_FIELDS)
+        values = _blank(row.values, PROCEEDINGS_FIELDS + _present(row.values, ("extended_to",)))
         values["status"] = values["status"] or "open"
         wanted[pid] = values
         children[pid].add(pks[row.values["child_id"]])
@@ -57,7 +66,7 @@ def sync_proceedings(
         stored = {
             p["proceedings_id"]: p
             for p in cm.Proceedings.objects.filter(proceedings_id__in=chunk).values(
-                "id", "proceedings_id", *PROCEEDINGS_FIELDS
+                "id", "proceedings_id", *PROCEEDINGS_FIELDS, "extended_to"
             )
         }
         new, changed = [], []
@@ -71,7 +80,7 @@ def sync_proceedings(
                 for child_pk in children[pid]:
                     changes.add("Proceedings", "updated", child_pk)
         bulk.insert(cm.Proceedings, new)
-        bulk.update(cm.Proceedings, list(PROCEEDINGS_FIELDS), changed)
+        bulk.update(cm.Proceedings, [*PROCEEDINGS_FIELDS, "extended_to"], changed)
         ids = dict(
             cm.Proceedings.objects.filter(proceedings_id__in=chunk).values_list(
                 "proceedings_id", "id"
@@ -201,24 +210,31 @@ def _sync_by_key(
         bulk.update(model, ["child" if n == "child_id" else n for n in names], changed)
 
 
+PLAN_CARER_FIELDS = ("carer_id", "carer_name")
+
+
 def sync_plans(rows: list[Row], pks: dict[str, int], changes: Changes) -> None:
     """Plans are history: child, agreed date and plan name one row (of any source); only
-    its parallel plan can change."""
-    wanted: dict[tuple[int, Any, str], str] = {}
+    its parallel plan and the carer it names can change. A file without the optional carer
+    columns leaves the carer a stored plan names as it is."""
+    wanted: dict[tuple[int, Any, str], dict[str, Any]] = {}
     for row in rows:
         key = (pks[row.values["child_id"]], row.values["agreed_date"], row.values["plan"])
-        wanted[key] = row.values["parallel_plan"] or ""
+        wanted[key] = {
+            "parallel_plan": row.values["parallel_plan"] or "",
+            **_blank(row.values, _present(row.values, PLAN_CARER_FIELDS)),
+        }
     child_pks = sorted({key[0] for key in wanted})
     for chunk in chunks(child_pks):
         stored = {
             (p["child_id"], p["agreed_date"], p["plan"]): p
             for p in cm.PermanencePlan.objects.filter(child_id__in=chunk).values(
-                "id", "child_id", "agreed_date", "plan", "parallel_plan"
+                "id", "child_id", "agreed_date", "plan", "parallel_plan", *PLAN_CARER_FIELDS
             )
         }
         members = set(chunk)
         new, changed = [], []
-        for key, parallel in wanted.items():
+        for key, values in wanted.items():
             if key[0] not in members:
                 continue
             if key not in stored:
@@ -227,16 +243,17 @@ def sync_plans(rows: list[Row], pks: dict[str, int], changes: Changes) -> None:
                         "child_id": key[0],
                         "agreed_date": key[1],
                         "plan": key[2],
-                        "parallel_plan": parallel,
+                        **values,
                         "source": cm.PermanencePlan.Source.EXTRACT,
                     }
                 )
                 changes.add("Permanence plans", "created", key[0])
-            elif stored[key]["parallel_plan"] != parallel:
-                changed.append((stored[key]["id"], {"parallel_plan": parallel}))
+            elif any(stored[key][k] != v for k, v in values.items()):
+                merged = {k: stored[key][k] for k in ("parallel_plan", *PLAN_CARER_FIELDS)}
+                changed.append((stored[key]["id"], merged | values))
                 changes.add("Permanence plans", "updated", key[0])
         bulk.insert(cm.PermanencePlan, new)
-        bulk.update(cm.PermanencePlan, ["parallel_plan"], changed)
+        bulk.update(cm.PermanencePlan, ["parallel_plan", *PLAN_CARER_FIELDS], changed)
 
 
 def teams_by_name(names: set[str]) -> dict[str, int]:

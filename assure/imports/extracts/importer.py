@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from assure.children import models as cm
+from assure.children.care import proceedings as court
 
+from .. import progress
 from ..framework import FileSummary, Problem, Problems, expand_paths, file_problem
 from ..ssda903.apply import Changes, chunks
 from . import apply as writes
@@ -72,6 +74,7 @@ class ExtractImporter:
                 continue
             for row in read_file(path, summary, problems):
                 prepared.rows[row.template].append(row)
+                progress.rows_read()
             prepared.rows_read += summary.rows
         child_ids = {
             row.values["child_id"]
@@ -140,6 +143,7 @@ def _check(prepared: PreparedExtract, child_ids: set[str]) -> None:
 
 
 def _check_dates(prepared: PreparedExtract) -> None:
+    _check_extensions(prepared)
     for template, start, end in (
         ("proceedings", "issue_date", "concluded_date"),
         ("sgo_assessments", "start_date", "completed_date"),
@@ -157,6 +161,32 @@ def _check_dates(prepared: PreparedExtract) -> None:
                         f"{end} {last:%d/%m/%Y} is before {start} {first:%d/%m/%Y}.",
                     )
                 )
+
+
+def _check_extensions(prepared: PreparedExtract) -> None:
+    """An extension (Children Act 1989 s32(5)) moves the 26-week limit later: it must end
+    after the limit, and only care and supervision applications have one."""
+    for row in prepared.rows.get("proceedings", []):
+        extended, issued = row.values.get("extended_to"), row.values.get("issue_date")
+        if not extended:
+            continue
+        if not court.carries_26_weeks(row.values.get("application_type") or ""):
+            message = "Only care and supervision applications have a 26-week limit to extend."
+        elif issued is None:
+            message = "An extended timetable needs the issue date it runs from."
+        elif extended <= court.statutory_limit(issued):
+            message = (
+                f"extended_to must be after the 26-week limit, "
+                f"{court.statutory_limit(issued):%d/%m/%Y} for proceedings issued "
+                f"{issued:%d/%m/%Y}."
+            )
+        else:
+            continue
+        prepared.problems.error(
+            Problem(
+                row.file, row.row, "extended_to", extended.isoformat(), "bad-extension", message
+            )
+        )
 
 
 def _check_conflicts(

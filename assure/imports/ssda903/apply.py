@@ -1,9 +1,10 @@
-"""Writing merged 903 rows: children first, then every child-owned table, in bulk.
+"""Writing merged 903 rows: children first, then every child-owned table, in bulk, and
+the checks about each child (for the child's page).
 
-Work goes a chunk of children at a time: one query loads the chunk's existing rows, then
-new rows are inserted and changed ones updated with one executemany each (see bulk.py).
-Nothing is written for a row that has not changed, so importing the same files twice
-changes nothing.
+The importer hands over a chunk of children at a time: one query loads the chunk's
+existing rows, then new rows are inserted and changed ones updated with one executemany
+each (see bulk.py). Nothing is written for a row that has not changed, so importing the
+same files twice changes nothing.
 
 Field history (django-simple-history) is not written on this bulk path: like bulk_create
 and bulk_update, it sends no signals. Each changed child instead gets a domain event naming the
@@ -20,10 +21,11 @@ from typing import Any
 from django.db import models
 
 from assure.children import models as cm
-from assure.core import clock, events
+from assure.core import bulk, clock, events
 
-from .. import bulk
+from ..models import ChildCheck
 from .rows import Row
+from .values import sex_of
 
 CHUNK = 1000
 
@@ -160,6 +162,9 @@ HEADER_FIELDS = {
 }
 
 
+UASC_FIELDS = {"SEX": "sex", "DOB": "date_of_birth"}
+
+
 def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -169,24 +174,28 @@ def _field_values(model: type[models.Model], row: Row, mapping: dict[str, str]) 
     """Model field values from a row; blank text becomes "" for text fields. Columns the
     file did not have are left out, so they do not blank what is stored."""
     values = {}
-    for column, name, nullable in _plan(model, row.table.name, mapping):
-        if column in row.absent:
+    absent = row.absent
+    typed = row.values
+    for column, position, name, nullable in _plan(model, row.table, mapping):
+        if absent and column in absent:
             continue
-        value = row.get(column)
+        value = typed[position]
         values[name] = "" if value is None and not nullable else value
     return values
 
 
-_PLANS: dict[tuple[Any, ...], list[tuple[str, str, bool]]] = {}
+_PLANS: dict[tuple[Any, ...], list[tuple[str, int, str, bool]]] = {}
 
 
-def _plan(model: type[models.Model], table: str, mapping: dict[str, str]) -> list:
-    key = (model, table, tuple(mapping.items()))
-    if key not in _PLANS:
-        _PLANS[key] = [
-            (column, name, model._meta.get_field(name).null) for column, name in mapping.items()
+def _plan(model: type[models.Model], table: Any, mapping: dict[str, str]) -> list:
+    key = (model, table.name, id(mapping))  # the mappings are this module's constants
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = [
+            (column, table.index(column), name, model._meta.get_field(name).null)
+            for column, name in mapping.items()
         ]
-    return _PLANS[key]
+    return plan
 
 
 class Changes:
@@ -246,7 +255,9 @@ def _child_values(header: Row | None, uasc: Row | None) -> dict[str, Any]:
     if header is not None:
         values.update(_field_values(cm.Child, header, HEADER_FIELDS))
     elif uasc is not None:  # no Header: the UASC table's SEX and DOB are the best there is
-        values.update(_field_values(cm.Child, uasc, {"SEX": "sex", "DOB": "date_of_birth"}))
+        values.update(_field_values(cm.Child, uasc, UASC_FIELDS))
+    if "sex" in values:  # SEX in either coding (1/2, M/F/U) is stored as M, F or U
+        values["sex"] = sex_of(values["sex"]) or ""
     if uasc is not None:
         values["uasc"] = True
         if "DUC" not in uasc.absent:
@@ -302,3 +313,28 @@ def record_child_events(*, changes: Changes, run: Any, actor: Any) -> int:
             for child_pk, tables in changes.by_child.items()
         ),
     )
+
+
+def replace_child_checks(*, pks: dict[str, int], problems: dict[str, list[Any]], run: Any) -> int:
+    """The chunk's children's problems from this import replace those of earlier imports:
+    a child's page shows what the latest import including them reported."""
+    if not pks:
+        return 0
+    ChildCheck.objects.filter(child_id__in=list(pks.values())).delete()
+    rows = [
+        {
+            "child_id": pks[child_id],
+            "run_id": run.pk,
+            "severity": severity,
+            "code": problem.code[:60],
+            "file": problem.file[-300:],
+            "row": problem.row,
+            "column": problem.column[:60],
+            "value": problem.value[:200],
+            "message": problem.message,
+        }
+        for child_id, items in problems.items()
+        if child_id in pks
+        for severity, problem in items
+    ]
+    return bulk.insert(ChildCheck, rows)

@@ -1,17 +1,22 @@
-"""The 903 tables: their columns, how each value is read, how a table is recognised, and
-which columns identify a row within a child."""
+"""The 903 tables: their columns, how each value is read, how a table is recognised, which
+columns identify a row within a child, and which columns the care history needs.
+
+A bad value in a column the care history needs (`needed`: the episode's dates and codes, a
+date of birth, a row's key) is an error: the row is not stored. A bad value anywhere else
+(MOTHER, MC_DOB, UPN, postcodes, the OC2 and OC3 items, ...) is a warning: the row is stored
+with that value blank.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assure.children import codes
-
 from . import values as v
+from .codelists import LISTS, OC2_FLAGS
 
 
-def _codes(choices: type, *, what: str) -> v.Reader:
-    return v.code_reader(frozenset(choices.values), what=what)
+def _codes(column: str) -> v.Reader:
+    return v.code_reader(column)
 
 
 @dataclass(frozen=True)
@@ -23,18 +28,51 @@ class Table:
     readers: dict[str, v.Reader]
     required: tuple[str, ...] = ()  # a row without these cannot be stored
     xml_tags: tuple[str, ...] = ()
+    # Columns the care history needs, besides the key: a bad value rejects the row.
+    needed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Column positions, looked up for every value of every row.
         object.__setattr__(self, "positions", {c: i for i, c in enumerate(self.columns)})
+        object.__setattr__(
+            self, "row_level", frozenset(("CHILD", *self.key, *self.required, *self.needed))
+        )
+        object.__setattr__(
+            self,
+            "coded",
+            tuple(c for c in self.columns if c in CODED and c != "CHILD"),
+        )
+        object.__setattr__(
+            self, "dates", tuple(c for c in self.columns if self.readers.get(c) in DATE_READERS)
+        )
+        # (column, position) pairs, for the loops that run over every row.
+        positions = self.positions  # type: ignore[attr-defined]
+        object.__setattr__(self, "key_positions", tuple(positions[c] for c in self.key))
+        object.__setattr__(
+            self,
+            "coded_positions",
+            tuple((c, positions[c]) for c in self.coded),  # type: ignore[attr-defined]
+        )
+        object.__setattr__(
+            self,
+            "date_positions",
+            tuple((c, positions[c]) for c in self.dates),  # type: ignore[attr-defined]
+        )
 
     def index(self, column: str) -> int:
         return self.positions[column]  # type: ignore[attr-defined]
+
+    def is_row_level(self, column: str) -> bool:
+        return column in self.row_level  # type: ignore[attr-defined]
 
 
 DATE = v.read_date
 SEX = v.read_sex
 FLAG = v.read_flag
+DATE_READERS = (v.read_date,)
+# Columns whose codes have a year-by-year list (codelists.LISTS): their year is checked.
+# SEX is read by its own reader (both codings), but its list has years too.
+CODED = frozenset(LISTS)
 
 HEADER = Table(
     name="Header",
@@ -44,12 +82,13 @@ HEADER = Table(
     readers={
         "SEX": SEX,
         "DOB": DATE,
-        "ETHNIC": _codes(codes.Ethnicity, what="ETHNIC"),
+        "ETHNIC": _codes("ETHNIC"),
         "UPN": v.text_reader(13, upper=True),
         "MOTHER": FLAG,
         "MC_DOB": DATE,
     },
     xml_tags=("HEADER",),
+    needed=("DOB",),
 )
 
 EPISODES = Table(
@@ -74,19 +113,21 @@ EPISODES = Table(
     required=("DECOM",),
     readers={
         "DECOM": DATE,
-        "RNE": _codes(codes.ReasonNewEpisode, what="RNE"),
-        "LS": _codes(codes.LegalStatus, what="LS"),
-        "CIN": _codes(codes.CategoryOfNeed, what="CIN"),
-        "PLACE": _codes(codes.PlacementType, what="PLACE"),
-        "PLACE_PROVIDER": _codes(codes.PlacementProvider, what="PLACE_PROVIDER"),
+        "RNE": _codes("RNE"),
+        "LS": _codes("LS"),
+        "CIN": _codes("CIN"),
+        "PLACE": _codes("PLACE"),
+        "PLACE_PROVIDER": _codes("PLACE_PROVIDER"),
         "DEC": DATE,
-        "REC": _codes(codes.ReasonCeased, what="REC"),
-        "REASON_PLACE_CHANGE": _codes(codes.ReasonPlaceChange, what="REASON_PLACE_CHANGE"),
+        "REC": _codes("REC"),
+        "REASON_PLACE_CHANGE": _codes("REASON_PLACE_CHANGE"),
         "HOME_POST": v.text_reader(10, upper=True),
         "PL_POST": v.text_reader(10, upper=True),
         "URN": v.text_reader(10, upper=True),
     },
     xml_tags=("EPISODE",),
+    # Periods of care, exits and every episode rule read these.
+    needed=("RNE", "LS", "PLACE", "DEC", "REC"),
 )
 
 REVIEWS = Table(
@@ -98,9 +139,10 @@ REVIEWS = Table(
     readers={
         "DOB": DATE,
         "REVIEW": DATE,
-        "REVIEW_CODE": _codes(codes.ReviewCode, what="REVIEW_CODE"),
+        "REVIEW_CODE": _codes("REVIEW_CODE"),
     },
-    xml_tags=("REVIEW",),
+    # AREVIEW: the DfE's XML, nested in HEADER.
+    xml_tags=("REVIEW", "AREVIEW"),
 )
 
 UASC = Table(
@@ -119,36 +161,15 @@ OC2 = Table(
         "DOB",
         "SDQ_SCORE",
         "SDQ_REASON",
-        "CONVICTED",
-        "HEALTH_CHECK",
-        "IMMUNISATIONS",
-        "TEETH_CHECK",
-        "HEALTH_ASSESSMENT",
-        "SUBSTANCE_MISUSE",
-        "INTERVENTION_RECEIVED",
-        "INTERVENTION_OFFERED",
+        *OC2_FLAGS,
     ),
     signature=frozenset({"CHILD", "HEALTH_CHECK"}),
     key=(),
     readers={
         "DOB": DATE,
         "SDQ_SCORE": v.int_reader(0, 40),
-        "SDQ_REASON": v.code_reader(
-            frozenset({"SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"}), what="SDQ_REASON"
-        ),
-        **{
-            column: FLAG
-            for column in (
-                "CONVICTED",
-                "HEALTH_CHECK",
-                "IMMUNISATIONS",
-                "TEETH_CHECK",
-                "HEALTH_ASSESSMENT",
-                "SUBSTANCE_MISUSE",
-                "INTERVENTION_RECEIVED",
-                "INTERVENTION_OFFERED",
-            )
-        },
+        "SDQ_REASON": _codes("SDQ_REASON"),
+        **dict.fromkeys(OC2_FLAGS, FLAG),
     },
     xml_tags=("OC2",),
 )
@@ -160,13 +181,9 @@ OC3 = Table(
     key=(),
     readers={
         "DOB": DATE,
-        "IN_TOUCH": v.code_reader(
-            frozenset({"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"}), what="IN_TOUCH"
-        ),
-        # The activity and accommodation lists changed often: accept their shape (F1, G6;
-        # B1, Z2, 0) rather than one year's list.
-        "ACTIV": v.pattern_reader(r"^[FGP][0-9]$", what="ACTIV"),
-        "ACCOM": v.pattern_reader(r"^([A-Z][12]|0)$", what="ACCOM"),
+        "IN_TOUCH": _codes("IN_TOUCH"),
+        "ACTIV": _codes("ACTIV"),
+        "ACCOM": _codes("ACCOM"),
     },
     xml_tags=("OC3",),
 )
@@ -191,11 +208,9 @@ AD1 = Table(
         "DATE_INT": DATE,
         "DATE_MATCH": DATE,
         "FOSTER_CARE": FLAG,
-        "NB_ADOPTR": v.code_reader(frozenset({"L", "M"}), what="NB_ADOPTR"),
-        "SEX_ADOPTR": v.code_reader(frozenset({"MM", "FF", "MF"}), what="SEX_ADOPTR"),
-        "LS_ADOPTR": v.code_reader(
-            frozenset({"L0", "L11", "L12", "L2", "L3", "L4"}), what="LS_ADOPTR"
-        ),
+        "NB_ADOPTR": _codes("NB_ADOPTR"),
+        "SEX_ADOPTR": _codes("SEX_ADOPTR"),
+        "LS_ADOPTR": _codes("LS_ADOPTR"),
     },
     xml_tags=("AD1", "ADOPTION"),
 )
@@ -210,11 +225,10 @@ PLACED_ADOPTION = Table(
         "DOB": DATE,
         "DATE_PLACED": DATE,
         "DATE_PLACED_CEASED": DATE,
-        "REASON_PLACED_CEASED": v.code_reader(
-            frozenset({"RD1", "RD2", "RD3", "RD4"}), what="REASON_PLACED_CEASED"
-        ),
+        "REASON_PLACED_CEASED": _codes("REASON_PLACED_CEASED"),
     },
-    xml_tags=("PLACED_ADOPTION", "PLACEDADOPTION"),
+    # AD_PLACED: the DfE's XML, nested in HEADER.
+    xml_tags=("PLACED_ADOPTION", "PLACEDADOPTION", "AD_PLACED"),
 )
 
 PREV_PERM = Table(
@@ -225,11 +239,12 @@ PREV_PERM = Table(
     required=("PREV_PERM",),
     readers={
         "DOB": DATE,
-        "PREV_PERM": _codes(codes.PreviousPermanence, what="PREV_PERM"),
+        "PREV_PERM": _codes("PREV_PERM"),
         "LA_PERM": v.text_reader(10, upper=True),
         "DATE_PERM": v.read_partial_date,
     },
-    xml_tags=("PREV_PERM", "PREVPERM", "PREVIOUS_PERMANENCE"),
+    # PERMANENCE: the DfE's XML, nested in HEADER.
+    xml_tags=("PREV_PERM", "PREVPERM", "PREVIOUS_PERMANENCE", "PERMANENCE"),
 )
 
 MISSING = Table(
@@ -240,11 +255,12 @@ MISSING = Table(
     required=("MIS_START",),
     readers={
         "DOB": DATE,
-        "MISSING": v.code_reader(frozenset({"M", "A"}), what="MISSING"),
+        "MISSING": _codes("MISSING"),
         "MIS_START": DATE,
         "MIS_END": DATE,
     },
-    xml_tags=("MISSING", "MISSING_EPISODE", "MISSINGEPISODE"),
+    # AMISSING: the DfE's XML, nested in HEADER.
+    xml_tags=("MISSING", "MISSING_EPISODE", "MISSINGEPISODE", "AMISSING"),
 )
 
 SW_EPISODES = Table(
@@ -258,7 +274,7 @@ SW_EPISODES = Table(
         "SW_ID": v.text_reader(20),
         "SW_DECOM": DATE,
         "SW_DEC": DATE,
-        "SW_REASON": v.text_reader(10, upper=True),
+        "SW_REASON": _codes("SW_REASON"),
     },
     xml_tags=("SW_EPISODE", "SWEPISODE", "SW_EPISODES", "SWEPISODES"),
 )
@@ -282,6 +298,49 @@ BY_XML_TAG = {tag: table for table in TABLES for tag in table.xml_tags}
 # Columns of the regional (LIIA) layout, and XML's own names for two columns.
 REGIONAL_COLUMNS = frozenset({"LA", "YEAR"})
 COLUMN_ALIASES = {"PL": "PLACE", "CHILDID": "CHILD", "CHILD_ID": "CHILD"}
+
+# Columns written as whole numbers, which pandas and spreadsheets may write as 1.0: read as
+# 1 with a warning. (CHILD too: an ID column with blanks comes out of pandas as 1234.0; and
+# URN and SW_ID, which are text but often all digits: a URN of 1234567.0 is 1234567.)
+WHOLE_NUMBER_COLUMNS = frozenset(
+    {
+        "CHILD",
+        "URN",
+        "SW_ID",
+        "SEX",
+        "MOTHER",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SDQ_SCORE",
+        "LA_PERM",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+        "ACTIV",
+        "ACCOM",
+    }
+)
+
+
+# Tables of the 903 that Assure does not keep, by the columns that recognise them: a file of
+# one is read past with a warning, not refused (so a whole year's folder still imports).
+NOT_KEPT: dict[str, tuple[frozenset[str], str]] = {
+    "DoLo": (
+        frozenset({"CHILD", "DOLO_START"}),
+        "deprivation of liberty orders, collected since 2026/27",
+    ),
+}
+NOT_KEPT_XML_TAGS = {"DOLO": "DoLo"}
+
+
+def not_kept(columns: set[str]) -> str | None:
+    """The name of the 903 table Assure does not keep whose columns these are, or None."""
+    return next((name for name, (sig, _) in NOT_KEPT.items() if sig <= columns), None)
 
 
 def recognise(columns: set[str]) -> Table | None:

@@ -10,7 +10,6 @@ import pytest
 from openpyxl import Workbook
 
 from assure.children.models import AdoptionDecision, Child, Episode, PermanencePlan
-from assure.core import clock
 from assure.families.models import FamilyMember
 from assure.imports.models import ImportRun
 from assure.imports.services import import_execute
@@ -130,14 +129,20 @@ def test_clean_workbook(clean):
         "S",
         "C2",
     )
+    # The list does not say when the plan was agreed: not known, never the import's date.
+    # "SGO/CAO" stays that plan.
     plans = PermanencePlan.objects.order_by("child__child_id")
     assert [(p.child.child_id, p.plan, p.source, p.agreed_date) for p in plans] == [
-        ("K1", "adoption", "annex_a", clock.today()),
-        ("K2", "sgo", "annex_a", clock.today()),
+        ("K1", "adoption", "annex_a", None),
+        ("K2", "sgo_cao", "annex_a", None),
     ]
     decision = AdoptionDecision.objects.get()
     assert (str(decision.decision_date), str(decision.match_date)) == ("2025-01-10", "2025-06-01")
-    assert k1.adoption_placements.get().date_placed == dt.date(2025, 7, 1)
+    # PlacedAdoption in the 903's sense: DATE_PLACED is the date of the decision; the day the
+    # child moved in with the adopters is an event.
+    assert k1.adoption_placements.get().date_placed == dt.date(2025, 1, 10)
+    placed = k1.social_care_events.get(kind="placed_for_adoption")
+    assert (placed.start_date, placed.source_list) == (dt.date(2025, 7, 1), "List 10")
     assert sorted(FamilyMember.objects.values_list("family__family_id", "child__child_id")) == [
         ("F1", "K1"),
         ("F1", "K2"),
@@ -271,11 +276,19 @@ def test_sheet_found_by_header_row(tmp_path):
 
 
 def test_no_recognisable_list(tmp_path):
-    path = book(tmp_path / "none.xlsx", {"Sheet1": [["Name", "Age"], ["A", 3]], "List 3": [["x"]]})
+    path = book(tmp_path / "none.xlsx", {"Sheet1": [["Name", "Age"], ["A", 3]], "Notes": [["x"]]})
     result = annex(path)
     assert result.status == "rejected"
     assert [e.code for e in result.errors] == ["no-list"]
     assert "Sheet1" in result.errors[0].message
+    assert [w.code for w in result.warnings] == ["sheet-not-read", "sheet-not-read"]
+
+
+def test_a_sheet_named_as_a_list_without_its_header_is_an_error(tmp_path):
+    path = book(tmp_path / "l3.xlsx", {"List 3": [["x"], ["y"]]})
+    result = annex(path)
+    assert [(e.code, e.row) for e in result.errors] == [("no-header", None)]
+    assert "looks like list 3" in result.errors[0].message
 
 
 def test_not_a_workbook(tmp_path):
@@ -352,36 +365,60 @@ FULL_LIST10 = [
 def test_full_headers_map_to_the_right_fields():
     from assure.imports.annex_a.lists import list_from_fields, match_header
 
-    fields8 = {h: match_header(h) for h in FULL_LIST8}
+    fields8 = {h: match_header(h, 8) for h in FULL_LIST8}
     assert {h: f for h, f in fields8.items() if f} == {
         "Child Unique ID": "child_id",
         "Gender": "sex",
         "Ethnicity": "ethnicity",
         "Date of Birth": "date_of_birth",
+        "Age of Child (Years)": "age",
+        "Does the Child have a Disability": "disability",
         "Date Started to be Looked After": "start_date",
         "Child's Category of Need": "category_of_need",
+        FULL_LIST8[8]: "second_period",
         "Start date of current legal status": "legal_status_date",
         "Child's Legal Status": "legal_status",
+        "Date of Latest Statutory Review": "latest_review",
+        "Date of Last Social Work Visit": "social_work_visit",
         "What is the permanence plan for this child?": "plan",
+        "Date of Last IRO Visit / Contact to the Child": "iro_contact",
+        "Date of Last Health Assessment": "health_assessment",
+        "Date of Last Dental Check": "dental_check",
+        "Number of Placements in the Last 12 months": "placements_12m",
         "Date Ceased to be Looked After": "end_date",
         "Reason Ceased to be Looked After": "reason_ceased",
+        "Start Date of Most Recent Placement": "placement_start",
         "Placement Type": "placement_type",
+        "Placement Provider": "placement_provider",
+        "Placement postcode": "placement_postcode",
+        "URN of Placement": "placement_urn",
+        "Placement Location": "placement_location",
+        "LA of Placement": "placement_la",
         "Allocated Team": "team",
         "Allocated Worker": "worker",
     }
-    fields10 = {h: match_header(h) for h in FULL_LIST10}
+    fields10 = {h: match_header(h, 10) for h in FULL_LIST10}
     assert {h: f for h, f in fields10.items() if f} == {
         "Child Unique ID": "child_id",
         "Family identifier": "family_id",
         "Gender": "sex",
         "Ethnicity": "ethnicity",
         "Date of Birth": "date_of_birth",
+        "Age of Child (Years)": "age",
+        "Does the Child have a Disability": "disability",
         "Date the Child Entered Care": "start_date",
         "Date of Decision that Child Should be Placed for Adoption": "decision_date",
         "Date of Placement Order": "placement_order_date",
         "Date of Matching Child and Prospective Adopters": "match_date",
         "Date Placed for Adoption": "placed_date",
+        "Date of Adoption Order": "adoption_order_date",
         "Date of Decision that Child Should No Longer be Placed for Adoption": "no_longer_date",
+        "Reason Why Child No Longer Placed for Adoption": "no_longer_reason",
+        FULL_LIST10[-1]: "ffa_date",
     }
-    assert list_from_fields(set(fields8.values()) - {None}) == 8
-    assert list_from_fields(set(fields10.values()) - {None}) == 10
+
+    def fields_of(headers):
+        return lambda n: {f for f in (match_header(h, n) for h in headers) if f}
+
+    assert list_from_fields(fields_of(FULL_LIST8)) == 8
+    assert list_from_fields(fields_of(FULL_LIST10)) == 10

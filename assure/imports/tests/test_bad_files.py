@@ -97,8 +97,8 @@ def test_dec_before_decom(write, run):
 
 
 def test_value_too_long(write, run):
-    path = write("h.csv", f"{HEADER_COLUMNS}\nC1,1,01/01/2015,WBRI,A12345678901234567,,\n")
-    assert_rejected(run(path), "value-too-long", row=2, column="UPN")
+    path = write("e.csv", f"{EPISODE_COLUMNS}\n{'C' * 51},01/02/2020,S,C2,N1,U4,PR1,,,,,,\n")
+    assert_rejected(run(path), "value-too-long", row=2, column="CHILD")
 
 
 def test_file_over_the_size_limit(write, run, settings):

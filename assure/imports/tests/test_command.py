@@ -48,8 +48,18 @@ def test_json_shape_is_exact(write):
         "rows_rejected",
         "errors",
         "warnings",
+        # The 903's own keys.
+        "council",
+        "left_out",
+        "collection_years",
     ]
     assert data["status"] == "applied"
+    # No LA column and no council chosen: every row is the council's, nothing left out.
+    assert (data["council"], data["left_out"]) == (None, [])
+    assert data["collection_years"] == [
+        {"file": str(header), "year": "2019/20", "from": "dates"},
+        {"file": str(episodes), "year": "2019/20", "from": "dates"},
+    ]
     assert data["files"] == [
         {"path": str(header), "table": "Header", "rows": 1},
         {"path": str(episodes), "table": "Episodes", "rows": 1},
@@ -83,7 +93,7 @@ def test_errors_reject_everything_with_exit_code_1(write):
             "column": "RNE",
             "value": "Q",
             "code": "unknown-code",
-            "message": "'Q' is not in any year's RNE list",
+            "message": "'Q' is not in the DfE's RNE list in any year from 2015/16 to 2025/26",
         }
     ]
     assert (data["rows_read"], data["rows_rejected"], data["episodes_loaded"]) == (2, 1, 0)
@@ -135,6 +145,42 @@ def test_human_report_lists_errors_and_warning_counts(write):
     assert "warning duplicate-row: 1" in out
 
 
+REGIONAL = (
+    f"{EPISODE_COLUMNS},LA,YEAR\n"
+    "H1,2020-01-01,S,C2,N1,U4,PR1,,,,AB1 2CD,AB3 4EF,SC1,312,2020\n"
+    "B1,2020-01-01,S,C2,N1,U4,PR1,,,,AB1 2CD,AB3 4EF,SC1,Bromley,2020\n"
+    "B2,2020-02-01,S,C2,N1,U4,PR1,,,,AB1 2CD,AB3 4EF,SC1,LB Bromley,2020\n"
+)
+
+
+def test_several_councils_are_refused_until_one_is_chosen(write):
+    path = write("regional.csv", REGIONAL)
+    code, out = invoke("ssda903", str(path))
+    assert code == 1
+    assert "ERROR several-councils" in out
+    assert "In the files: Bromley (305): 2 rows, 2 children" in out
+    assert "In the files: Hillingdon (312): 1 row, 1 child" in out
+    assert not Child.objects.exists()
+
+    code, out = invoke("ssda903", str(path), "--la", "Bromley", "--year", "2019/20")
+    assert code == 0, out
+    assert "Council: Bromley (305), from --la" in out
+    assert "Left out (another council's): Hillingdon (312): 1 row, 1 child" in out
+    assert sorted(Child.objects.values_list("child_id", flat=True)) == ["B1", "B2"]
+    assert ImportRun.objects.get().options == {"skip_invalid_rows": False, "la": "Bromley",
+                                               "year": 2020}  # fmt: skip
+
+
+def test_the_demo_councils_code_leaves_every_real_council_out(write, settings):
+    settings.COUNCIL_LA_CODE = "999"  # Hartsmere, the fictional demo council (make demo)
+    code, out = invoke("ssda903", str(write("regional.csv", REGIONAL)), "--json")
+    data = json.loads(out)
+    assert (code, data["status"], data["children"]) == (0, "applied", 0)
+    assert data["council"] == {"code": "999", "name": "999", "from": "COUNCIL_LA_CODE"}
+    assert [(c["la"], c["rows"]) for c in data["left_out"]] == [("305", 2), ("312", 1)]
+    assert not Child.objects.exists()
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "assure.settings.test"}
     return subprocess.run(
@@ -153,6 +199,7 @@ def test_usage_errors_exit_2():
     assert _cli("ssda903").returncode == 2  # no PATH
     assert _cli("ssda903", "x.csv", "--colour").returncode == 2
     assert _cli("spreadsheet", "x.csv").returncode == 2
+    assert _cli("ssda903", "x.csv", "--year", "2023/25").returncode == 2
 
 
 def test_annex_a_and_extract_subcommands(tmp_path):

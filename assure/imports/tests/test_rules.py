@@ -20,7 +20,7 @@ from assure.children.models import (
     SocialWorkerEpisode,
 )
 from assure.imports.ssda903.rules import RULES
-from assure.imports.ssda903.values import BadValue, read_date, read_sex
+from assure.imports.ssda903.values import BadValue, read_date, read_sex, sex_of
 
 from .conftest import EPISODE_COLUMNS, HEADER_COLUMNS
 
@@ -49,7 +49,9 @@ def test_bad_dates(raw):
 
 
 def test_sex_in_both_codings():
-    assert [read_sex(s) for s in ("1", "2", "m", "F", "U")] == ["M", "F", "M", "F", "U"]
+    # Kept as written (so that its year can be checked), stored as M, F or U.
+    assert [read_sex(s) for s in ("1", "2", "m", "F", "U")] == ["1", "2", "M", "F", "U"]
+    assert [sex_of(read_sex(s)) for s in ("1", "2", "m", "F", "U")] == ["M", "F", "M", "F", "U"]
     with pytest.raises(BadValue):
         read_sex("3")
 
@@ -92,7 +94,7 @@ HEADER = f"{HEADER_COLUMNS}\nC1,1,01/01/2005,WBRI,A123456789012,,\n"
         (["01/01/2020,S,C2,N1,P1,PR1,,,"], "placement-provider", 2),
         (
             ["01/01/2020,S,C2,N1,U4,PR1,01/02/2020,X1,", "01/02/2020,L,C2,N1,U4,PR1,,,"],
-            "rne-inconsistent",
+            "rne-l-inconsistent",
             3,
         ),
         (["01/01/2000,S,C2,N1,U4,PR1,,,"], "episode-before-birth", 2),
@@ -144,7 +146,7 @@ def test_header_rules(write, run, header, code, column):
 def test_uasc_rules_and_regional_layout(write, run):
     header = write(
         "h.csv",
-        "LA,CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,YEAR\nX,C1,M,2005-01-01,WBRI,UN1,,,2020\n",
+        "LA,CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,YEAR\nX,C1,1,2005-01-01,WBRI,UN1,,,2020\n",
     )
     uasc = write("u.csv", "CHILD,SEX,DOB,DUC\nC1,1,02/01/2005,01/06/2023\n")
     result = run(header, uasc)
@@ -210,7 +212,7 @@ def test_every_other_table_is_stored(write, run):
         write(
             "ad1.csv",
             "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n"
-            "C1,01/01/2010,01/03/2020,01/05/2020,0,M,MF,L0\n",
+            "C1,01/01/2010,01/03/2020,01/05/2020,0,2,MF,L0\n",
         ),
         write(
             "oc2.csv",

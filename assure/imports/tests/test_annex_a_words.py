@@ -1,0 +1,217 @@
+"""Annex A coded columns written in words, as councils and liiatools write them: a word that
+means one code is read as that code; a word that could mean several is left blank with a
+warning; a word Assure does not know is treated as any unknown value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from assure.children.models import Episode, SocialCareEvent
+from assure.imports.annex_a import lists
+from assure.imports.services import import_execute
+
+pytestmark = pytest.mark.django_db
+
+D = dt.datetime
+HEADERS = [
+    "Child Unique ID",
+    "Gender",
+    "Date of Birth",
+    "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
+    "Date Started to be Looked After",
+    "Child's Category of Need",
+    "Is this a second or subsequent period of being a Looked After Child within the last "
+    "12 months (Y/N)",
+    "Start date of current legal status",
+    "Child's Legal Status",
+    "What is the permanence plan for this child?",
+    "Date Ceased to be Looked After",
+    "Reason Ceased to be Looked After",
+    "Start Date of Most Recent Placement",
+    "Placement Type",
+    "Placement Provider",
+]
+
+
+def row(
+    child_id: str,
+    *,
+    legal: str,
+    placement: str,
+    provider: str = "b) Own provision",
+    need: str = "Abuse or neglect",
+    ceased: dt.datetime | None = None,
+    reason: str | None = None,
+    uasc: str = "b) No",
+    second: str = "b) No",
+) -> list[object]:
+    start = D(2024, 4, 1)
+    return [
+        child_id,
+        "a) Male",
+        D(2014, 6, 2),
+        uasc,
+        start,
+        need,
+        second,
+        start,
+        legal,
+        "f) Long-term fostering",
+        ceased,
+        reason,
+        start,
+        placement,
+        provider,
+    ]
+
+
+def workbook(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "List 8"
+    sheet.append(HEADERS)
+    for cells in rows:
+        sheet.append(cells)
+    book.save(path)
+    return path
+
+
+def episode(child_id: str) -> tuple[str, str, str, str, str]:
+    found = Episode.objects.get(child__child_id=child_id)
+    return (
+        found.legal_status,
+        found.placement_type,
+        found.placement_provider,
+        found.category_of_need,
+        found.reason_ceased,
+    )
+
+
+def test_worded_values_are_read_as_the_codes_they_mean(tmp_path):
+    path = workbook(
+        tmp_path / "annex-a.xlsx",
+        [
+            row("W1", legal="ICO", placement="Foster placement - long term"),
+            row(
+                "W2",
+                legal=" Full care order ",
+                placement="k) Placed with parents",
+                provider="a) Parents/Parental responsibility",
+                need="Parental disability or illness",
+            ),
+            row(
+                "W3",
+                legal="c) Placement order",
+                placement="Placed for adoption - order - not foster",
+                ceased=D(2025, 2, 3),
+                reason="Adopted - consent dispensed",
+            ),
+            row(
+                "W4",
+                legal="Section 20",
+                placement="FOSTER PLACEMENT - RELATIVE - NOT FFA",
+                provider="Voluntary/third sector",
+                ceased=D(2025, 1, 6),
+                reason="e) Returned home to live with parents or relatives - part of planning",
+            ),
+            row(
+                "W5",
+                legal="Accommodated under section 20",
+                placement="Children's Homes",
+                provider="Private provision",
+                ceased=D(2025, 3, 9),
+                reason="Aged 18+ and remained with current carers",
+                uasc="c) Unknown",
+                second="c) Unknown",
+            ),
+        ],
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "applied", result.errors
+    about_values = {"unknown-code", "invalid-value", lists.AMBIGUOUS_CODE}
+    assert [w for w in result.warnings if w.code in about_values] == []
+    assert episode("W1") == ("C1", "U4", "PR1", "N1", "")
+    assert episode("W2") == ("C2", "P1", "PR0", "N3", "")
+    assert episode("W3") == ("E1", "A6", "PR1", "N1", "E12")
+    assert episode("W4") == ("V2", "U3", "PR5", "N1", "E4A")
+    assert episode("W5") == ("V2", "K2", "PR4", "N1", "E17")
+    # "c) Unknown" is an answer: not a UASC, and no second period of care event.
+    w5 = Episode.objects.get(child__child_id="W5").child
+    assert w5.uasc is False
+    assert not SocialCareEvent.objects.filter(child=w5).exists()
+
+
+def test_a_word_that_could_mean_several_codes_is_never_guessed(tmp_path):
+    """In a field the record depends on it refuses the row, naming the codes it could be (a
+    blank legal status would read a short break as ordinary care); in a descriptive field the
+    row is kept with the field blank."""
+    path = workbook(
+        tmp_path / "annex-a.xlsx",
+        [
+            row(
+                "A1",
+                legal="Care order",
+                placement="a) Foster placement",
+                ceased=D(2025, 1, 6),
+                reason="Special Guardianship Order",
+            ),
+            row("A2", legal="ICO", placement="Foster placement - FFA", provider="Own provision"),
+        ],
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "rejected"
+    refused = sorted((e.column, e.value) for e in result.errors)
+    assert refused == [
+        ("Child's Legal Status", "Care order"),
+        ("Placement Type", "a) Foster placement"),
+        ("Reason Ceased to be Looked After", "Special Guardianship Order"),
+    ]
+    assert {e.code for e in result.errors} == {lists.AMBIGUOUS_CODE}
+    [placement] = [e for e in result.errors if e.column == "Placement Type"]
+    assert "U1, U2, U3, U4, U5, U6" in placement.message
+    kept = import_execute(kind="annex_a", paths=[path], skip_invalid_rows=True)
+    assert kept.status == "applied"
+    assert not Episode.objects.filter(child__child_id="A1").exists()
+    assert Episode.objects.filter(child__child_id="A2").exists()
+
+
+def test_an_unknown_word_still_warns_or_refuses_the_row_as_before(tmp_path):
+    path = workbook(
+        tmp_path / "annex-a.xlsx",
+        [
+            row("U1", legal="ICO", placement="Foster placement - FFA", provider="Our own carers"),
+            row("U2", legal="Court said so", placement="Foster placement - FFA"),
+        ],
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "rejected"
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (3, "Child's Legal Status", "unknown-code")
+    ]
+    assert [(w.row, w.column, w.code) for w in result.warnings if w.code == "unknown-code"] == [
+        (2, "Placement Provider", "unknown-code")
+    ]
+    kept = import_execute(kind="annex_a", paths=[path], skip_invalid_rows=True)
+    assert kept.status == "applied"
+    assert episode("U1") == ("C1", "U5", "", "N1", "")
+    assert not Episode.objects.filter(child__child_id="U2").exists()
+
+
+def test_the_words_in_the_tables_mean_real_codes_and_none_is_both_one_and_several():
+    for choices, words in lists.WORDS.items():
+        labels = {lists.normalise(label) for label in choices.labels}
+        for word, code in words.items():
+            assert word == lists.normalise(word)
+            assert code in choices.values
+            assert word not in lists.AMBIGUOUS.get(choices, {})
+            assert word not in labels  # a code's own label is read already
+    for choices, words in lists.AMBIGUOUS.items():
+        labels = {lists.normalise(label) for label in choices.labels}
+        for word, could_be in words.items():
+            assert word == lists.normalise(word)
+            assert len(could_be) > 1 and set(could_be) <= set(choices.values)
+            assert word not in labels
