@@ -21,10 +21,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from assure.children import codes
 from assure.core import access
 from assure.core.spreadsheet import safe_cell
 
-from .selectors import Row
+from .rows import Row
 
 DATE_FORMAT = "d mmm yyyy"
 FORMATS = {
@@ -44,6 +45,15 @@ def _assessment(row: Row, part: str) -> Any:
     return a.start_date
 
 
+def _application(row: Row) -> str:
+    proceedings = row.proceedings
+    if proceedings is None:
+        return ""
+    return _APPLICATIONS.get(proceedings.application_type, proceedings.application_type)
+
+
+_APPLICATIONS = dict(codes.ApplicationType.choices)
+
 COLUMNS: list[tuple[str, float, Callable[[Row], Any]]] = [
     ("Child ID", 14, lambda r: r.child.child_id),
     ("First name", 14, lambda r: r.child.first_name),
@@ -61,14 +71,17 @@ COLUMNS: list[tuple[str, float, Callable[[Row], Any]]] = [
     ("Plan agreed", 13, lambda r: r.plan.agreed_date if r.plan else None),
     ("Parallel plan", 16, lambda r: r.plan.parallel_plan if r.plan else ""),
     ("Plan stage", 20, lambda r: r.plan_stage),
+    ("Proceedings", 16, lambda r: _application(r)),
     ("Proceedings issued", 13, lambda r: r.proceedings.issue_date if r.proceedings else None),
-    ("Proceedings week", 8, lambda r: r.proceedings_week),
+    ("Proceedings week", 14, lambda r: r.timescale.label if r.timescale else ""),
     ("26-week date", 13, lambda r: r.limit_date),
+    ("Extended to", 13, lambda r: r.timescale.extended_to if r.timescale else None),
     ("Next hearing", 13, lambda r: r.next_hearing.hearing_date if r.next_hearing else None),
     ("Next hearing type", 12, lambda r: r.next_hearing.hearing_type if r.next_hearing else ""),
     ("SGO assessment stage", 14, lambda r: _assessment(r, "stage")),
     ("SGO assessment started", 13, lambda r: _assessment(r, "start")),
     ("SGO assessment completed", 13, lambda r: _assessment(r, "completed")),
+    ("Review schedule", 16, lambda r: r.review_schedule),
     ("Last review", 13, lambda r: r.last_review),
     ("Next review due", 13, lambda r: r.next_review.due if r.next_review else None),
     ("Latest panel outcome", 24, lambda r: r.panel_outcome or ""),
@@ -154,15 +167,13 @@ def logged_rows(
     fmt: str,
     user: Any,
     where: str,
-    keep: Callable[[Row], bool] | None = None,
 ) -> Iterator[Row]:
     """The rows of a streamed export, each batch logged before any of its rows is given
     out, so that nothing leaves unlogged and memory holds one batch at a time."""
     for batch in batches:
-        kept = [row for row in batch if keep is None or keep(row)]
-        if kept:
-            log_export(rows=kept, on=on, fmt=fmt, user=user, where=where)
-        yield from kept
+        if batch:
+            log_export(rows=batch, on=on, fmt=fmt, user=user, where=where)
+        yield from batch
 
 
 def filename(on: dt.date, fmt: str) -> str:

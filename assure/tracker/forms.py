@@ -6,11 +6,13 @@ from typing import Any
 from django import forms
 
 from assure.children import codes
-from assure.core.forms import GovUKDateInput, GovUKFormMixin
+from assure.children.care import proceedings as court
+from assure.core.forms import GovUKDateField, GovUKFormMixin
 
 from . import rules
 from .models import RuleSet
 from .selectors import AGE_BANDS, SORT_KEYS, RowFilter
+from .services import RULE_FIELDS
 
 FILTER_NAMES = (
     "team",
@@ -23,15 +25,16 @@ FILTER_NAMES = (
     "age_band",
     "proceedings",
 )
+# The filter's selects, the same markup as Django's with the options written in place.
+SELECT_TEMPLATE = "tracker/widgets/select.html"
 
 
 class TrackerFilter(GovUKFormMixin, forms.Form):
     """Anything malformed is dropped (and shown as an error), never a 500."""
 
-    as_of = forms.DateField(
+    as_of = GovUKDateField(
         label="As at",
         required=False,
-        widget=GovUKDateInput(),
         help_text="The tracker as it stood on this date. Leave blank for today.",
     )
     team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
@@ -82,6 +85,9 @@ class TrackerFilter(GovUKFormMixin, forms.Form):
         self.fields["worker"].choices = [("", "All workers")] + [
             (w.pk, w.name) for w in options["workers"]
         ]
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.template_name = SELECT_TEMPLATE
 
     def clean_values(self) -> dict[str, Any]:
         self.is_valid()
@@ -120,27 +126,21 @@ class RuleSetForm(GovUKFormMixin, forms.ModelForm):
 
     class Meta:
         model = RuleSet
-        fields = [
-            "plo_overdue_days",
-            "plo_warning_days",
-            "plan_amber_months",
-            "plan_red_months",
-            "sgo_assessment_weeks",
-            "sgo_support_plan_weeks",
-            "stale_days",
-            "note",
-        ]
+        fields = [*RULE_FIELDS, "note"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if (data.get("plo_warning_days") or 0) >= (data.get("plo_overdue_days") or 0):
-            self.add_error("plo_warning_days", "The warning must come before the limit.")
-        if (data.get("plan_amber_months") or 0) >= (data.get("plan_red_months") or 0):
-            self.add_error("plan_amber_months", "Amber must come before red.")
-        if (data.get("sgo_support_plan_weeks") or 0) > (data.get("sgo_assessment_weeks") or 0):
+        if (data.get("plo_warning_days") or 0) > court.LAST_DAY:
             self.add_error(
-                "sgo_support_plan_weeks",
-                "The support plan cannot be due more weeks before the hearing than the "
-                "full assessment.",
+                "plo_warning_days",
+                f"The warning must come before the 26-week limit: day {court.LAST_DAY} or earlier.",
             )
+        if (data.get("sgo_report_weeks") or 0) > (data.get("sgo_assessment_weeks") or 0):
+            self.add_error(
+                "sgo_report_weeks",
+                "The assessment cannot be due to be complete more weeks before the hearing "
+                "than it is due to be under way.",
+            )
+        if not 1 <= (data.get("sgo_final_hearing_week") or 0) <= court.LIMIT_WEEKS:
+            self.add_error("sgo_final_hearing_week", f"Enter a week from 1 to {court.LIMIT_WEEKS}.")
         return data

@@ -1,51 +1,51 @@
-"""The tracker's rules: who is on it at a date, their period of care, and the flags.
+"""The tracker's flags: what needs attention about a child at a date.
 
-Everything here is plain Python over plain values, so each rule can be tested at both sides
-of its threshold without a database. Thresholds come from the versioned rule set
-(`models.RuleSet`) through `Thresholds`.
+The facts come from the care-history rules (`assure.children.care`): period of care, plan,
+proceedings and their 26-week limit, the review schedule, SGO assessments. Here they are
+turned into flags, each with a level and a message in words. Everything is plain Python over
+plain values, so each flag can be tested at both sides of its threshold without a database.
+Thresholds that are the council's to set come from the versioned rule set (`models.RuleSet`)
+through `Thresholds`; statutory limits (26 weeks, review schedules) are the law's and live in
+the care rules. The user guide (docs/user-guide/tracker.md) gives each flag's source.
 
-Choices made where the statute or the issue leaves room (shown in the user guide too):
-- review dates count working days in England: weekends and bank holidays are skipped
-  (core.working_days);
+Choices made where the law leaves room:
+- the week-20 warning is a threshold (`plo_warning_days`, from day 133: the first day of
+  week 20); the 26-week limit itself is the statute's, extended when the court extends it;
+- a child on short breaks (V3, V4) is not flagged for a permanence plan: reg 48 of the 2010
+  Regulations replaces their care plan with a short-break care plan, as they live at home;
 - a record is stale when nothing dated about it (the child's own update time, a permanence
   plan being recorded, and the dates of its episodes, reviews, proceedings, hearings, SGO
   assessments and support plans) falls within the threshold; only children in care are
-  checked, because a child who left care is expected to go quiet;
-- the SGO breakdown flag uses the 903 PrevPerm table, which the return keeps for the child's
-  latest period of care: any P2 record raises it.
+  checked, because a child who left care is expected to go quiet.
 """
 
-import calendar
-import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from __future__ import annotations
 
-from assure.core import working_days
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from assure.children import codes
+from assure.children.care import proceedings as court
+from assure.children.care.history import CareFacts
 
 RED, AMBER, GREEN = "red", "amber", "green"
 SEVERITY = {GREEN: 0, AMBER: 1, RED: 2}
-CONTINUES = "X1"  # REC: the episode ended but the child stays looked after
-
-
-class EpisodeLike(Protocol):
-    start_date: dt.date
-    end_date: dt.date | None
-    reason_ceased: str
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    plo_overdue_days: int = 182
-    plo_warning_days: int = 140
-    plan_amber_months: int = 4
-    plan_red_months: int = 6
+    plo_warning_days: int = 133
+    plan_warning_weeks: int = 4
     sgo_assessment_weeks: int = 12
+    sgo_report_weeks: int = 4
     sgo_support_plan_weeks: int = 4
+    sgo_final_hearing_week: int = 25
     stale_days: int = 90
 
     @classmethod
-    def of(cls, rule_set: Any) -> "Thresholds":
+    def of(cls, rule_set: Any) -> Thresholds:
         return cls(**{name: getattr(rule_set, name) for name in cls.__dataclass_fields__})
 
 
@@ -56,20 +56,35 @@ class Flag:
     message: str
 
 
-# Flag codes with a short title, for filters and the user guide.
+# Flag codes with a short title, for filters, the user guide and the snapshot's bits (the
+# order is the bit order: add new flags at the end).
 FLAG_TITLES: dict[str, str] = {
     "plo_overdue": "Proceedings past 26 weeks",
     "plo_week_20": "Proceedings at week 20 or later",
-    "no_permanence_plan": "No permanence plan",
+    "no_permanence_plan": "No permanence plan by the second review",
     "review_overdue": "Looked-after review overdue",
-    "sgo_assessment_late": "No full SGO assessment before the final hearing",
-    "sgo_no_support_plan": "No SGO support plan before the final hearing",
+    "sgo_assessment_late": "No full SGO assessment of the planned carer",
+    "sgo_no_support_plan": "No SGO support plan with the SGO report",
     "sgo_breakdown": "Entered care after an SGO broke down",
     "stale_record": "Record not updated",
+    "sgo_assessment_incomplete": "SGO assessment not complete before the final hearing",
+    "sgo_no_final_hearing": "SGO plan at week 25 with no final hearing listed",
+    "proceedings_no_issue_date": "Care proceedings open with no issue date",
 }
-
-
-# Dates -------------------------------------------------------------------------------------
+FLAG_BITS: dict[str, int] = {code: 1 << n for n, code in enumerate(FLAG_TITLES)}
+FLAG_LEVELS: dict[str, tuple[str, ...]] = {
+    "plo_overdue": (RED,),
+    "plo_week_20": (AMBER,),
+    "no_permanence_plan": (AMBER, RED),
+    "review_overdue": (RED,),
+    "sgo_assessment_late": (RED,),
+    "sgo_no_support_plan": (AMBER,),
+    "sgo_breakdown": (RED,),
+    "stale_record": (AMBER,),
+    "sgo_assessment_incomplete": (RED,),
+    "sgo_no_final_hearing": (AMBER,),
+    "proceedings_no_issue_date": (AMBER,),
+}
 
 
 def fmt(day: dt.date) -> str:
@@ -77,285 +92,239 @@ def fmt(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day of the month `months` later, or the month's last day when it has no
-    such day (31 Aug + 6 months is 28 or 29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, _days_in_month(year, month)))
-
-
-def _days_in_month(year: int, month: int) -> int:
-    # Not calendar.monthrange, which also works out the weekday: a third of the time of a
-    # national tracker's rules went on that.
-    if month == 2:
-        return 29 if calendar.isleap(year) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
-def one_year_before(day: dt.date) -> dt.date:
-    """The same calendar date a year earlier; 29 Feb goes to 28 Feb."""
-    return add_months(day, -12)
-
-
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """`days` working days after `day`, skipping weekends and England's bank holidays."""
-    return working_days.add_working_days(day, days)
-
-
-def age_on(date_of_birth: dt.date | None, on: dt.date) -> int | None:
-    if date_of_birth is None:
-        return None
-    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
-    return on.year - date_of_birth.year - before_birthday
-
-
-def proceedings_week(issue_date: dt.date, on: dt.date) -> int:
-    """The week of proceedings `on` falls in: days 0 to 6 after issue are week 1."""
-    return (on - issue_date).days // 7 + 1
-
-
-# Membership and the period of care ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Where a child stands on the tracker at a date."""
-
-    looked_after: bool
-    period_start: dt.date
-    episode: Any  # the episode open on the date, or the last one of the period that ended
-    ceased_date: dt.date | None
-    reason_ceased: str
-
-
-def periods_of_care(episodes: Sequence[EpisodeLike]) -> list[list[EpisodeLike]]:
-    """Episodes joined into periods of care: the next episode continues a period when the
-    previous ended with X1 on the day it starts."""
-    periods: list[list[EpisodeLike]] = []
-    for episode in sorted(episodes, key=lambda e: e.start_date):
-        last = periods[-1][-1] if periods else None
-        if (
-            last is not None
-            and last.reason_ceased == CONTINUES
-            and last.end_date == episode.start_date
-        ):
-            periods[-1].append(episode)
-        else:
-            periods.append([episode])
-    return periods
-
-
-def is_open_on(episode: EpisodeLike, on: dt.date) -> bool:
-    return episode.start_date <= on and (episode.end_date is None or episode.end_date > on)
-
-
-def ceased_care(episode: EpisodeLike) -> bool:
-    return episode.end_date is not None and episode.reason_ceased != CONTINUES
-
-
-def period_start_of(episode: EpisodeLike, episodes: Sequence[EpisodeLike]) -> dt.date:
-    """The start of the period of care an episode belongs to: back through each episode that
-    ended with X1 on the day the next began. Matching dates rather than neighbours in date
-    order keeps a period whole when a stray overlapping episode sits inside it (903 files
-    have them); where two could lead in, the earlier-starting one is taken."""
-    ending_on: dict[dt.date, list[EpisodeLike]] = {}
-    for e in episodes:
-        if e.end_date is not None and e.reason_ceased == CONTINUES:
-            ending_on.setdefault(e.end_date, []).append(e)
-    start, seen = episode.start_date, {episode.start_date}
-    while ending_on.get(start):
-        start = min(e.start_date for e in ending_on[start])
-        if start in seen:  # a loop in bad data: stop rather than spin
-            break
-        seen.add(start)
-    return start
-
-
-def standing_on(episodes: Sequence[EpisodeLike], on: dt.date) -> Standing | None:
-    """The child's standing at `on`, or None when they are not on the tracker: neither looked
-    after on the date nor ceasing to be (a reason other than X1) after the same date a year
-    before and on or before it. Episodes starting after the date are not yet known."""
-    known = sorted((e for e in episodes if e.start_date <= on), key=lambda e: e.start_date)
-    open_now = [e for e in known if is_open_on(e, on)]
-    if open_now:
-        current = open_now[-1]
-        return Standing(True, period_start_of(current, known), current, None, "")
-    window_start = one_year_before(on)
-    ceased = [
-        e
-        for e in known
-        if ceased_care(e) and window_start < e.end_date <= on  # type: ignore[operator]
-    ]
-    if ceased:
-        last = max(ceased, key=lambda e: (e.end_date, e.start_date))
-        return Standing(
-            False, period_start_of(last, known), last, last.end_date, last.reason_ceased
-        )
-    return None
-
-
-# Looked-after reviews ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReviewDue:
-    due: dt.date
-    reason: str
-
-
-def next_review_due(period_start: dt.date, reviews: Iterable[dt.date]) -> ReviewDue:
-    """Reg 33 of the 2010 Regulations: the first review within 20 working days of entering
-    care, the second within 3 months of the first, then every 6 months."""
-    held = sorted(reviews)
-    if not held:
-        return ReviewDue(
-            add_working_days(period_start, 20), "the first review, 20 working days after entry"
-        )
-    if len(held) == 1:
-        return ReviewDue(add_months(held[0], 3), "the second review, 3 months after the first")
-    return ReviewDue(add_months(held[-1], 6), "6 months after the last review")
-
-
-# Flags -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Facts:
-    """What the rules need to know about one child at one date."""
-
-    on: dt.date
-    looked_after: bool
-    period_start: dt.date
-    plan: str | None = None
-    proceedings_issued: dt.date | None = None  # earliest issue date of open proceedings
-    final_hearing: dt.date | None = None  # next final hearing on or after the date
-    full_assessment_started: bool = False
-    support_plan_agreed: bool = False
-    reviews: list[dt.date] = field(default_factory=list)  # in this period, on or before
-    previous_permanence: set[str] = field(default_factory=set)
-    last_update: dt.date | None = None
+def _days(n: int) -> str:
+    return f"{n} day{'s' * (n != 1)}"
 
 
 def _weeks_days(days: int) -> str:
     weeks, rest = divmod(days, 7)
     parts = [f"{weeks} week{'s' * (weeks != 1)}"] if weeks else []
     if rest or not parts:
-        parts.append(f"{rest} day{'s' * (rest != 1)}")
+        parts.append(_days(rest))
     return " and ".join(parts)
 
 
+@dataclass
+class Facts:
+    """What the flags read about one child at one date: the care facts and the date the
+    record last changed."""
+
+    care: CareFacts
+    last_update: dt.date | None = None
+
+    @property
+    def on(self) -> dt.date:
+        return self.care.on
+
+
+# The flags ---------------------------------------------------------------------------------
+
+
 def plo_flags(facts: Facts, t: Thresholds) -> list[Flag]:
-    issued = facts.proceedings_issued
-    if issued is None:
-        return []
-    days = (facts.on - issued).days
-    week = proceedings_week(issued, facts.on)
-    limit = issued + dt.timedelta(days=t.plo_overdue_days)
-    if days > t.plo_overdue_days:
+    """Care and supervision applications only (s32(1)(a)); extensions move the limit."""
+    scale = facts.care.timescale
+    if scale is None:
+        return _no_issue_date(facts)
+    issued = f"issued {fmt(scale.issue_date)}"
+    if scale.extended_to:
+        issued += f", extended to {fmt(scale.extended_to)}"
+    if scale.overdue:
+        late = (facts.on - scale.limit).days
         return [
             Flag(
                 "plo_overdue",
                 RED,
-                f"Proceedings are in week {week}: past the {t.plo_overdue_days // 7}-week limit "
-                f"(issued {fmt(issued)}, limit {fmt(limit)}).",
+                f"Proceedings are in week {scale.week} of {court.LIMIT_WEEKS}: {_days(late)} past "
+                f"the limit on {fmt(scale.limit)} ({issued}).",
             )
         ]
-    if days >= t.plo_warning_days:
+    if scale.day >= t.plo_warning_days:
         return [
             Flag(
                 "plo_week_20",
                 AMBER,
-                f"Proceedings are in week {week}: {(limit - facts.on).days} days to the "
-                f"{t.plo_overdue_days // 7}-week limit on {fmt(limit)} (issued {fmt(issued)}).",
+                f"Proceedings are in week {scale.week} of {court.LIMIT_WEEKS}: "
+                f"{_days(scale.days_left)} to the limit on {fmt(scale.limit)} ({issued}).",
             )
         ]
     return []
 
 
-def permanence_plan_flags(facts: Facts, t: Thresholds) -> list[Flag]:
-    if not facts.looked_after or facts.plan:
+def _no_issue_date(facts: Facts) -> list[Flag]:
+    """Care or supervision proceedings open with no issue date: the 26-week limit cannot be
+    worked out, so nothing would warn of it (stale data, flagged like a record not updated)."""
+    undated = [
+        p
+        for p in facts.care.open_proceedings
+        if court.carries_26_weeks(p.application_type) and p.issue_date is None
+    ]
+    if not undated:
         return []
-    days = (facts.on - facts.period_start).days
-    for months, level in ((t.plan_red_months, RED), (t.plan_amber_months, AMBER)):
-        if facts.on > add_months(facts.period_start, months):
-            return [
-                Flag(
-                    "no_permanence_plan",
-                    level,
-                    f"In care for {days} days (since {fmt(facts.period_start)}), more than "
-                    f"{months} months, with no permanence plan agreed.",
-                )
-            ]
+    care = any(p.application_type == codes.ApplicationType.CARE for p in undated)
+    kind = "Care" if care else "Supervision"
+    return [
+        Flag(
+            "proceedings_no_issue_date",
+            AMBER,
+            f"{kind} proceedings are open with no issue date recorded: record it, so that the "
+            f"26-week limit can be checked.",
+        )
+    ]
+
+
+def permanence_plan_flags(facts: Facts, t: Thresholds) -> list[Flag]:
+    """A plan for permanence by the second looked-after review: amber from `plan_warning_weeks`
+    before it falls due, red once it has been held or its due date has passed."""
+    care = facts.care
+    if not care.looked_after or care.plan is not None or care.second_review is None:
+        return []
+    if care.schedule is not None and care.schedule.schedule.key == "short_breaks":
+        return []
+    second = care.second_review
+    if second.held:
+        message = "The second looked-after review has been held and no permanence plan is agreed."
+        return [Flag("no_permanence_plan", RED, message)]
+    assert second.due is not None
+    if facts.on > second.due:
+        late = (facts.on - second.due).days
+        return [
+            Flag(
+                "no_permanence_plan",
+                RED,
+                f"No permanence plan is agreed, and the second looked-after review was due on "
+                f"{fmt(second.due)} ({_days(late)} ago).",
+            )
+        ]
+    if (second.due - facts.on).days <= t.plan_warning_weeks * 7:
+        return [
+            Flag(
+                "no_permanence_plan",
+                AMBER,
+                f"No permanence plan is agreed, and the second looked-after review is due on "
+                f"{fmt(second.due)} (in {_days((second.due - facts.on).days)}).",
+            )
+        ]
     return []
 
 
 def review_flags(facts: Facts, t: Thresholds) -> list[Flag]:
-    if not facts.looked_after:
-        return []
-    due = next_review_due(facts.period_start, facts.reviews)
-    if facts.on <= due.due:
+    due = facts.care.next_review
+    if due is None or facts.on <= due.due:
         return []
     late = (facts.on - due.due).days
     return [
         Flag(
             "review_overdue",
             RED,
-            f"The looked-after review was due on {fmt(due.due)} ({due.reason}): "
-            f"{late} day{'s' * (late != 1)} overdue.",
+            f"The looked-after review was due on {fmt(due.due)} ({due.reason}; "
+            f"{due.schedule.title.lower()}): {_days(late)} overdue.",
         )
     ]
 
 
+def _carer(care: CareFacts) -> str:
+    return _name(getattr(care.plan, "carer_name", "")) or "the planned carer"
+
+
+def _name(name: str | None) -> str:
+    """A carer's name as words: the spaces of a hand-typed or imported name collapsed, so that
+    the message reads the same in the API, the export and the page."""
+    return " ".join((name or "").split())
+
+
 def sgo_flags(facts: Facts, t: Thresholds) -> list[Flag]:
-    if facts.plan != "sgo" or facts.final_hearing is None:
+    """For a plan (or parallel plan) of special guardianship."""
+    care = facts.care
+    if not care.plan_includes_sgo:
         return []
-    days = (facts.final_hearing - facts.on).days
-    if days < 0:
-        return []
-    flags = []
-    when = f"The final hearing on {fmt(facts.final_hearing)} is in {_weeks_days(days)}"
-    if days <= t.sgo_assessment_weeks * 7 and not facts.full_assessment_started:
-        flags.append(
-            Flag(
-                "sgo_assessment_late",
-                RED,
-                f"{when} (within {t.sgo_assessment_weeks} weeks) and no full SGO assessment "
-                "has started.",
+    standing = care.assessment
+    flags: list[Flag] = []
+    final = care.next_final_hearing
+    if final is not None:
+        days = (final.hearing_date - facts.on).days
+        when = f"The final hearing on {fmt(final.hearing_date)} is in {_weeks_days(days)}"
+        if standing is not None and not standing.satisfied:
+            if standing.in_progress is None and days <= t.sgo_assessment_weeks * 7:
+                flags.append(Flag("sgo_assessment_late", RED, f"{when}: {_no_assessment(care)}"))
+            elif standing.in_progress is not None and days <= t.sgo_report_weeks * 7:
+                flags.append(
+                    Flag(
+                        "sgo_assessment_incomplete",
+                        RED,
+                        f"{when} (within {t.sgo_report_weeks} weeks) and the full assessment of "
+                        f"{_name(standing.in_progress.carer_name)} is not complete.",
+                    )
+                )
+        if days <= t.sgo_support_plan_weeks * 7 and not care.support_plan_agreed:
+            flags.append(
+                Flag(
+                    "sgo_no_support_plan",
+                    AMBER,
+                    f"{when} (within {t.sgo_support_plan_weeks} weeks) and no SGO support plan "
+                    "is agreed.",
+                )
             )
-        )
-    if days <= t.sgo_support_plan_weeks * 7 and not facts.support_plan_agreed:
+    if (
+        standing is not None
+        and standing.report is not None
+        and not care.support_plan_agreed
+        and not any(f.code == "sgo_no_support_plan" for f in flags)
+    ):
         flags.append(
             Flag(
                 "sgo_no_support_plan",
                 AMBER,
-                f"{when} (within {t.sgo_support_plan_weeks} weeks) and no SGO support plan "
-                "is agreed.",
+                f"The SGO assessment of {_name(standing.report.carer_name)} was completed on "
+                f"{fmt(standing.report.completed_date)} without an SGO support plan; none is "
+                "agreed yet.",
+            )
+        )
+    scale = care.timescale
+    if final is None and scale is not None and scale.week >= t.sgo_final_hearing_week:
+        flags.append(
+            Flag(
+                "sgo_no_final_hearing",
+                AMBER,
+                f"The plan includes special guardianship, proceedings are in week {scale.week} "
+                f"of {court.LIMIT_WEEKS} and no final hearing is listed.",
             )
         )
     return flags
 
 
+def _no_assessment(care: CareFacts) -> str:
+    standing = care.assessment
+    if standing is not None and standing.closed is not None:
+        closed = standing.closed
+        return (
+            f"the full assessment of {_name(closed.carer_name)} ended "
+            f"{closed.get_recommendation_display().lower()}, and no other full assessment of "
+            f"{_carer(care)} is under way."
+        )
+    return f"no full SGO assessment of {_carer(care)} has started."
+
+
 def breakdown_flags(facts: Facts, t: Thresholds) -> list[Flag]:
-    if "P2" not in facts.previous_permanence:
+    care = facts.care
+    if not care.sgo_breakdown or care.period_start is None:
         return []
     return [
         Flag(
             "sgo_breakdown",
             RED,
-            f"Entered care on {fmt(facts.period_start)} after a special guardianship order "
+            f"Entered care on {fmt(care.period_start)} after a special guardianship order "
             "broke down (previous permanence P2).",
         )
     ]
 
 
 def stale_flags(facts: Facts, t: Thresholds) -> list[Flag]:
-    if not facts.looked_after:
+    if not facts.care.looked_after:
         return []
     last = facts.last_update
     if last is not None and (facts.on - last).days <= t.stale_days:
         return []
-    since = f"since {fmt(last)} ({(facts.on - last).days} days)" if last else "ever"
+    since = f"since {fmt(last)} ({_days((facts.on - last).days)})" if last else "ever"
     return [
         Flag(
             "stale_record",
@@ -365,7 +334,7 @@ def stale_flags(facts: Facts, t: Thresholds) -> list[Flag]:
     ]
 
 
-RULES = (
+RULES: tuple[Callable[[Facts, Thresholds], list[Flag]], ...] = (
     plo_flags,
     permanence_plan_flags,
     review_flags,
@@ -384,3 +353,10 @@ def evaluate(facts: Facts, thresholds: Thresholds) -> list[Flag]:
 def rag_of(flags: Iterable[Flag]) -> str:
     """The worst flag's level; green when there is none."""
     return max((f.level for f in flags), key=SEVERITY.__getitem__, default=GREEN)
+
+
+def bits_of(flags: Iterable[Flag]) -> int:
+    bits = 0
+    for flag in flags:
+        bits |= FLAG_BITS[flag.code]
+    return bits

@@ -7,29 +7,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from assure.core import clock, events
-from assure.people.roles import Role
+from assure.core import access, clock, events
 
+from .columns import DEFAULT_CHOICE, clean_choice
 from .models import RuleSet, SavedView
 
 RULE_FIELDS = (
-    "plo_overdue_days",
     "plo_warning_days",
-    "plan_amber_months",
-    "plan_red_months",
+    "plan_warning_weeks",
     "sgo_assessment_weeks",
+    "sgo_report_weeks",
     "sgo_support_plan_weeks",
+    "sgo_final_hearing_week",
     "stale_days",
 )
 
 
 def may_edit_rules(user: Any) -> bool:
-    """Only the assurance lead sets the tracker's thresholds."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and Role.ASSURANCE_LEAD in user.role_slugs
-    )
+    """Who sets the tracker's thresholds: the permission table's `manage_tracker_rules`."""
+    return access.can(user, "manage_tracker_rules")
 
 
 @transaction.atomic
@@ -37,7 +33,9 @@ def rule_set_create(*, actor: Any, note: str = "", **thresholds: int) -> RuleSet
     """A new version of the rules, which the tracker uses from now on. Earlier versions are
     kept as they were."""
     if not may_edit_rules(actor):
-        raise PermissionDenied("Only the assurance lead may change the tracker's rules.")
+        raise PermissionDenied(
+            f"Only {access.who_may('manage_tracker_rules')} may change the tracker's rules."
+        )
     unknown = set(thresholds) - set(RULE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown thresholds: {', '.join(sorted(unknown))}.")
@@ -64,20 +62,26 @@ def rule_set_create(*, actor: Any, note: str = "", **thresholds: int) -> RuleSet
 
 
 @transaction.atomic
-def saved_view_create(*, user: Any, name: str, query: str) -> SavedView:
-    """Save (or replace) one of the user's own views under a name."""
+def saved_view_create(
+    *, user: Any, name: str, query: str, columns: list[str] | None = None
+) -> SavedView:
+    """Save (or replace) one of the user's own views under a name, with the optional
+    columns it shows (the default choice when not given)."""
     name = name.strip()
     if not name:
         raise ValidationError("Enter a name for the view.")
+    chosen = clean_choice(columns) if columns is not None else list(DEFAULT_CHOICE)
     view, created = SavedView.objects.update_or_create(
-        user=user, name=name, defaults={"query": query[:1000], "created_at": clock.now()}
+        user=user,
+        name=name,
+        defaults={"query": query[:1000], "columns": chosen, "created_at": clock.now()},
     )
     events.record(
         actor=user,
         verb="tracker_view_saved",
         obj=view,
         summary=f"Saved the tracker view “{name}”" + ("" if created else " again"),
-        data={"query": view.query},
+        data={"query": view.query, "columns": view.columns},
     )
     return view
 

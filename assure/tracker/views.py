@@ -14,28 +14,20 @@ from django.urls import reverse
 from assure.children.selectors import filter_options_for
 from assure.core import access, clock
 
-from . import exports, rules, selectors, services
+from . import columns, exports, rules, selectors, services
 from .forms import FILTER_NAMES, RuleSetForm, SavedViewForm, TrackerFilter, row_filter_of
 from .models import RuleSet, SavedView
 
 PAGE_SIZE = 50
-SORT_COLUMNS = [
-    ("child_id", "Child"),
-    ("age", "Age"),
-    ("team", "Team and worker"),
-    ("period_start", "In care since"),
-    ("legal_status", "Legal status and placement"),
-    ("plan", "Permanence plan"),
-    ("proceedings_week", "Proceedings"),
-    ("next_review", "Reviews"),
-    ("ceased_date", "Left care"),
-    ("rag", "RAG"),
-]
 # Views many people want; anyone can save their own version of them.
 SUGGESTED_VIEWS = [
     ("SGO before court", "plan=sgo&proceedings=open&sort=next_hearing"),
     ("Red flags in my teams", "rag=red&sort=rag&order=desc"),
-    ("Children who left care in the year", "care_status=left_care&sort=ceased_date&order=desc"),
+    (
+        "Children who left care in the year",
+        "care_status=left_care&sort=ceased_date&order=desc&"
+        + columns.as_query(["legal_status", "ceased"]),
+    ),
 ]
 
 
@@ -44,23 +36,25 @@ def _require_viewer(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _current_view(request: HttpRequest) -> tuple[TrackerFilter, dict[str, Any], Any, list]:
-    """The filter form, its valid values, the as-at date and the rows of the current view."""
+def _current_view(
+    request: HttpRequest,
+) -> tuple[TrackerFilter, dict[str, Any], Any, selectors.TrackerView]:
+    """The filter form, its valid values, the as-at date and the current view (counted,
+    filtered, sorted and paged in the database; rows built only when asked for)."""
     options = filter_options_for(user=request.user)
     form = TrackerFilter(request.GET or None, options=options)
     values = form.clean_values() if request.GET else {}
     on = values.get("as_of") or clock.today()
-    rows = selectors.tracker_rows(
+    view = selectors.tracker_view(
         user=request.user,
         on=on,
         team_id=values.get("team"),
         worker_id=values.get("worker"),
         row_filter=row_filter_of(values),
+        sort=values.get("sort") or "child_id",
+        descending=values.get("order") == "desc",
     )
-    rows = selectors.sort_rows(
-        rows, sort=values.get("sort") or "child_id", descending=values.get("order") == "desc"
-    )
-    return form, values, on, rows
+    return form, values, on, view
 
 
 def _without(query: QueryDict, *names: str) -> str:
@@ -70,15 +64,46 @@ def _without(query: QueryDict, *names: str) -> str:
     return copy.urlencode()
 
 
-def tracker_page(request: HttpRequest) -> HttpResponse:
-    _require_viewer(request)
-    form, values, on, rows = _current_view(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    selected = [
+def _kept(query: QueryDict, *names: str) -> list[tuple[str, str]]:
+    """The query's parameters other than `names`, as hidden fields for a form that changes
+    only those."""
+    return [(key, value) for key, values in query.lists() if key not in names for value in values]
+
+
+def _selected(form: TrackerFilter, values: dict[str, Any]) -> list[tuple[Any, Any]]:
+    return [
         (form.fields[name].label, dict(form.fields[name].choices).get(values[name], values[name]))
         for name in FILTER_NAMES
         if values.get(name)
     ]
+
+
+class _Rows:
+    """The view's rows for the paginator: counted in the database, and only the page's
+    slice built in full (with the panels and sign-off only when a column shows them)."""
+
+    def __init__(self, view: selectors.TrackerView, *, with_panels: bool) -> None:
+        self.view = view
+        self.with_panels = with_panels
+
+    def count(self) -> int:
+        return self.view.count()
+
+    def __getitem__(self, index: slice) -> list[selectors.Row]:
+        return self.view.built(index.start or 0, index.stop, with_panels=self.with_panels)
+
+
+def _shows_panels(shown: list[columns.Column]) -> bool:
+    return any(column.key == "panels" for column in shown)
+
+
+def tracker_page(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    form, values, on, view = _current_view(request)
+    choice = columns.choice_of(request.GET)
+    shown = columns.shown(choice, sort=values.get("sort") or "")
+    rows = _Rows(view, with_panels=_shows_panels(shown))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "tracker/tracker.html",
@@ -87,14 +112,18 @@ def tracker_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "on": on,
             "is_today": on == clock.today(),
-            "counts": selectors.counts_of(rows),
+            "counts": view.counts(),
             "query": _without(request.GET, "page"),
             "base_query": _without(request.GET, "page", "sort", "order"),
             "export_query": _without(request.GET, "page"),
-            "sort_columns": SORT_COLUMNS,
+            "columns": shown,
+            "show": {column.key: True for column in shown},
+            "choice": choice,
+            "optional_columns": columns.OPTIONAL,
+            "columns_kept": _kept(request.GET, columns.PARAM, "page"),
             "sort": values.get("sort") or "child_id",
             "order": values.get("order") or "asc",
-            "selected_filters": selected,
+            "selected_filters": _selected(form, values),
             "saved_views": SavedView.objects.filter(user=request.user),
             "suggested_views": SUGGESTED_VIEWS,
             "save_form": SavedViewForm(),
@@ -106,50 +135,32 @@ def tracker_page(request: HttpRequest) -> HttpResponse:
 def tracker_print(request: HttpRequest) -> HttpResponse:
     """Every row of the current view on one page, laid out for printing at a meeting."""
     _require_viewer(request)
-    form, values, on, rows = _current_view(request)
+    form, values, on, view = _current_view(request)
+    shown = columns.shown(columns.choice_of(request.GET), sort=values.get("sort") or "")
     return render(
         request,
         "tracker/print.html",
         {
-            "rows": rows,
+            "rows": view.built(with_panels=_shows_panels(shown)),
+            "columns": shown,
             "on": on,
-            "counts": selectors.counts_of(rows),
+            "counts": view.counts(),
             "back_query": _without(request.GET, "page"),
-            "selected_filters": [
-                (form.fields[n].label, dict(form.fields[n].choices).get(values[n], values[n]))
-                for n in FILTER_NAMES
-                if values.get(n)
-            ],
+            "selected_filters": _selected(form, values),
         },
     )
 
 
 def tracker_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The current view as CSV or XLSX: every row, not just the page, each child logged.
-    In child ID order (the default) the rows stream from the database a batch at a time;
-    another order needs every row first."""
+    """The current view as CSV or XLSX: every row, not just the page, in the view's order,
+    built and logged a batch at a time as they stream out."""
     _require_viewer(request)
     if fmt not in exports.FORMATS:
         raise Http404("No such export format")
-    where = request.get_full_path()
-    form = TrackerFilter(request.GET or None, options=filter_options_for(user=request.user))
-    values = form.clean_values() if request.GET else {}
-    if (values.get("sort") or "child_id") == "child_id" and values.get("order") != "desc":
-        on = values.get("as_of") or clock.today()
-        batches = selectors.iter_tracker_rows(
-            user=request.user,
-            on=on,
-            team_id=values.get("team"),
-            worker_id=values.get("worker"),
-            row_filter=row_filter_of(values),
-        )
-        rows: Iterable[selectors.Row] = exports.logged_rows(
-            batches, on=on, fmt=fmt, user=request.user, where=where
-        )
-    else:
-        _, _, on, every = _current_view(request)
-        exports.log_export(rows=every, on=on, fmt=fmt, user=request.user, where=where)
-        rows = every
+    _, _, on, view = _current_view(request)
+    rows: Iterable[selectors.Row] = exports.logged_rows(
+        view.batches(), on=on, fmt=fmt, user=request.user, where=request.get_full_path()
+    )
     return exports.export_response(rows=rows, on=on, fmt=fmt)
 
 
@@ -161,7 +172,10 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     if form.is_valid():
         services.saved_view_create(
-            user=request.user, name=form.cleaned_data["name"], query=_clean_query(query)
+            user=request.user,
+            name=form.cleaned_data["name"],
+            query=_clean_query(query),
+            columns=columns.choice_of(QueryDict(query)),
         )
         messages.success(request, f"Saved the view “{form.cleaned_data['name']}”.")
     else:
@@ -181,8 +195,10 @@ def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
 
 
 def _clean_query(query: str) -> str:
-    """Keep only the tracker's own parameters, so a saved view cannot carry anything else."""
-    allowed = {*FILTER_NAMES, "as_of", "sort", "order"}
+    """Keep only the tracker's own filters, sort and date, so a saved view cannot carry
+    anything else (its columns are kept on their own)."""
+    # The as-at date comes as one ISO date or as the GOV.UK date input's three boxes.
+    allowed = {*FILTER_NAMES, "as_of", "as_of-day", "as_of-month", "as_of-year", "sort", "order"}
     parsed = QueryDict(query, mutable=True)
     for name in list(parsed):
         if name not in allowed:

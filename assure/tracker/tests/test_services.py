@@ -15,23 +15,29 @@ def lead(db):
     return UserFactory(username="lead", roles=["assurance_lead"])
 
 
-def test_the_data_migration_ships_version_1_with_the_defaults(db):
-    first = RuleSet.objects.get()
+def test_the_migrations_ship_version_1_then_the_statutory_version_2(db):
+    first, second = RuleSet.objects.order_by("version")
+    # Version 1 as it was shipped, kept as the record of what it said.
     assert (first.version, first.plo_overdue_days, first.plo_warning_days) == (1, 182, 140)
     assert (first.plan_amber_months, first.plan_red_months) == (4, 6)
-    assert (first.sgo_assessment_weeks, first.sgo_support_plan_weeks, first.stale_days) == (
-        12,
-        4,
-        90,
-    )
+    # Version 2: week 20 from day 133, the limit the statute's, the plan by the second review.
+    assert (second.version, second.plo_warning_days, second.plo_overdue_days) == (2, 133, None)
+    assert (second.plan_warning_weeks, second.plan_amber_months) == (4, None)
+    assert (
+        second.sgo_assessment_weeks,
+        second.sgo_report_weeks,
+        second.sgo_support_plan_weeks,
+        second.sgo_final_hearing_week,
+        second.stale_days,
+    ) == (12, 4, 4, 25, 90)
 
 
 def test_a_new_version_copies_the_rest_and_records_an_event(lead):
-    second = services.rule_set_create(actor=lead, note="Sooner", stale_days=60)
-    assert (second.version, second.stale_days, second.plo_overdue_days) == (2, 60, 182)
+    third = services.rule_set_create(actor=lead, note="Sooner", stale_days=60)
+    assert (third.version, third.stale_days, third.plo_warning_days) == (3, 60, 133)
     event = DomainEvent.objects.get(verb="tracker_rules_changed")
     assert event.data["before"]["stale_days"] == 90 and event.data["after"]["stale_days"] == 60
-    assert RuleSet.objects.get(version=1).stale_days == 90
+    assert RuleSet.objects.get(version=2).stale_days == 90
 
 
 def test_a_version_is_never_changed_in_place(lead):
@@ -50,7 +56,7 @@ def test_only_the_assurance_lead_changes_the_rules(db):
         services.rule_set_create(
             actor=UserFactory(username="l2", roles=["assurance_lead"]), colour="red"
         )
-    assert RuleSet.objects.count() == 1
+    assert RuleSet.objects.count() == 2
 
 
 def test_saved_views_are_per_user_and_replaced_by_name(lead):

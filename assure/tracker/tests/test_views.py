@@ -2,14 +2,17 @@
 client."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
 from assure.core import clock
 from assure.core.models import DomainEvent
+from assure.tracker import rules
 from assure.tracker.models import RuleSet, SavedView
 from tests.factories import TeamFactory, UserFactory
+from tests.html import normalised
 
 from .helpers import child_in_care, plan_for, previous_permanence_for, proceedings_for
 
@@ -50,6 +53,12 @@ def lead(db):
     return UserFactory(username="lead", roles=["assurance_lead"])
 
 
+def column_keys(html: str) -> list[str]:
+    """The tracker table's columns, in order, by their keys."""
+    table = html.split('data-testid="tracker-table"')[1].split("</thead>")[0]
+    return re.findall(r"app-tracker__col--(\w+)", table)
+
+
 def get(client, query: str = ""):
     with clock.frozen_at(AS_OF):
         return client.get(reverse("tracker:page") + query)
@@ -65,9 +74,15 @@ def test_page_shows_rows_counts_and_the_as_at_date(client, lead, children):
     assert '<strong class="govuk-tag govuk-tag--green">Green</strong>' in html
     assert 'data-testid="count-red">2<' in html
     assert 'data-testid="count-plan-sgo">1<' in html
-    assert "Proceedings are in week 22" in html
+    # The compact row: the flag in a few words (in full on the child's page and in print),
+    # the child's name with the ID beside it, and the default columns.
+    assert "Week 20 or later" in html and "Proceedings are in week 22" not in html
     assert 'aria-sort="ascending"' in html
-    assert '<a class="govuk-link" href="/children/A1/">A1</a>' in html
+    assert '<a class="govuk-link" href="/children/A1/">Ava Adams</a>' in html
+    assert '<span class="app-id">A1</span>' in html
+    assert column_keys(html) == [
+        "child", "age", "legal_status", "plan", "proceedings", "reviews", "rag", "flags"
+    ]  # fmt: skip
 
 
 def test_as_at_date_from_the_picker(client, lead, children):
@@ -119,7 +134,7 @@ def test_pagination(client, lead, teams):
 def test_a_practitioner_of_another_team_sees_nothing(client, children):
     stranger = UserFactory(username="sam", roles=["practitioner"], teams=[TeamFactory(name="East")])
     client.force_login(stranger)
-    html = get(client).content.decode()
+    html = normalised(get(client).content.decode())
     assert "3 children" not in html and "A1" not in html and "Ava" not in html
     assert "No children match" in html
     south = UserFactory(username="pat", roles=["practitioner"], teams=[TeamFactory(name="South")])
@@ -144,8 +159,12 @@ def test_saving_and_deleting_a_view(client, lead, children):
     view = SavedView.objects.get(user=lead)
     assert (view.name, view.query) == ("SGO before court", "plan=sgo&proceedings=open")
     assert DomainEvent.objects.filter(verb="tracker_view_saved", actor=lead).exists()
+    assert view.columns == ["legal_status", "proceedings", "reviews"]  # the default choice
     html = get(client).content.decode()
-    assert 'href="/tracker/?plan=sgo&amp;proceedings=open">SGO before court</a>' in html
+    assert (
+        'href="/tracker/?plan=sgo&amp;proceedings=open&amp;cols=legal_status&amp;'
+        'cols=proceedings&amp;cols=reviews">SGO before court</a>'
+    ) in html
     other = UserFactory(username="other", roles=["auditor"])
     client.force_login(other)
     assert "SGO before court</a>" not in get(client).content.decode().replace(
@@ -173,24 +192,99 @@ def test_printable_layout_has_every_row(client, lead, teams):
 def test_the_assurance_lead_creates_a_new_rules_version(client, lead, children):
     client.force_login(lead)
     form = {
-        "plo_overdue_days": 182,
         "plo_warning_days": 120,
-        "plan_amber_months": 4,
-        "plan_red_months": 6,
+        "plan_warning_weeks": 4,
         "sgo_assessment_weeks": 12,
+        "sgo_report_weeks": 4,
         "sgo_support_plan_weeks": 4,
+        "sgo_final_hearing_week": 25,
         "stale_days": 90,
         "note": "Earlier warning",
     }
     response = client.post(reverse("tracker:rules"), form)
     assert response.status_code == 302
-    first, second = RuleSet.objects.order_by("version")
-    assert (first.plo_warning_days, second.plo_warning_days, second.version) == (140, 120, 2)
-    assert second.created_by == lead
-    bad = client.post(reverse("tracker:rules"), form | {"plo_warning_days": 200})
-    assert bad.status_code == 200 and RuleSet.objects.count() == 2
+    shipped, new = RuleSet.objects.order_by("-version")[1], RuleSet.objects.order_by("-version")[0]
+    assert (shipped.plo_warning_days, new.plo_warning_days, new.version) == (133, 120, 3)
+    assert new.created_by == lead
+    # A warning after the 26-week limit (day 181), or week 27, is refused.
+    for bad_value in ({"plo_warning_days": 200}, {"sgo_final_hearing_week": 27}):
+        bad = client.post(reverse("tracker:rules"), form | bad_value)
+        assert bad.status_code == 200 and RuleSet.objects.count() == 3
     auditor = UserFactory(username="aud", roles=["auditor"])
     client.force_login(auditor)
     page = client.get(reverse("tracker:rules"))
     assert page.status_code == 200 and b"rules-form" not in page.content
     assert client.post(reverse("tracker:rules"), form).status_code == 403
+    # Every flag is explained, with its source, on the page.
+    listed = set(re.findall(r"<code>([a-z0-9_]+)</code>", page.content.decode()))
+    assert set(rules.FLAG_TITLES) <= listed, set(rules.FLAG_TITLES) - listed
+
+
+def test_a_choice_of_columns_is_shown_saved_with_a_view_and_printed(client, lead, children):
+    client.force_login(lead)
+    # Always the child, age, plan, RAG and flags; the rest as chosen, in the table's order.
+    html = get(client, "?cols=panels&cols=team&cols=nonsense").content.decode()
+    assert column_keys(html) == ["child", "age", "team", "plan", "rag", "flags", "panels"]
+    assert 'id="cols-team" name="cols" type="checkbox" value="team" checked' in html
+    # No optional column at all is a choice too, not the default.
+    assert column_keys(get(client, "?cols=none").content.decode()) == [
+        "child", "age", "plan", "rag", "flags"
+    ]  # fmt: skip
+    # Filtering keeps the choice; the choice keeps the filters.
+    html = get(client, "?rag=red&cols=ceased").content.decode()
+    assert '<input type="hidden" name="cols" value="ceased">' in html
+    assert '<input type="hidden" name="rag" value="red">' in html
+    with clock.frozen_at(AS_OF):
+        client.post(
+            reverse("tracker:save_view"),
+            {"name": "Leavers", "query": "care_status=left_care&cols=ceased&cols=team"},
+        )
+    view = SavedView.objects.get(user=lead, name="Leavers")
+    assert (view.query, view.columns) == ("care_status=left_care", ["team", "ceased"])
+    assert '?care_status=left_care&amp;cols=team&amp;cols=ceased">Leavers</a>' in (
+        get(client).content.decode()
+    )
+    # The printable version shows the same columns, in full.
+    with clock.frozen_at(AS_OF):
+        printed = client.get(reverse("tracker:print") + "?cols=team").content.decode()
+    table = printed.split('data-testid="print-table"')[1].split("</thead>")[0]
+    labels = re.findall(r'<th scope="col" class="govuk-table__header">([^<]+)</th>', table)
+    assert labels == ["Child", "Age", "Team and worker", "Plan", "RAG", "Flags"]
+    assert "Proceedings are in week 22" in printed
+
+
+def row_cells(html: str) -> dict[str, list[str]]:
+    """Each row's cells (their text, tags taken out), by child ID."""
+    body = html.split('data-testid="tracker-table"')[1].split("<tbody")[1].split("</tbody>")[0]
+    rows = re.findall(r'data-testid="row-(\w+)">(.*?)</tr>', body, re.S)
+    return {
+        child: [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)
+        ]
+        for child, cells in rows
+    }
+
+
+@pytest.mark.parametrize("optional", [[], ["team"], ["ceased"], ["panels"], "all"])
+def test_each_row_has_its_cells_under_the_columns_shown(client, lead, children, optional):
+    from assure.tracker.columns import OPTIONAL
+
+    keys = [c.key for c in OPTIONAL] if optional == "all" else optional
+    client.force_login(lead)
+    html = get(client, "?" + "&".join(f"cols={k}" for k in keys or ["none"])).content.decode()
+    shown = column_keys(html)
+    cells = row_cells(html)
+    assert sorted(cells) == ["A1", "B2", "C3"]
+    for row in cells.values():
+        assert len(row) == len(shown)
+    ava = dict(zip(shown, cells["A1"], strict=True))
+    ben = dict(zip(shown, cells["B2"], strict=True))
+    assert ava["child"] == "Ava Adams A1" and ava["plan"] == "Special guardianship order"
+    if "team" in shown:
+        assert ava["team"] == "North" and ben["team"] == "South"
+    if "ceased" in shown:
+        assert ben["ceased"] == "1 Mar 2026" and ava["ceased"] == "In care"
+    if "panels" in shown:
+        assert ava["panels"] == "None"
+    assert ava["rag"] in {"Red", "Amber", "Green"}
