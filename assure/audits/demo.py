@@ -154,9 +154,7 @@ def _family_audit(*, lead: User, auditor: User, rng: random.Random) -> FamilyAud
 
     today = clock.today()
     groups = [
-        g
-        for g in sibling_groups(user=lead, items=priority_queue(user=lead, on=today), on=today)
-        if g.is_group
+        g for g in sibling_groups(items=priority_queue(user=lead, on=today), on=today) if g.is_group
     ]
     if not groups:
         return None

@@ -291,6 +291,11 @@ def family_audit_transition(
             )
         except AuditError as error:
             raise type(error)(f"{_child_label(audit)}: {error.message}") from error
+    # Started together, the children's audits took the same current version of the template.
+    started = {a.template_id for a in moved}
+    if len(started) == 1 and family_audit.template_id not in started:
+        family_audit.template_id = started.pop()
+        family_audit.save(update_fields=["template"])
     events.record(
         actor=actor,
         verb=f"family_audit.{to}",

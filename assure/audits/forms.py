@@ -2,9 +2,8 @@
 
 from django import forms
 
-from assure.core.forms import GovUKDateInput, GovUKFormMixin
-from assure.people.models import User
-from assure.people.roles import Role
+from assure.core import access
+from assure.core.forms import GovUKDateField, GovUKFormMixin, PeopleField, PersonField
 
 from .models import CaseAction, Finding, Mode, Question, Theme
 
@@ -25,13 +24,10 @@ OVERALL_CHOICES = [
 ]
 
 
-def auditors() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+def auditors() -> PersonField:
+    return PersonField(
         label="Auditor",
-        queryset=User.objects.filter(
-            is_active=True, roles__role__in=[Role.AUDITOR, Role.ASSURANCE_LEAD]
-        ).distinct(),
-        to_field_name="username",
+        queryset=access.holders("audit_cases"),
         empty_label="Choose an auditor",
         error_messages={"required": "Choose an auditor.", "invalid_choice": "Choose an auditor."},
     )
@@ -44,12 +40,11 @@ class AllocateForm(GovUKFormMixin, forms.Form):
     auditor = auditors()
     template = forms.ChoiceField(label="Audit tool", choices=TEMPLATE_CHOICES, required=False)
     mode = forms.ChoiceField(label="Audit mode", choices=MODE_CHOICES, required=False)
-    due_date = forms.DateField(label="Due date", required=False, widget=GovUKDateInput())
+    due_date = GovUKDateField(label="Due date", required=False)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["auditor"] = auditors()
-        self.fields["auditor"].widget.attrs["class"] = "govuk-select"
 
     def clean_children(self) -> list[str]:
         chosen = [c for c in self.data.getlist("children") if c] if self.data else []
@@ -77,7 +72,8 @@ class FindingForm(GovUKFormMixin, forms.Form):
     )
     finding_type = forms.ChoiceField(
         label="Type of finding",
-        choices=[("", "Choose a type"), *Finding.Type.choices],
+        choices=Finding.Type.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose strength or area for development."},
     )
     text = forms.CharField(
@@ -89,7 +85,8 @@ class FindingForm(GovUKFormMixin, forms.Form):
         label="Themes",
         queryset=Theme.objects.filter(active=True),
         required=False,
-        help_text="Choose all that apply (hold Ctrl or Cmd to choose more than one).",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose all that apply.",
     )
 
     def __init__(self, *args, audit=None, **kwargs):  # type: ignore[no-untyped-def]
@@ -106,19 +103,23 @@ class ActionForm(GovUKFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Describe the action."},
     )
-    owner = forms.ModelChoiceField(
+    # An action on a child's case is owned by someone who works with children's records.
+    owner = PersonField(
         label="Owner",
-        queryset=User.objects.filter(is_active=True),
-        to_field_name="username",
+        queryset=access.holders("view_children"),
         empty_label="Choose an owner",
-        error_messages={"required": "Choose who owns the action."},
+        error_messages={
+            "required": "Choose who owns the action.",
+            "invalid_choice": "Choose who owns the action from the list.",
+        },
     )
-    due_date = forms.DateField(
+    due_date = GovUKDateField(
         label="Due date",
-        widget=GovUKDateInput(),
         error_messages={"required": "Give a due date.", "invalid": "Give a real date."},
     )
-    priority = forms.ChoiceField(label="Priority", choices=CaseAction.Priority.choices)
+    priority = forms.ChoiceField(
+        label="Priority", choices=CaseAction.Priority.choices, widget=forms.RadioSelect
+    )
 
 
 class CompleteActionForm(GovUKFormMixin, forms.Form):
@@ -130,17 +131,15 @@ class CompleteActionForm(GovUKFormMixin, forms.Form):
 
 
 class ParticipantsForm(GovUKFormMixin, forms.Form):
-    practitioner = forms.ModelChoiceField(
+    practitioner = PersonField(
         label="Practitioner",
-        queryset=User.objects.filter(is_active=True),
-        to_field_name="username",
+        queryset=access.holders("view_children"),
         required=False,
         empty_label="Nobody yet",
     )
-    manager = forms.ModelChoiceField(
+    manager = PersonField(
         label="Their manager",
-        queryset=User.objects.filter(is_active=True),
-        to_field_name="username",
+        queryset=access.holders("view_children"),
         required=False,
         empty_label="Nobody yet",
     )
@@ -150,6 +149,7 @@ class ContributionForm(GovUKFormMixin, forms.Form):
     contribution_type = forms.ChoiceField(
         label="What you are adding",
         choices=[("reflection", "Your reflection"), ("learning", "The learning agreed")],
+        widget=forms.RadioSelect,
     )
     contribution = forms.CharField(
         label="Text",
@@ -193,14 +193,12 @@ class ProgrammeForm(GovUKFormMixin, forms.Form):
         max_length=200,
         error_messages={"required": "Give the programme a name."},
     )
-    start_date = forms.DateField(
+    start_date = GovUKDateField(
         label="Start date",
-        widget=GovUKDateInput(),
         error_messages={"required": "Give a start date.", "invalid": "Give a real date."},
     )
-    end_date = forms.DateField(
+    end_date = GovUKDateField(
         label="End date",
-        widget=GovUKDateInput(),
         error_messages={"required": "Give an end date.", "invalid": "Give a real date."},
     )
     description = forms.CharField(
@@ -227,15 +225,15 @@ class StrandForm(GovUKFormMixin, forms.Form):
         ],
         error_messages={"required": "Choose which children the strand audits."},
     )
-    strand_mode = forms.ChoiceField(label="Audit mode", choices=Mode.choices)
+    strand_mode = forms.ChoiceField(
+        label="Audit mode", choices=Mode.choices, widget=forms.RadioSelect
+    )
     template_slug = forms.ChoiceField(label="Audit tool", choices=TEMPLATE_CHOICES[1:])
-    auditors = forms.ModelMultipleChoiceField(
+    auditors = PeopleField(
         label="Auditors",
         required=False,
-        queryset=User.objects.filter(
-            is_active=True, roles__role__in=[Role.AUDITOR, Role.ASSURANCE_LEAD]
-        ).distinct(),
-        help_text="Choose all that apply (hold Ctrl or Cmd to choose more than one).",
+        queryset=access.holders("audit_cases"),
+        help_text="Choose all that apply.",
     )
     due_days = forms.IntegerField(
         label="Days allowed for each audit", min_value=1, max_value=365, initial=28
@@ -305,13 +303,12 @@ class FamilyAuditForm(GovUKFormMixin, forms.Form):
     )
     auditor = auditors()
     template = forms.ChoiceField(label="Audit tool", choices=TEMPLATE_CHOICES[1:])
-    mode = forms.ChoiceField(label="Audit mode", choices=Mode.choices)
-    due_date = forms.DateField(label="Due date (optional)", required=False, widget=GovUKDateInput())
+    mode = forms.ChoiceField(label="Audit mode", choices=Mode.choices, widget=forms.RadioSelect)
+    due_date = GovUKDateField(label="Due date (optional)", required=False)
 
     def __init__(self, *args, children=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["auditor"] = auditors()
-        self.fields["auditor"].widget.attrs["class"] = "govuk-select"
         self._children = {c.child_id: c for c in children}
         self.fields["children"].choices = [
             (c.child_id, f"{c.display_name} ({c.child_id})") for c in children
@@ -342,3 +339,14 @@ class FamilyFindingForm(FindingForm):
     def chosen_audit(self):  # type: ignore[no-untyped-def]
         choice = self.cleaned_data["applies_to"]
         return None if choice == "all" else self._audits[choice]
+
+
+class QueueDateForm(GovUKFormMixin, forms.Form):
+    """The date the queue is shown at: the GOV.UK date input, and a link or script may give
+    one ISO date (`?as_of=2026-03-10`), as the queue's own links do."""
+
+    as_of = GovUKDateField(
+        label="Queue at date",
+        required=False,
+        help_text="The queue as it stands on this date. For example, 27 3 2026",
+    )

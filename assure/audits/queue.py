@@ -1,65 +1,45 @@
 """The priority queue for SGO audits at a date D (issue 5 item 2; DOMAIN.md section 4).
 
-Over children looked after at D:
-- tier 1: open proceedings where the application is for an SGO or the current permanence
-  plan is `sgo`; next hearing on or after D, soonest first (none listed: last);
-- tier 2: a full SGO assessment completed on or before D with a positive recommendation;
-  earliest completion first;
-- tier 3: a full SGO assessment started on or before D and not completed by D; earliest start
-  first;
-- tier 4: current (latest agreed on or before D) plan or parallel plan `sgo`; by date agreed.
-Whether or not looked after at D:
-- tier 5: ceased care through an SGO (REC E43 to E48) after the same calendar date a year
-  before D and on or before D; earliest exit first.
+The order is where each child stands on the way to an SGO at D, by the care-history rules
+(`children.care.sgo.sgo_stage`), which the tracker works out for every child on it:
+- tier 1: looked after at D, with an SGO application before the court, or open proceedings
+  and a plan (or parallel plan) that includes an SGO; next hearing on or after D, soonest
+  first (none listed: last);
+- tier 2: looked after, a full SGO assessment completed on or before D with a positive
+  recommendation; earliest completion first;
+- tier 3: looked after, a full SGO assessment in progress at D; earliest start first;
+- tier 4: looked after, the plan or parallel plan in force at D includes an SGO; by the date
+  it was agreed;
+- tier 5, whether or not looked after: left care through an SGO (REC E43 to E48) after the
+  same calendar date a year before D and on or before D; the latest such exit.
 
-Each child takes the first tier it meets. Ties break by child ID. Left out: a child with an
-audit that is not closed, and one whose last audit closed within the last N days
-(AuditSettings.recent_closure_days, 90 by default): closed on a day after D - N.
+Ties break by child ID. Left out: a child with an audit that is not closed, and one whose last
+audit closed within the last N days (AuditSettings.recent_closure_days, 90 by default):
+closed on a day after D - N.
 
-Proceedings are open at D when issued on or before D (or issue date not recorded) and either
-still open or concluded after D.
-
-The whole queue is one annotated query over the access policy.
+The queue reads the tracker's snapshot at D (`tracker/snapshot.py`), so it is one query over
+the access policy whatever the number of children, and can never disagree with the tracker.
 """
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, overload
 from urllib.parse import urlencode
 
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from assure.children.codes import SGO_EXIT_CODES
-from assure.children.models import (
-    Child,
-    Episode,
-    Hearing,
-    PermanencePlan,
-    Proceedings,
-    SGOAssessment,
-)
-from assure.children.selectors import looked_after_on
+from assure.children.care import proceedings as court
+from assure.children.care.periods import looked_after_exists, open_on_q
+from assure.children.care.plans import plan_at_subquery
+from assure.children.care.sgo import STAGE_REASONS
+from assure.children.models import Child, Episode, Proceedings, SGOAssessment
 from assure.core import access
+from assure.core.gc_pause import gc_paused
 
 from .models import Audit, AuditSettings, Status
 
-TIER_REASONS = {
-    1: "SGO application before the court",
-    2: "Full SGO assessment completed with a positive recommendation",
-    3: "Full SGO assessment in progress",
-    4: "Permanence plan includes an SGO",
-    5: "Left care through an SGO in the last 12 months",
-}
+TIER_REASONS = dict(STAGE_REASONS)
 TIER_MODES = {1: "paper", 2: "collaborative", 3: "collaborative", 4: "paper", 5: "paper"}
 TIER_TEMPLATES = {
     1: "sgo-before-court",
@@ -72,9 +52,14 @@ TIER_TEMPLATES = {
 
 @dataclass(frozen=True)
 class QueueItem:
-    child: Child
+    """A child's place in the queue. `child` (with team and worker) is filled in only for
+    the items shown or acted on (`with_children`): a country's queue is 11,000 children."""
+
+    child_pk: int
+    child_id: str
     tier: int
     key_date: dt.date | None
+    child: Child | None = None
 
     @property
     def reason(self) -> str:
@@ -89,130 +74,58 @@ class QueueItem:
         return TIER_TEMPLATES[self.tier]
 
 
-def year_before(day: dt.date) -> dt.date:
-    """The same calendar date a year earlier (29 February falls back to the 28th)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _open_proceedings(on: dt.date) -> QuerySet:
-    return (
-        Proceedings.objects.filter(children=OuterRef("pk"))
-        .filter(Q(issue_date__isnull=True) | Q(issue_date__lte=on))
-        .filter(Q(status="open") | Q(concluded_date__gt=on))
-    )
-
-
-def _current_plan(on: dt.date, field: str) -> Subquery:
-    return Subquery(
-        PermanencePlan.objects.filter(child=OuterRef("pk"), agreed_date__lte=on)
-        .order_by("-agreed_date", "-id")
-        .values(field)[:1]
-    )
-
-
-def _aggregate(qs: QuerySet, agg: Any, field: str) -> Subquery:
-    return Subquery(
-        qs.order_by().annotate(_g=F("child_id")).values("_g").annotate(v=agg(field)).values("v")[:1]
-    )
-
-
-def _hearing_subquery(on: dt.date) -> Subquery:
-    open_ids = Proceedings.objects.filter(
-        Q(issue_date__isnull=True) | Q(issue_date__lte=on),
-        Q(status="open") | Q(concluded_date__gt=on),
-        children=OuterRef(OuterRef("pk")),
-    ).values("pk")
-    return Subquery(
-        Hearing.objects.filter(proceedings__in=open_ids, hearing_date__gte=on)
-        .order_by("hearing_date")
-        .values("hearing_date")[:1]
-    )
-
-
-def _busy(on: dt.date, recent_days: int) -> Exists:
+def _busy(on: dt.date, recent_days: int, outer: str = "pk") -> Exists:
+    """An audit of the child as things stood at D: made by D, and open then (not closed, or
+    closed after D) or closed within the recent days before it. An audit made after D does
+    not take a child off D's queue."""
     cutoff = on - dt.timedelta(days=recent_days)
     return Exists(
-        Audit.objects.filter(child=OuterRef("pk")).filter(
+        Audit.objects.filter(child=OuterRef(outer), created_at__date__lte=on).filter(
             ~Q(status=Status.CLOSED) | Q(closed_at__date__gt=cutoff)
         )
     )
 
 
-def queue_candidates(*, user: Any, on: dt.date, recent_days: int) -> QuerySet[Child]:
-    full = SGOAssessment.objects.filter(child=OuterRef("pk"), stage="full")
-    exits = Episode.objects.filter(
-        child=OuterRef("pk"),
-        reason_ceased__in=sorted(SGO_EXIT_CODES),
-        end_date__gt=year_before(on),
-        end_date__lte=on,
-    )
-    return (
-        access.visible_children(user)
-        .annotate(
-            la=looked_after_on(on),
-            sgo_exit=_aggregate(exits, Max, "end_date"),
-        )
-        .filter(Q(la=True) | Q(sgo_exit__isnull=False))
-        .annotate(
-            busy=_busy(on, recent_days),
-        )
-        .filter(busy=False)
-        .annotate(
-            open_sgo_app=Exists(_open_proceedings(on).filter(application_type="sgo")),
-            open_any=Exists(_open_proceedings(on)),
-            next_hearing=_hearing_subquery(on),
-            completed_positive=_aggregate(
-                full.filter(completed_date__lte=on, recommendation="positive"),
-                Min,
-                "completed_date",
-            ),
-            in_progress_start=_aggregate(
-                full.filter(start_date__lte=on).filter(
-                    Q(completed_date__isnull=True) | Q(completed_date__gt=on)
-                ),
-                Min,
-                "start_date",
-            ),
-            plan=_current_plan(on, "plan"),
-            parallel=_current_plan(on, "parallel_plan"),
-            plan_agreed=_current_plan(on, "agreed_date"),
-        )
-        .select_related("team", "worker")
-    )
+def _recent_days(recent_days: int | None) -> int:
+    if recent_days is None:
+        return AuditSettings.objects.get_or_create(pk=1)[0].recent_closure_days
+    return recent_days
 
 
-def _tier(child: Child) -> tuple[int, dt.date | None] | None:
-    plan_sgo = child.plan == "sgo"
-    if child.la:
-        if child.open_sgo_app or (child.open_any and plan_sgo):
-            return 1, child.next_hearing
-        if child.completed_positive:
-            return 2, child.completed_positive
-        if child.in_progress_start:
-            return 3, child.in_progress_start
-        if plan_sgo or child.parallel == "sgo":
-            return 4, child.plan_agreed
-    if child.sgo_exit:
-        return 5, child.sgo_exit
-    return None
+def queue_entries(
+    *, user: Any, on: dt.date, recent_days: int | None = None, tier: int | None = None
+) -> list[QueueItem]:
+    """The queue at D, in priority order, over the children this user may see, without the
+    children's records (one query over the tracker's snapshot, whatever its length)."""
+    from assure.tracker.models import SnapshotRow
+    from assure.tracker.snapshot import snapshot_for
+
+    snapshot = snapshot_for(on)
+    rows = (
+        SnapshotRow.objects.filter(snapshot=snapshot, sgo_stage__isnull=False)
+        .filter(access.child_visibility_q(user, "child__"))
+        .exclude(_busy(on, _recent_days(recent_days), "child_id"))
+        .order_by("sgo_stage", F("sgo_stage_date").asc(nulls_last=True), "child__child_id")
+    )
+    if tier is not None:
+        rows = rows.filter(sgo_stage=tier)
+    return [
+        QueueItem(child_pk=pk, child_id=child_id, tier=stage, key_date=key)
+        for pk, child_id, stage, key in rows.values_list(
+            "child_id", "child__child_id", "sgo_stage", "sgo_stage_date"
+        )
+    ]
+
+
+def with_children(items: list[QueueItem]) -> list[QueueItem]:
+    """The same items with their children's records (team and worker): one query."""
+    children = Child.objects.select_related("team", "worker").in_bulk([i.child_pk for i in items])
+    return [replace(i, child=children[i.child_pk]) for i in items if i.child_pk in children]
 
 
 def priority_queue(*, user: Any, on: dt.date, recent_days: int | None = None) -> list[QueueItem]:
-    """The queue at D, in priority order, over the children this user may see."""
-    if recent_days is None:
-        recent_days = AuditSettings.objects.get_or_create(pk=1)[0].recent_closure_days
-    items = []
-    for child in queue_candidates(user=user, on=on, recent_days=recent_days):
-        found = _tier(child)
-        if found:
-            items.append(QueueItem(child=child, tier=found[0], key_date=found[1]))
-    items.sort(
-        key=lambda i: (i.tier, i.key_date is None, i.key_date or dt.date.min, i.child.child_id)
-    )
-    return items
+    """The whole queue at D with the children's records."""
+    return with_children(queue_entries(user=user, on=on, recent_days=recent_days))
 
 
 # --- further areas, after the SGO priority order (DOMAIN.md section 4, "later areas") -----
@@ -237,11 +150,8 @@ def further_area(
       the plan was agreed."""
     if area not in FURTHER_AREAS:
         raise ValueError(f"Unknown further area {area}")
-    if recent_days is None:
-        recent_days = AuditSettings.objects.get_or_create(pk=1)[0].recent_closure_days
-    open_episode = Episode.objects.filter(child=OuterRef("pk"), start_date__lte=on).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=on)
-    )
+    recent_days = _recent_days(recent_days)
+    open_episode = Episode.objects.filter(open_on_q(on), child=OuterRef("pk"))
     children = (
         access.visible_children(user)
         .annotate(busy=_busy(on, recent_days))
@@ -258,12 +168,12 @@ def further_area(
         )
     else:
         children = children.annotate(
-            la=looked_after_on(on),
-            plan=_current_plan(on, "plan"),
-            key=_current_plan(on, "agreed_date"),
+            la=looked_after_exists(on),
+            plan=plan_at_subquery(on, "plan"),
+            key=plan_at_subquery(on, "agreed_date"),
         ).filter(la=True, plan="revocation")
     return [
-        QueueItem(child=c, tier=area, key_date=c.key)
+        QueueItem(child_pk=c.pk, child_id=c.child_id, tier=area, key_date=c.key, child=c)
         for c in children.filter(key__isnull=False).order_by("key", "child_id")
     ]
 
@@ -301,88 +211,150 @@ class QueueGroup:
 
     @property
     def children(self) -> list[Child]:
-        return [i.child for i in self.items]
+        return [i.child for i in self.items if i.child is not None]
 
     @property
     def allocate_query(self) -> str:
         """The query string that starts a family audit of this group."""
         return urlencode(
-            {"children": [c.child_id for c in self.children], "reason": self.reason}, doseq=True
+            {"children": [i.child_id for i in self.items], "reason": self.reason}, doseq=True
         )
 
 
-def _open_at(on: dt.date, prefix: str = "") -> Q:
-    return (Q(**{f"{prefix}issue_date__isnull": True}) | Q(**{f"{prefix}issue_date__lte": on})) & (
-        Q(**{f"{prefix}status": "open"}) | Q(**{f"{prefix}concluded_date__gt": on})
+def groups_with_children(groups: list[QueueGroup]) -> list[QueueGroup]:
+    """The groups with their children's records, in one query for them all."""
+    items = with_children([i for g in groups for i in g.items])
+    by_pk = {i.child_pk: i for i in items}
+    return [
+        replace(g, items=[by_pk[i.child_pk] for i in g.items if i.child_pk in by_pk])
+        for g in groups
+    ]
+
+
+class SiblingGroups(Sequence[QueueGroup]):
+    """The queue's groups in order, each made only when asked for: a country's queue is 8,000
+    groups, a page shows 100, and the count and paging need only where each group starts."""
+
+    def __init__(
+        self,
+        *,
+        items: list[QueueItem],
+        members: dict[int, list[int]],
+        proceedings_of: dict[int, set[str]],
+        carer_shared: set[int],
+    ) -> None:
+        self._items = items
+        self._members = members  # a group's first position -> every position in it
+        self._proceedings_of = proceedings_of  # by position
+        self._carer_shared = carer_shared  # positions
+        later = {n for positions in members.values() for n in positions[1:]}
+        self._starts = [n for n in range(len(items)) if n not in later]
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> QueueGroup: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[QueueGroup]: ...
+
+    def __getitem__(self, index: int | slice) -> QueueGroup | list[QueueGroup]:
+        if isinstance(index, slice):
+            return [self._group(n) for n in self._starts[index]]
+        return self._group(self._starts[index])
+
+    def _group(self, start: int) -> QueueGroup:
+        positions = self._members.get(start)
+        if positions is None:
+            return QueueGroup(items=[self._items[start]], proceedings=[])
+        return QueueGroup(
+            items=[self._items[n] for n in positions],
+            proceedings=sorted(set().union(*(self._proceedings_of.get(n, ()) for n in positions))),
+            shared_carer=any(n in self._carer_shared for n in positions),
+        )
+
+
+def _shared(links: Iterable[tuple[str, int]], position: dict[int, int]) -> dict[str, list[int]]:
+    """Each key (proceedings or carer ID) that two or more queued children share, with their
+    positions in the queue, in order."""
+    by_key: dict[str, set[int]] = {}
+    for key, child_pk in links:
+        n = position.get(child_pk)
+        if n is not None:
+            by_key.setdefault(key, set()).add(n)
+    return {key: sorted(ns) for key, ns in by_key.items() if len(ns) > 1}
+
+
+def _queue_links(*, on: dt.date) -> tuple[QuerySet, QuerySet]:
+    """(proceedings ID, child) for proceedings open at D and (carer ID, child) for SGO
+    assessments with a carer ID, read only for the children any queue at D is drawn from
+    (those with an SGO stage on the tracker's snapshot at D): every child's links cost more
+    than the queue itself at a country's scale. The caller keeps only the queue's children."""
+    from assure.tracker.models import SnapshotRow
+    from assure.tracker.snapshot import snapshot_for
+
+    drawn_from = SnapshotRow.objects.filter(
+        snapshot=snapshot_for(on), sgo_stage__isnull=False
+    ).values("child_id")
+    proceedings = (
+        Proceedings.children.through.objects.filter(
+            court.open_on_q(on, "proceedings__"), child_id__in=drawn_from
+        )
+        .order_by()
+        .values_list("proceedings__proceedings_id", "child_id")
     )
+    carers = (
+        SGOAssessment.objects.exclude(carer_id="")
+        .filter(child_id__in=drawn_from)
+        .order_by()
+        .values_list("carer_id", "child_id")
+    )
+    return proceedings, carers
 
 
-def sibling_groups(*, user: Any, items: list[QueueItem], on: dt.date) -> list[QueueGroup]:
-    """The queue with siblings together, in two queries whatever its length: children who
-    share open proceedings at D, or who have SGO assessments of the same prospective special
+def _joined(shared: Iterable[list[int]]) -> dict[int, list[int]]:
+    """Positions joined into groups wherever two lists share one: each group of two or more by
+    its first position, with its positions in order."""
+    parent: dict[int, int] = {}
+
+    def root(n: int) -> int:
+        while parent.setdefault(n, n) != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for ns in shared:
+        first = root(ns[0])
+        for n in ns[1:]:
+            parent[root(n)] = first
+    members: dict[int, list[int]] = {}
+    for n in sorted(parent):
+        members.setdefault(root(n), []).append(n)
+    return {ns[0]: ns for ns in members.values()}
+
+
+@gc_paused()  # tens of thousands of links, no cycles: see core.gc_pause
+def sibling_groups(*, items: list[QueueItem], on: dt.date) -> SiblingGroups:
+    """The queue at D (`queue_entries`, a user's) with siblings together: children who share
+    open proceedings at D, or who have SGO assessments of the same prospective special
     guardian (the same non-blank carer ID). Groups are joined when they overlap; each group
     takes the place of its most urgent child, its children in queue order. Only children in
-    the queue (so only children this user may see) are ever grouped or named."""
+    the queue (so only children its user may see) are ever grouped or named. The same few
+    queries whatever its length; the groups themselves are made as they are read."""
     if not items:
-        return []
-    position = {item.child.pk: n for n, item in enumerate(items)}
-    visible = access.visible_children(user).values("pk")
-    parent = {pk: pk for pk in position}
-
-    def root(pk: int) -> int:
-        while parent[pk] != pk:
-            parent[pk] = parent[parent[pk]]
-            pk = parent[pk]
-        return pk
-
-    def join(pks: list[int]) -> None:
-        first = root(pks[0])
-        for pk in pks[1:]:
-            parent[root(pk)] = first
-
-    links = Proceedings.children.through.objects.filter(
-        _open_at(on, "proceedings__"), child_id__in=visible
-    ).values_list("proceedings__proceedings_id", "child_id")
-    by_proceedings: dict[str, list[int]] = {}
-    for proceedings_id, child_pk in links:
-        if child_pk in position:
-            by_proceedings.setdefault(proceedings_id, []).append(child_pk)
-    shared_carers = (
-        SGOAssessment.objects.exclude(carer_id="")
-        .values("carer_id")
-        .annotate(n=Count("child_id", distinct=True))
-        .filter(n__gt=1)
-        .values("carer_id")
-    )
-    by_carer: dict[str, set[int]] = {}
-    for carer_id, child_pk in SGOAssessment.objects.filter(
-        child_id__in=visible, carer_id__in=shared_carers
-    ).values_list("carer_id", "child_id"):
-        if child_pk in position:
-            by_carer.setdefault(carer_id, set()).add(child_pk)
+        return SiblingGroups(items=[], members={}, proceedings_of={}, carer_shared=set())
+    position = {item.child_pk: n for n, item in enumerate(items)}
+    proceedings_links, carer_links = _queue_links(on=on)
+    shared_proceedings = _shared(proceedings_links, position)
+    shared_carers = _shared(carer_links, position)
     proceedings_of: dict[int, set[str]] = {}
-    for proceedings_id, pks in by_proceedings.items():
-        if len(set(pks)) > 1:
-            join(pks)
-            for pk in pks:
-                proceedings_of.setdefault(pk, set()).add(proceedings_id)
-    carer_shared: set[int] = set()
-    for pks in by_carer.values():
-        if len(pks) > 1:
-            join(sorted(pks))
-            carer_shared |= pks
-    members: dict[int, list[QueueItem]] = {}
-    for item in items:
-        members.setdefault(root(item.child.pk), []).append(item)
-    groups = []
-    for group_items in members.values():
-        pks = [i.child.pk for i in group_items]
-        groups.append(
-            QueueGroup(
-                items=group_items,
-                proceedings=sorted(set().union(*(proceedings_of.get(pk, set()) for pk in pks))),
-                shared_carer=len(pks) > 1 and bool(carer_shared & set(pks)),
-            )
-        )
-    groups.sort(key=lambda g: position[g.items[0].child.pk])
-    return groups
+    for key, ns in shared_proceedings.items():
+        for n in ns:
+            proceedings_of.setdefault(n, set()).add(key)
+    return SiblingGroups(
+        items=items,
+        members=_joined([*shared_proceedings.values(), *shared_carers.values()]),
+        proceedings_of=proceedings_of,
+        carer_shared=set().union(*shared_carers.values()),
+    )

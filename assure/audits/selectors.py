@@ -215,6 +215,15 @@ def escalations_unacknowledged(*, user: Any) -> QuerySet[Escalation]:
     )
 
 
+def escalations_to_acknowledge(*, user: Any) -> QuerySet[Escalation]:
+    """The escalations waiting on this person: about children of their own teams, for those
+    who acknowledge escalations (the rule `services.child_managers` applies from the other
+    side). Their work list shows these; the home page's banner shows the rest they oversee."""
+    if not access.can(user, "acknowledge_escalations"):
+        return Escalation.objects.none()
+    return escalations_unacknowledged(user=user).filter(child__team_id__in=user.teams.values("pk"))
+
+
 def notifications_for(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, read_at__isnull=True).select_related(
         "escalation__child"
@@ -301,33 +310,27 @@ def agreement_rates(*, user: Any) -> dict[str, list[Agreement]]:
 
 
 def home_panels(*, user: Any) -> dict[str, Any]:
-    """What the home page shows about audits for this person: their due audits, their actions
-    and their team's, and escalations waiting (lead, heads of service, director, and the
+    """What the home page shows about audits beside the person's work list (which lists their
+    own audits, those they take part in and their actions): their team's overdue actions,
+    all overdue actions, and escalations waiting (lead, heads of service, director, and the
     child's team managers)."""
-    from assure.people.roles import Role
-
-    roles = user.role_slugs
     panels: dict[str, Any] = {"today": clock.today()}
-    if access.can(user, "audit_cases"):
-        panels["is_auditor"] = True
-        panels["audits"] = list(audits_list(user=user, auditor=user, status="open")[:10])
-    panels["taking_part"] = list(
-        audits_for(user=user)
-        .filter(Q(practitioner=user) | Q(manager=user))
-        .exclude(status=Status.CLOSED)
-        .select_related("child", "template")[:10]
-    )
-    panels["actions"] = list(actions_for(user=user, owner=user)[:10])
-    if roles & {Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE}:
+    panels["is_auditor"] = access.can(user, "audit_cases")
+    if access.can(user, "oversee_team_actions"):
         panels["team_actions"] = list(
             actions_for(user=user)
-            .filter(owner__teams__in=user.teams.all(), due_date__lt=clock.today())
+            .filter(access.shares_a_team_q(user, "owner__"), due_date__lt=clock.today())
             .exclude(owner=user)
             .distinct()[:10]
         )
-    if roles & {Role.ASSURANCE_LEAD, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.TEAM_MANAGER}:
-        panels["escalations"] = list(escalations_unacknowledged(user=user)[:10])
-    if Role.ASSURANCE_LEAD in roles:
+    if access.can(user, "see_escalations"):
+        # Those waiting on the person are in their work list already.
+        panels["escalations"] = list(
+            escalations_unacknowledged(user=user).exclude(
+                pk__in=escalations_to_acknowledge(user=user).values("pk")
+            )[:10]
+        )
+    if access.can(user, "oversee_all_actions"):
         panels["overdue_actions"] = (
             actions_for(user=user).filter(due_date__lt=clock.today()).count()
         )

@@ -6,19 +6,17 @@ The audit's life is the explicit table `TRANSITIONS` below; anything not in it i
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assure.core import clock, events, working_days
+from assure.core import access, clock, events, mail, working_days
+from assure.core.errors import NotNow
+from assure.core.workflow import Move, Workflow
 from assure.people.models import User
-from assure.people.roles import Role
 
 from .models import (
     ActionAgreement,
@@ -54,62 +52,42 @@ class AuditError(Exception):
         self.message = message
 
 
-class Forbidden(AuditError):
-    """This person may not do this (the API answers 403)."""
+class Forbidden(AuditError, PermissionDenied):
+    """This person may not do this (403)."""
 
 
-class Conflict(AuditError):
-    """Not allowed from the audit's state, or the audit is incomplete (the API answers 409)."""
+class Conflict(AuditError, NotNow):
+    """Not allowed from the audit's state, or the audit is incomplete (409)."""
 
 
 # --- who may ---------------------------------------------------------------------------
-
-
-def is_lead(user: Any) -> bool:
-    return Role.ASSURANCE_LEAD in user.role_slugs
 
 
 def is_audits_auditor(user: Any, audit: Audit) -> bool:
     return audit.auditor_id == user.pk
 
 
+def may_allocate(user: Any) -> bool:
+    """Allocates children to any auditor (others only take cases for themselves)."""
+    return access.can(user, "allocate_audits")
+
+
 def managers_of(user: User) -> Any:
-    """Team managers of any of this person's teams."""
-    return (
-        User.objects.filter(
-            is_active=True, roles__role=Role.TEAM_MANAGER, teams__in=user.teams.all()
-        )
-        .exclude(pk=user.pk)
-        .distinct()
-    )
+    """The managers of this person: those who manage the people of one of their teams."""
+    return access.holders("manage_team_members", team_ids=user.teams.all()).exclude(pk=user.pk)
 
 
 def child_managers(child: Any) -> list[User]:
-    """The child's team manager(s) and head(s) of service: people holding those roles whose
-    teams include the child's team."""
+    """Who is told of an escalation about this child and acknowledges it: people who
+    acknowledge escalations for the child's team (its team managers and heads of service)."""
     if not child.team_id:
         return []
     return list(
-        User.objects.filter(
-            is_active=True,
-            roles__role__in=[Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE],
-            teams=child.team_id,
-        )
-        .distinct()
-        .order_by("username")
+        access.holders("acknowledge_escalations", team_ids=[child.team_id]).order_by("username")
     )
 
 
 # --- the state machine -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    who: str  # described to the person refused
-    may: Callable[[Any, Audit], bool]
-    guards: tuple[Callable[[Audit, dict[str, Any]], str], ...] = ()
 
 
 def _needs_comment(audit: Audit, params: dict[str, Any]) -> str:
@@ -129,42 +107,38 @@ def _has_overall_grade(audit: Audit, params: dict[str, Any]) -> str:
     return "Give an overall grade before submitting."
 
 
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(Status.SCHEDULED, Status.IN_PROGRESS, "the audit's auditor", is_audits_auditor),
-    Transition(
-        Status.IN_PROGRESS,
-        Status.SUBMITTED,
-        "the audit's auditor",
-        is_audits_auditor,
-        (_complete, _has_overall_grade),
+def _moved_by_auditor(source: str, target: str, *guards: Any) -> Move:
+    return Move(source, target, target, "the audit's auditor", is_audits_auditor, guards)
+
+
+def _moved_by_reviewer(source: str, target: str, *guards: Any) -> Move:
+    return Move(source, target, target, "review_audits", None, guards)
+
+
+# An audit's action is the state it moves to.
+WORKFLOW = Workflow(
+    noun="audit",
+    states=dict(Status.choices),
+    moves=(
+        _moved_by_auditor(Status.SCHEDULED, Status.IN_PROGRESS),
+        _moved_by_auditor(Status.IN_PROGRESS, Status.SUBMITTED, _complete, _has_overall_grade),
+        _moved_by_reviewer(Status.SUBMITTED, Status.CLOSED),
+        _moved_by_reviewer(Status.SUBMITTED, Status.IN_MODERATION),
+        _moved_by_reviewer(Status.IN_MODERATION, Status.CLOSED),
+        _moved_by_reviewer(Status.SUBMITTED, Status.RETURNED, _needs_comment),
+        _moved_by_reviewer(Status.IN_MODERATION, Status.RETURNED, _needs_comment),
+        _moved_by_auditor(Status.RETURNED, Status.IN_PROGRESS),
     ),
-    Transition(Status.SUBMITTED, Status.CLOSED, "the assurance lead", lambda u, a: is_lead(u)),
-    Transition(
-        Status.SUBMITTED, Status.IN_MODERATION, "the assurance lead", lambda u, a: is_lead(u)
-    ),
-    Transition(Status.IN_MODERATION, Status.CLOSED, "the assurance lead", lambda u, a: is_lead(u)),
-    Transition(
-        Status.SUBMITTED,
-        Status.RETURNED,
-        "the assurance lead",
-        lambda u, a: is_lead(u),
-        (_needs_comment,),
-    ),
-    Transition(
-        Status.IN_MODERATION,
-        Status.RETURNED,
-        "the assurance lead",
-        lambda u, a: is_lead(u),
-        (_needs_comment,),
-    ),
-    Transition(Status.RETURNED, Status.IN_PROGRESS, "the audit's auditor", is_audits_auditor),
+    refused=Conflict,
+    forbidden=Forbidden,
+    guard_error=Conflict,
 )
-TRANSITION_TABLE = {(t.source, t.target): t for t in TRANSITIONS}
+TRANSITIONS = WORKFLOW.moves
 
 
 def allowed_moves(*, audit: Audit, user: Any) -> list[str]:
     """The states this user may move this audit to now (guards not yet checked)."""
-    return [t.target for t in TRANSITIONS if t.source == audit.status and t.may(user, audit)]
+    return [m.target for m in WORKFLOW.allowed(state=audit.status, record=audit, user=user)]
 
 
 def _label(status: str) -> str:
@@ -186,20 +160,18 @@ def audit_transition(
     """Move an audit. Refuses a move not in the table (Conflict), a person not allowed to
     make it (Forbidden), and a move whose guards fail (Conflict)."""
     audit = Audit.objects.select_for_update().get(pk=audit.pk)
-    rule = TRANSITION_TABLE.get((audit.status, to))
-    if rule is None:
-        if to not in Status.values:
-            raise Conflict(f"{to!r} is not a state an audit can be in.")
-        raise Conflict(f"An audit that is {_label(audit.status)} cannot be moved to {_label(to)}.")
-    if not rule.may(actor, audit):
-        raise Forbidden(f"Only {rule.who} may move this audit to {_label(to)}.")
-    if overall_grade and to == Status.SUBMITTED:
+    move = WORKFLOW.find(state=audit.status, action=to)
+    if overall_grade and to == Status.SUBMITTED and move and move.allows(actor, audit):
+        # Given before the guards, which ask for an overall grade.
         _give_overall_grade(audit=audit, grade_slug=overall_grade, actor=actor)
-    params = {"overall_grade": overall_grade, "comment": comment}
-    for guard in rule.guards:
-        problem = guard(audit, params)
-        if problem:
-            raise Conflict(problem)
+    WORKFLOW.check(
+        state=audit.status,
+        action=to,
+        record=audit,
+        user=actor,
+        params={"overall_grade": overall_grade, "comment": comment},
+        unknown="" if to in Status.values else f"{to!r} is not a state an audit can be in.",
+    )
     before = audit.status
     now = clock.now()
     audit.status = to
@@ -207,19 +179,37 @@ def audit_transition(
         audit.submitted_at = now
     if to == Status.CLOSED:
         audit.closed_at = now
-    audit.save(update_fields=["status", "submitted_at", "closed_at"])
+    versions = _take_current_version(audit) if before == Status.SCHEDULED else None
+    audit.save(update_fields=["status", "submitted_at", "closed_at", "template"])
     AuditTransition.objects.create(
         audit=audit, from_status=before, to_status=to, by=actor, at=now, comment=comment.strip()
     )
+    data: dict[str, Any] = {"from": before, "to": to, "comment": comment.strip()}
+    if versions:
+        data["template_version"] = {"from": versions[0], "to": versions[1]}
     events.record(
         actor=actor,
         verb=f"audit.{to}",
         obj=audit,
         child=audit.child,
-        summary=f"Audit {audit.pk} moved from {_label(before)} to {_label(to)}",
-        data={"from": before, "to": to, "comment": comment.strip()},
+        summary=f"Audit {audit.pk} moved from {_label(before)} to {_label(to)}"
+        + (f", on version {versions[1]} of its template" if versions else ""),
+        data=data,
     )
     return audit
+
+
+def _take_current_version(audit: Audit) -> tuple[int, int] | None:
+    """An audit takes its template's current version when it starts: one scheduled before a
+    new version shipped (the SGO Schedule's matters as questions of their own) is asked the
+    new questions. Nothing has been answered yet; once started, an audit keeps its version.
+    Returns (old, new) when it changed."""
+    current = current_template(audit.template.slug)
+    if current is None or current.version <= audit.template.version:
+        return None
+    old = audit.template.version
+    audit.template = current
+    return old, current.version
 
 
 # --- creating and allocating -----------------------------------------------------------
@@ -243,9 +233,9 @@ def audit_create(
 ) -> Audit:
     """Allocate a child to an auditor. The assurance lead allocates to anyone who audits; an
     auditor may take a case for themself."""
-    if not (is_lead(actor) or (Role.AUDITOR in actor.role_slugs and auditor.pk == actor.pk)):
-        raise Forbidden("Only the assurance lead allocates audits to others.")
-    if not auditor.is_active or not auditor.role_slugs & {Role.AUDITOR, Role.ASSURANCE_LEAD}:
+    if not (may_allocate(actor) or (access.can(actor, "audit_cases") and auditor == actor)):
+        raise Forbidden(f"Only {access.who_may('allocate_audits')} allocates audits to others.")
+    if not access.can(auditor, "audit_cases"):
         raise ValidationError({"auditor": f"{auditor.username} is not an auditor."})
     if mode not in Mode.values:
         raise ValidationError({"mode": "Choose paper or collaborative."})
@@ -254,6 +244,8 @@ def audit_create(
         raise ValidationError({"template": f"There is no audit template {template_slug!r}."})
     if Audit.objects.filter(child=child).exclude(status=Status.CLOSED).exists():
         raise Conflict(f"Child {child.child_id} already has an audit that is not closed.")
+    if due_date is None:
+        due_date = due_date_from_programme(tier=queue_tier, on=clock.today())
     audit = Audit.objects.create(
         child=child,
         template=template,
@@ -279,6 +271,42 @@ def audit_create(
         },
     )
     return audit
+
+
+# Days to complete an audit when no programme is running: a strand's own default.
+DEFAULT_DUE_DAYS = 28
+
+
+def due_date_from_programme(*, tier: int | None, on: dt.date) -> dt.date:
+    """When an audit allocated or taken on `on` is due: the days its strand allows, for the
+    strand of a programme running that day that audits the child's queue tier (never after
+    the programme ends); else the end of the running programme that ends first; else, with no
+    programme running, 28 days. A day at a weekend or on a bank holiday moves back to the
+    working day before (back, so never past the programme's end)."""
+    return working_days.working_day_on_or_before(_due_day(tier=tier, on=on))
+
+
+def _due_day(*, tier: int | None, on: dt.date) -> dt.date:
+    running = Strand.objects.filter(
+        programme__start_date__lte=on, programme__end_date__gte=on
+    ).select_related("programme")
+    strand = (
+        running.filter(inclusion_tier=tier).order_by("programme__end_date", "pk").first()
+        if tier is not None
+        else None
+    )
+    if strand is not None:
+        return min(on + dt.timedelta(days=strand.due_days), strand.programme.end_date)
+    from .models import Programme
+
+    programme = (
+        Programme.objects.filter(start_date__lte=on, end_date__gte=on)
+        .order_by("end_date", "pk")
+        .first()
+    )
+    if programme is not None:
+        return programme.end_date
+    return on + dt.timedelta(days=DEFAULT_DUE_DAYS)
 
 
 def audit_bulk_allocate(
@@ -499,8 +527,7 @@ def overall_grade_give(*, audit: Audit, grade_slug: str, actor: Any) -> OverallG
 
 
 def _require_moderation(audit: Audit, actor: Any) -> None:
-    if not is_lead(actor):
-        raise Forbidden("Only the assurance lead moderates audits.")
+    access.require(actor, "moderate_audits", error=Forbidden)
     if audit.status != Status.IN_MODERATION:
         raise Conflict("Move the audit into moderation before regrading it.")
 
@@ -565,7 +592,7 @@ def overall_grade_moderate(
 def may_record_findings(actor: Any, audit: Audit) -> bool:
     if audit.status == Status.IN_PROGRESS:
         return is_audits_auditor(actor, audit)
-    return audit.status == Status.IN_MODERATION and is_lead(actor)
+    return audit.status == Status.IN_MODERATION and access.can(actor, "moderate_audits")
 
 
 @transaction.atomic
@@ -733,8 +760,10 @@ def participants_invite(
     *, audit: Audit, practitioner: User | None, manager: User | None, actor: Any
 ) -> Audit:
     """Invite the practitioner and their manager to a collaborative audit."""
-    if not (is_audits_auditor(actor, audit) or is_lead(actor)):
-        raise Forbidden("Only the auditor or the lead invites participants.")
+    if not (is_audits_auditor(actor, audit) or may_allocate(actor)):
+        raise Forbidden(
+            "Only the audit's auditor or whoever allocates audits invites participants."
+        )
     if audit.mode != Mode.COLLABORATIVE:
         raise Conflict("Only a collaborative audit has participants.")
     if audit.status == Status.CLOSED:
@@ -800,15 +829,19 @@ def next_working_day(moment: dt.datetime) -> dt.datetime:
     return later
 
 
-def _may_escalate(user: Any, audit: Audit) -> bool:
-    return is_audits_auditor(user, audit) or is_lead(user) or is_participant(user, audit)
+def may_escalate(user: Any, audit: Audit) -> bool:
+    return (
+        is_audits_auditor(user, audit)
+        or access.can(user, "review_audits")
+        or is_participant(user, audit)
+    )
 
 
 @transaction.atomic
 def escalation_raise(*, audit: Audit, concern: str, actor: Any) -> Escalation:
     """ "This child may be unsafe now": notify the child's team manager and head of service
     at once, in the product and by email (sent once the transaction commits)."""
-    if not _may_escalate(actor, audit):
+    if not may_escalate(actor, audit):
         raise Forbidden("Only those taking part in the audit may raise an escalation from it.")
     if not concern.strip():
         raise ValidationError({"concern": "Say why the child may be unsafe now."})
@@ -835,19 +868,18 @@ def escalation_raise(*, audit: Audit, concern: str, actor: Any) -> Escalation:
         summary=text,
         data={"notified": [u.username for u in recipients]},
     )
-    if emails:
-        body = (
+    # Queued, not sent here: a mail server that is down must never stop an escalation being
+    # raised (core.mail retries it).
+    escalation.email = mail.email_queue(
+        to=emails,
+        subject=f"Escalation: child {audit.child.child_id} may be unsafe now",
+        body=(
             f"{text}.\n\nConcern: {escalation.concern}\n\nAcknowledge it in Assure by "
             f"{escalation.acknowledge_by:%A %d %B %Y %H:%M}, and record what was done."
-        )
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"Escalation: child {audit.child.child_id} may be unsafe now",
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=emails,
-            )
-        )
+        ),
+        reason="escalation",
+        child=audit.child,
+    )
     return escalation
 
 
@@ -898,8 +930,7 @@ def template_revise(
 ) -> AuditTemplate:
     """Edit a template. A version no audit has used is changed in place; a used one never
     changes and the edit makes the next version."""
-    if not is_lead(actor):
-        raise Forbidden("Only the assurance lead edits audit templates.")
+    access.require(actor, "manage_audit_templates", error=Forbidden)
     latest = current_template(template.slug)
     if latest.pk != template.pk:
         raise Conflict("Edit the latest version of the template.")
@@ -977,8 +1008,7 @@ def moderation_sample(*, actor: Any, share_percent: int | None = None) -> list[A
     submitted are drawn first (a fair, repeatable rule, unlike a random draw)."""
     from .models import AuditSettings
 
-    if not is_lead(actor):
-        raise Forbidden("Only the assurance lead samples audits for moderation.")
+    access.require(actor, "moderate_audits", error=Forbidden)
     if share_percent is None:
         share_percent = AuditSettings.objects.get_or_create(pk=1)[0].moderation_share_percent
     drawn: list[Audit] = []
@@ -1014,8 +1044,7 @@ def programme_create(
 ) -> Any:
     from .models import Programme
 
-    if not is_lead(actor):
-        raise Forbidden("Only the assurance lead plans audit programmes.")
+    access.require(actor, "plan_audit_programmes", error=Forbidden)
     if end_date < start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
     programme = Programme.objects.create(
@@ -1039,8 +1068,7 @@ def strand_create(
     due_days: int,
     actor: Any,
 ) -> Strand:
-    if not is_lead(actor):
-        raise Forbidden("Only the assurance lead plans audit programmes.")
+    access.require(actor, "plan_audit_programmes", error=Forbidden)
     if current_template(template_slug) is None:
         raise ValidationError({"template_slug": f"There is no audit template {template_slug!r}."})
     if inclusion_tier is not None and not 1 <= inclusion_tier <= 7:
@@ -1070,10 +1098,9 @@ def strand_create(
 def strand_allocate(*, strand: Strand, on: dt.date, actor: Any, limit: int = 50) -> list[Audit]:
     """Allocate the strand's queue tier at a date to its auditors, in queue order, each
     next child to the auditor with the fewest open audits (all or nothing)."""
-    from .queue import FURTHER_AREAS, further_area, priority_queue
+    from .queue import FURTHER_AREAS, further_area, queue_entries, with_children
 
-    if not is_lead(actor):
-        raise Forbidden("Only the assurance lead allocates a strand.")
+    access.require(actor, "allocate_audits", error=Forbidden)
     auditors = list(strand.auditors.filter(is_active=True).order_by("username"))
     if not auditors:
         raise Conflict("Add auditors to the strand first.")
@@ -1083,13 +1110,13 @@ def strand_allocate(*, strand: Strand, on: dt.date, actor: Any, limit: int = 50)
         a.pk: Audit.objects.filter(auditor=a).exclude(status=Status.CLOSED).count()
         for a in auditors
     }
-    due = on + dt.timedelta(days=strand.due_days)
+    due = working_days.working_day_on_or_before(on + dt.timedelta(days=strand.due_days))
     made = []
     tier = strand.inclusion_tier
     if tier in FURTHER_AREAS:
         items = further_area(user=actor, on=on, area=tier)
     else:
-        items = [i for i in priority_queue(user=actor, on=on) if i.tier == tier]
+        items = with_children(queue_entries(user=actor, on=on, tier=tier)[:limit])
     for item in items[:limit]:
         auditor = min(auditors, key=lambda a: (load[a.pk], a.username))
         made.append(
@@ -1163,8 +1190,8 @@ def template_question_add(
 
 
 def _lead_only(actor: Any, what: str) -> None:
-    if not is_lead(actor):
-        raise Forbidden(f"Only the assurance lead {what}.")
+    if not access.can(actor, "configure_audits"):
+        raise Forbidden(f"Only {access.who_may('configure_audits')} {what}.")
 
 
 @transaction.atomic

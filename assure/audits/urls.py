@@ -7,6 +7,7 @@ app_name = "audits"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("allocate/", views.allocate, name="allocate"),
+    path("lead/", views.lead_tools, name="lead"),
     path("workload/", views.workload, name="workload"),
     path("escalations/", views.escalations, name="escalations"),
     path("escalations/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),

@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from assure.children.selectors import child_record
 from assure.core import access, clock
 from assure.core.models import AccessEvent
 from assure.core.views import parse_iso_date
 
 from . import forms, selectors, services
 from .models import Grade, Question, Status, TemplateSection
-from .queue import priority_queue, sibling_groups
+from .queue import groups_with_children, queue_entries, sibling_groups, with_children
 
 STATUS_TAGS = {
     Status.SCHEDULED: "grey",
@@ -50,21 +51,36 @@ QUEUE_PAGE_SIZE = 100
 def queue(request: HttpRequest) -> HttpResponse:
     """The auditor's queue at a date, their own audits, and allocation from the queue."""
     _require(request, "audit_cases")
-    as_of = parse_iso_date(request.GET.get("as_of")) or clock.today()
+    date_form = forms.QueueDateForm(request.GET or None)
+    chosen = date_form.cleaned_data.get("as_of") if date_form.is_valid() else None
+    as_of = chosen or clock.today()  # a date that is not real is shown as an error, today used
     form = forms.AllocateForm(initial={"auditor": request.user.username})
-    return _render_queue(request, as_of=as_of, form=form)
+    return _render_queue(request, as_of=as_of, form=form, date_form=date_form)
 
 
 def _render_queue(
-    request: HttpRequest, *, as_of: Any, form: Any, status: int = 200
+    request: HttpRequest,
+    *,
+    as_of: Any,
+    form: Any,
+    status: int = 200,
+    date_form: Any = None,
 ) -> HttpResponse:
-    items = priority_queue(user=request.user, on=as_of)
+    if date_form is None or not date_form.is_bound:
+        date_form = forms.QueueDateForm(initial={"as_of": as_of})
+    items = queue_entries(user=request.user, on=as_of)
     grouped = request.GET.get("group") == "1"
-    groups = sibling_groups(user=request.user, items=items, on=as_of) if grouped else []
+    groups = sibling_groups(items=items, on=as_of) if grouped else []
     # A page at a time (of children, or of groups): a council's queue fits on one page, a
-    # whole country's (11,000 children) would be an 11 MB page.
+    # whole country's (11,000 children) would be an 11 MB page. Only the page's children's
+    # records are read.
     page = Paginator(groups if grouped else items, QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    page.object_list = (
+        groups_with_children(list(page.object_list))
+        if grouped
+        else with_children(list(page.object_list))
     )
     query = urlencode({"as_of": as_of.isoformat(), **({"group": "1"} if grouped else {})})
     return render(
@@ -72,6 +88,7 @@ def _render_queue(
         "audits/queue.html",
         {
             "as_of": as_of,
+            "date_form": date_form,
             "items": items,
             "grouped": grouped,
             "page": page,
@@ -80,7 +97,8 @@ def _render_queue(
                 user=request.user, auditor=request.user, status="open"
             ).select_related("family_audit"),
             "form": form,
-            "is_lead": services.is_lead(request.user),
+            "may_allocate": services.may_allocate(request.user),
+            "may_lead": access.can(request.user, "moderate_audits"),
             "status_tags": STATUS_TAGS,
             "today": clock.today(),
         },
@@ -95,8 +113,12 @@ def allocate(request: HttpRequest) -> HttpResponse:
     as_of = parse_iso_date(request.POST.get("as_of")) or clock.today()
     form = forms.AllocateForm(request.POST)
     if form.is_valid():
-        by_id = {i.child.child_id: i for i in priority_queue(user=request.user, on=as_of)}
-        chosen = [by_id[c] for c in form.cleaned_data["children"] if c in by_id]
+        wanted = set(form.cleaned_data["children"])
+        chosen = with_children(
+            [i for i in queue_entries(user=request.user, on=as_of) if i.child_id in wanted]
+        )
+        order = {c: n for n, c in enumerate(form.cleaned_data["children"])}
+        chosen.sort(key=lambda i: order[i.child_id])
         try:
             if not chosen:
                 raise ValidationError("The children chosen are no longer in the queue.")
@@ -130,10 +152,32 @@ def _allocate_one(request: HttpRequest, *, item: Any, data: dict[str, Any]) -> A
 
 
 def _allocate_many(request: HttpRequest, *, items: list[Any], data: dict[str, Any]) -> list[Any]:
-    if not services.is_lead(request.user):
-        raise services.Forbidden("Only the assurance lead allocates in bulk.")
+    access.require(
+        request.user,
+        "allocate_audits",
+        f"Only {access.who_may('allocate_audits')} allocates in bulk.",
+        error=services.Forbidden,
+    )
     with transaction.atomic():
         return [_allocate_one(request, item=item, data=data) for item in items]
+
+
+def lead_tools(request: HttpRequest) -> HttpResponse:
+    """The lead's tools on a page of their own, linked from the queue: allocating, the
+    programmes running and coming, and who has what."""
+    _require(request, "moderate_audits")
+    today = clock.today()
+    return render(
+        request,
+        "audits/lead.html",
+        {
+            "may_allocate": services.may_allocate(request.user),
+            "programmes": selectors.programmes_list().filter(end_date__gte=today),
+            "rows": selectors.workload(user=request.user),
+            "escalations_waiting": selectors.escalations_unacknowledged(user=request.user).count(),
+            "today": today,
+        },
+    )
 
 
 def workload(request: HttpRequest) -> HttpResponse:
@@ -177,7 +221,7 @@ def _render_detail(
     user = request.user
     scale = list(Grade.objects.all())
     is_auditor = services.is_audits_auditor(user, audit)
-    is_lead = services.is_lead(user)
+    may_allocate = services.may_allocate(user)
     participant = services.is_participant(user, audit)
     graded = [
         v.answer.value
@@ -188,8 +232,15 @@ def _render_detail(
     context = {
         "record": record,
         "audit": audit,
+        # The child's standing today, as their page and the tracker state it (the one set of
+        # care-history rules), beside the form.
+        "facts": child_record(child=audit.child).facts,
         "status_tags": STATUS_TAGS,
-        "moves": [(to, MOVE_LABELS[to]) for to in services.allowed_moves(audit=audit, user=user)],
+        # Closing comes last of all: after the answers, and after returning to the auditor.
+        "moves": sorted(
+            [(to, MOVE_LABELS[to]) for to in services.allowed_moves(audit=audit, user=user)],
+            key=lambda move: move[0] == Status.CLOSED,
+        ),
         "can_answer": is_auditor and audit.status == Status.IN_PROGRESS,
         "can_find": services.may_record_findings(user, audit),
         "can_act": services.may_record_findings(user, audit) or participant,
@@ -199,12 +250,13 @@ def _render_detail(
         "can_agree": audit.mode == "collaborative"
         and audit.status != Status.CLOSED
         and (participant or audit.auditor_id == user.pk),
-        "can_moderate": is_lead and audit.status == Status.IN_MODERATION,
+        "can_moderate": access.can(user, "moderate_audits")
+        and audit.status == Status.IN_MODERATION,
         "can_reflect": participant and audit.status != Status.CLOSED,
-        "can_invite": (is_auditor or is_lead)
+        "can_invite": (is_auditor or may_allocate)
         and audit.mode == "collaborative"
         and audit.status != Status.CLOSED,
-        "can_escalate": is_auditor or is_lead or participant,
+        "can_escalate": services.may_escalate(user, audit),
         "suggested_grade": services.suggest_from_values(graded, scale=scale),
         # The scale is data: the lead's labels, in the scale's order.
         "grade_choices": [(g.slug, g.label) for g in scale],
@@ -444,7 +496,9 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
             concern=d["concern"],
             actor=request.user,
         ),
-        "Escalation raised: the child's team manager and head of service have been told.",
+        "Escalation raised: the child's team manager and head of service are told in Assure "
+        "now, and an email to them is queued (it is sent, and retried if the mail server is "
+        "down, by Assure's task worker).",
         "#escalations",
     )
 

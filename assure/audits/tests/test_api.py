@@ -7,15 +7,15 @@ import pytest
 from assure.audits.models import Question
 from assure.core import clock
 from assure.core.models import AccessEvent
-from assure.people.services import api_token_create
+from assure.core.working_days import working_day_on_or_before
+from tests.api import bearer as api_bearer
 from tests.factories import ChildFactory, EpisodeFactory, PermanencePlanFactory
 
 D = dt.date(2025, 6, 11)
 
 
 def bearer(user):
-    _, raw = api_token_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return api_bearer(user)
 
 
 @pytest.fixture
@@ -61,16 +61,20 @@ def test_queue_contract(api, people, child):
 def test_template_contract(api, people):
     body = api("get", "/api/v1/audit-templates/sgo-before-court", people.practitioner).json()
     assert set(body) == {"slug", "version", "sections"}
-    assert (body["slug"], body["version"]) == ("sgo-before-court", 1)
+    assert (body["slug"], body["version"]) == ("sgo-before-court", 2)  # the latest version
     assert [s["title"] for s in body["sections"]] == [
-        "The special guardianship assessment",
         "The child",
+        "The child's family and siblings",
+        "Wishes and feelings",
+        "The prospective special guardian",
+        "The order and the recommendation",
+        "Best practice before the order",
         "Support and legal planning",
         "Oversight and recording",
     ]
     first = body["sections"][0]["questions"][0]
     assert set(first) == {"id", "text", "type", "required"}
-    assert first["text"].startswith("Does the assessment cover every topic in the Schedule")
+    assert first["text"].startswith("How well does the assessment analyse the harm")
     assert {q["type"] for s in body["sections"] for q in s["questions"]} == {
         "graded",
         "yes_no",
@@ -129,7 +133,7 @@ def test_create_get_answer_and_walk_the_life(api, people, child):
     moved = api("post", f"{url}/transition", people.auditor, {"to": "in_progress"})
     assert moved.status_code == 200 and moved.json()["status"] == "in_progress"
 
-    questions = Question.objects.filter(section__template__slug="sgo-before-court")
+    questions = Question.objects.filter(section__template__audits=audit_id)
     values = {"graded": "good", "yes_no": "partly", "text": "Summary."}
     bad = api(
         "put",
@@ -263,12 +267,13 @@ def test_audit_list_for_bi(api, people, child):
         "id": 0,
         "child_id": "K1",
         "template": "sgo-before-court",
-        "version": 1,
+        "version": 2,
         "mode": "paper",
         "auditor": "aud",
         "status": "scheduled",
         "overall_grade": None,
-        "due_date": None,
+        # Allocated with no date and no programme running: due in 28 days.
+        "due_date": working_day_on_or_before(clock.today() + dt.timedelta(days=28)).isoformat(),
     }
     mine = api("get", "/api/v1/audits", people.practitioner).json()
     assert [i["child_id"] for i in mine["items"]] == ["K1"]  # not the south team's child

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from assure.audits import selectors, services
 from assure.audits.models import Audit, Question, Strand
@@ -89,7 +90,8 @@ def test_moderation_page(client, people):
     client.force_login(people.lead)
     assert client.post(reverse("audits:moderation")).status_code == 302
     page = client.get(reverse("audits:moderation")).content.decode()
-    assert "Sampled" in page and ">A1</a>" in page
+    # The child's name, with the ID beside it.
+    assert "Sampled" in page and '</a> <span class="app-id">A1</span>' in page
 
 
 def test_programme_strand_and_allocation(client, people):
@@ -166,20 +168,28 @@ def test_home_panels_by_role(client, people, audit):
         )
         services.escalation_raise(audit=audit, concern="Unsafe contact.", actor=people.auditor)
     with clock.frozen_at(D + dt.timedelta(days=3)):
+        # Each person's own audits and actions are in their work list, once.
         client.force_login(people.auditor)
         home = client.get(reverse("core:home")).content.decode()
-        assert "Your audits" in home and "K1: Special guardianship application" in home
+        assert home.count(f"Audit of {escape(audit.child.display_name)} (K1)") == 1
+        assert "Go to the audit queue" in home and "{#" not in home
         client.force_login(people.practitioner)
         home = client.get(reverse("core:home")).content.decode()
-        assert "Chase the health assessment" in home and "Overdue" in home
-        assert "Audits you are taking part in" in home and "K2: Special guardianship" in home
+        assert home.count("Chase the health assessment") == 1 and "Overdue" in home
+        assert home.count(f"Take part in the audit of {escape(collaborative.child.display_name)}") == 1
         client.force_login(people.manager)
         home = client.get(reverse("core:home")).content.decode()
         assert "Your team&#x27;s overdue actions" in home or "Your team's overdue actions" in home
-        assert "Escalations waiting" in home
-        for viewer in (people.lead, people.director, people.head):
+        # The child's team manager acknowledges it: it is in his work list, once, not also
+        # in the banner that shows others what they oversee.
+        assert home.count("may be unsafe now") == 1 and "Escalations waiting" not in home
+        for viewer in (people.lead, people.director):  # they oversee it: the banner
             client.force_login(viewer)
-            assert "Escalations waiting" in client.get(reverse("core:home")).content.decode()
+            home = client.get(reverse("core:home")).content.decode()
+            assert "Escalations waiting" in home and "may be unsafe now" not in home
+        client.force_login(people.head)  # the head of the child's service acknowledges it
+        home = client.get(reverse("core:home")).content.decode()
+        assert home.count("may be unsafe now") == 1 and "Escalations waiting" not in home
         client.force_login(people.south_manager)
         assert "Escalations waiting" not in client.get(reverse("core:home")).content.decode()
 

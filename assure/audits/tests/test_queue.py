@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from assure.audits.models import Audit, AuditSettings, AuditTemplate
-from assure.audits.queue import priority_queue, year_before
+from assure.audits.queue import priority_queue
+from assure.children.care.dates import one_year_before as year_before
 from assure.children.models import Child, Hearing, PermanencePlan, SGOAssessment
 from assure.core import clock
 from tests.factories import ChildFactory, EpisodeFactory, ProceedingsFactory, UserFactory
@@ -172,15 +173,15 @@ def test_a_day_later_the_edges_move(world, lead):
     assert "T1-CONCLUDED-LATER" not in on_day_3  # concluded today: no longer open
 
 
-def _audit(child, *, status, closed_on=None, lead):
-    template = AuditTemplate.objects.get(slug="sgo-before-court")
+def _audit(child, *, status, closed_on=None, created_on=None, lead):
+    template = AuditTemplate.objects.filter(slug="sgo-before-court").latest("version")
     return Audit.objects.create(
         child=child,
         template=template,
         mode="paper",
         auditor=lead,
         status=status,
-        created_at=timezone.now(),
+        created_at=timezone.make_aware(dt.datetime.combine(created_on or days(-200), dt.time(9))),
         closed_at=(
             timezone.make_aware(dt.datetime.combine(closed_on, dt.time(15))) if closed_on else None
         ),
@@ -211,6 +212,27 @@ def test_open_and_recent_audits_leave_a_child_out(world, lead):
         assert "T4-PARALLEL" not in longer
 
 
+def test_the_queue_at_an_earlier_day_counts_audits_as_they_stood_then(world, lead):
+    """At D, an audit made the day after does not take the child off the queue; one made by D
+    and closed after it does (it was open at D), as does one closed within the recent days."""
+    _audit(
+        Child.objects.get(child_id="T1-TODAY"), status="scheduled", created_on=days(1), lead=lead
+    )
+    _audit(Child.objects.get(child_id="T2-TODAY"), status="scheduled", created_on=D, lead=lead)
+    _audit(
+        Child.objects.get(child_id="T3-STARTED-TODAY"),
+        status="closed",
+        created_on=days(-30),
+        closed_on=days(10),
+        lead=lead,
+    )
+    with clock.frozen_at(days(20)):
+        got = [c for c, _, _ in rows(priority_queue(user=lead, on=D))]
+    assert "T1-TODAY" in got  # made the day after D
+    assert "T2-TODAY" not in got  # made on D
+    assert "T3-STARTED-TODAY" not in got  # open at D, closed after
+
+
 def test_the_queue_follows_the_access_policy(world, people):
     plan(looked_after("SOUTH-1", people.south), agreed=days(-1))
     with clock.frozen_at(D):
@@ -218,11 +240,6 @@ def test_the_queue_follows_the_access_policy(world, people):
         nobody = rows(priority_queue(user=UserFactory(username="nobody"), on=D))
     assert mine == [("SOUTH-1", 4, days(-1))]
     assert nobody == []
-
-
-def test_year_before_on_29_february():
-    assert year_before(dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)
-    assert year_before(dt.date(2025, 6, 11)) == dt.date(2024, 6, 11)
 
 
 def test_further_areas_for_later_strands(people, lead):

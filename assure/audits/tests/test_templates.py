@@ -68,17 +68,17 @@ def _edited(template):
 
 
 def test_editing_a_used_version_makes_a_new_one(people, audit):
-    v1 = audit.template
-    before = services.template_as_spec(v1)
-    v2 = services.template_revise(template=v1, sections=_edited(v1), actor=people.lead)
-    assert (v2.slug, v2.version) == ("sgo-before-court", 2)
-    assert services.template_as_spec(AuditTemplate.objects.get(pk=v1.pk)) == before
-    assert services.template_as_spec(v2)[0]["questions"][0]["text"] == "Reworded question"
+    used = audit.template  # the latest shipped version
+    before = services.template_as_spec(used)
+    revised = services.template_revise(template=used, sections=_edited(used), actor=people.lead)
+    assert (revised.slug, revised.version) == ("sgo-before-court", used.version + 1)
+    assert services.template_as_spec(AuditTemplate.objects.get(pk=used.pk)) == before
+    assert services.template_as_spec(revised)[0]["questions"][0]["text"] == "Reworded question"
     audit.refresh_from_db()
-    assert audit.template_id == v1.pk  # the audit keeps the version it used
-    assert template_get(slug="sgo-before-court").version == 2
+    assert audit.template_id == used.pk  # the audit keeps the version it used
+    assert template_get(slug="sgo-before-court").version == revised.version
     with pytest.raises(services.Conflict, match="latest version"):
-        services.template_revise(template=v1, sections=before, actor=people.lead)
+        services.template_revise(template=used, sections=before, actor=people.lead)
 
 
 def test_an_unused_version_is_edited_in_place(people):
@@ -101,7 +101,8 @@ def test_the_lead_edits_a_used_template_in_the_ui(client, people, audit):
     listing = client.get(reverse("audits:templates")).content.decode()
     assert "sgo-support-review" in listing and "placement-with-parents" in listing
     page = client.get(reverse("audits:template", args=["sgo-before-court"])).content.decode()
-    assert "so any edit makes version 2" in page
+    used = audit.template.version  # the latest shipped version
+    assert f"so any edit makes version {used + 1}" in page
     key = "sgo-bc-recording"
     url = reverse("audits:question_edit", args=["sgo-before-court", key])
     assert client.post(url, {"text": "", "guidance": ""}).status_code == 400
@@ -109,8 +110,11 @@ def test_the_lead_edits_a_used_template_in_the_ui(client, people, audit):
         url, {"text": "How good is the recording?", "guidance": "", "required": "on"}
     )
     assert saved.status_code == 302
-    v2 = AuditTemplate.objects.get(slug="sgo-before-court", version=2)
-    assert Question.objects.get(section__template=v2, key=key).text == "How good is the recording?"
+    revised = AuditTemplate.objects.get(slug="sgo-before-court", version=used + 1)
+    assert (
+        Question.objects.get(section__template=revised, key=key).text
+        == "How good is the recording?"
+    )
     assert Question.objects.get(section__template=audit.template, key=key).text.startswith(
         "What is"
     )
@@ -126,9 +130,11 @@ def test_the_lead_edits_a_used_template_in_the_ui(client, people, audit):
     )
     assert added.status_code == 302
     assert not AuditTemplate.objects.filter(
-        slug="sgo-before-court", version=3
-    ).exists()  # v2 unused
-    assert Question.objects.filter(section__template=v2, text__startswith="Is the child's").exists()
+        slug="sgo-before-court", version=used + 2
+    ).exists()  # the revised version is unused, so it was changed in place
+    assert Question.objects.filter(
+        section__template=revised, text__startswith="Is the child's"
+    ).exists()
 
 
 def test_themes_grades_and_settings(client, people):

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from assure.audits import services
 from assure.audits.models import Audit, CaseAction, Escalation, Notification, Question
@@ -72,6 +73,24 @@ def test_queue_pages_keep_the_priority_order_and_the_as_at_date(
     assert in_table(past_the_end) == ["Q2"]  # the last page, not an error
     assert "3 children in the queue on 11 June 2025: page 1 of 2" in first
     assert f'href="?as_of={D.isoformat()}&amp;page=2" rel="next"' in first
+
+
+def test_the_queue_date_is_the_gov_uk_date_input(client, people, queued):
+    client.force_login(people.auditor)
+    url = reverse("audits:queue")
+    with clock.frozen_at(D):
+        typed = client.get(
+            url, {"as_of-day": "1", "as_of-month": "6", "as_of-year": "2025"}
+        ).content.decode()
+        unreal = client.get(
+            url, {"as_of-day": "31", "as_of-month": "2", "as_of-year": "2025"}
+        ).content.decode()
+        linked = client.get(url, {"as_of": "2025-06-01"}).content.decode()
+    assert "in the queue on 1 June 2025" in typed and "in the queue on 1 June 2025" in linked
+    assert 'name="as_of-day" type="text" inputmode="numeric" value="1"' in typed
+    assert 'type="date"' not in typed
+    # A date that is not real is shown as an error, and the queue shown for today.
+    assert "govuk-error-message" in unreal and "in the queue on 11 June 2025" in unreal
 
 
 def test_only_the_lead_allocates_in_bulk(client, people, queued):
@@ -237,7 +256,9 @@ def test_escalation_notifies_and_is_acknowledged(
     assert sorted(mail.outbox[0].to) == ["hos@example.org", "tm@example.org"]
     for viewer in (people.lead, people.director, people.head):
         client.force_login(viewer)
-        assert "Child K1" in client.get(reverse("audits:escalations")).content.decode()
+        page = client.get(reverse("audits:escalations")).content.decode()
+        # The child's name with the ID beside it, not "Child K1".
+        assert f'{escape(audit.child.display_name)} <span class="app-id">K1</span>' in page
     client.force_login(people.lead)  # sees it, may not acknowledge it
     url = reverse("audits:acknowledge", args=[escalation.pk])
     assert client.post(url, {"response": "x"}).status_code == 403
@@ -247,4 +268,6 @@ def test_escalation_notifies_and_is_acknowledged(
     escalation.refresh_from_db()
     assert escalation.acknowledged_by == people.manager
     client.force_login(people.lead)
-    assert "Child K1" not in client.get(reverse("audits:escalations")).content.decode()
+    assert '<span class="app-id">K1</span>' not in (
+        client.get(reverse("audits:escalations")).content.decode()
+    )

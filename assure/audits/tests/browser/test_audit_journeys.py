@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
+from tests.browser.govuk_forms import fill_date
 from tests.browser.helpers import PASSWORD, assert_accessible, expect_gov_uk_focus, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -87,12 +88,26 @@ def test_paper_audit_from_queue_to_closed(pages, team) -> None:  # type: ignore[
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit queue")
     queue = page.get_by_test_id("queue-table")
     expect(queue.locator("tbody tr")).to_have_count(2)
-    assert queue.locator("tbody tr td:nth-child(3)").all_inner_texts() == ["NA2002", "NA2001"]
+    # Names, with the ID beside each.
+    assert queue.locator("tbody tr td:nth-child(3)").all_inner_texts() == [
+        "Amelia Hart NA2002",
+        "Oliver Ward NA2001",
+    ]
     assert_accessible(page)
 
-    queue.get_by_role("button", name="Take NA2001").click()
-    page.get_by_test_id("my-audits").get_by_role("link", name=re.compile("NA2001")).click()
+    queue.get_by_role("button", name="Take Oliver Ward (NA2001)").click()
+    mine = page.get_by_test_id("my-audits")
+    expect(mine).to_contain_text("NA2001")
+    mine.get_by_role("link", name=re.compile("Oliver Ward")).click()
     expect(page.get_by_test_id("audit-status")).to_have_text("Scheduled")
+    # Taking it set its due date (no programme is running: 28 days, on a working day).
+    from assure.core.working_days import working_day_on_or_before
+
+    due = working_day_on_or_before(dt.date.today() + dt.timedelta(days=28))
+    expect(page.locator("xpath=//dt[normalize-space()='Due']/following-sibling::dd")).to_have_text(
+        f"{due.day} {due:%B %Y}"
+    )
+    expect(page.get_by_test_id("key-facts")).to_contain_text("Oliver Ward")
     assert_accessible(page)
     page.get_by_role("button", name="Start the audit").click()
     expect(page.get_by_test_id("audit-status")).to_have_text("In progress")
@@ -109,14 +124,14 @@ def test_paper_audit_from_queue_to_closed(pages, team) -> None:  # type: ignore[
 
     answer_all(page)
     page.get_by_label("Question it relates to").select_option(index=1)
-    page.get_by_label("Type of finding").select_option(label="Area for development")
+    page.get_by_role("group", name="Type of finding").get_by_label("Area for development").check()
     page.get_by_label("Finding", exact=True).fill("Support plan review is overdue.")
     page.get_by_role("button", name="Add the finding").click()
     expect(page.get_by_text("Support plan review is overdue.")).to_be_visible()
     page.get_by_label("Action", exact=True).fill("Hold the support plan review.")
     page.get_by_label("Owner").select_option(value="priya")
-    page.get_by_label("Due date").fill((dt.date.today() + dt.timedelta(days=14)).isoformat())
-    page.get_by_label("Priority").select_option(label="High")
+    fill_date(page, "Due date", dt.date.today() + dt.timedelta(days=14))
+    page.get_by_role("group", name="Priority").get_by_label("High").check()
     page.get_by_role("button", name="Add the action").click()
     expect(page.get_by_text("Hold the support plan review.")).to_be_visible()
     assert_accessible(page)
@@ -129,7 +144,7 @@ def test_paper_audit_from_queue_to_closed(pages, team) -> None:  # type: ignore[
     lead = pages.open()
     sign_in(lead, username="lena")
     lead.goto("/audits/moderation/")
-    expect(lead.get_by_test_id("waiting")).to_contain_text("NA2001")
+    expect(lead.get_by_test_id("waiting")).to_contain_text("Oliver Ward NA2001")
     assert_accessible(lead)
     lead.goto(audit_url)
     lead.get_by_role("button", name="Moderate").click()
@@ -171,7 +186,7 @@ def test_collaborative_audit_and_escalation(pages, team) -> None:  # type: ignor
     worker = pages.open()
     sign_in(worker, username="priya")
     worker.goto(f"/audits/{audit.pk}/")
-    worker.get_by_label("What you are adding").select_option(value="reflection")
+    worker.get_by_label("Your reflection").check()
     worker.get_by_label("Text", exact=True).fill("I had not tested the carer's plan for contact.")
     worker.get_by_role("button", name="Add", exact=True).click()
     expect(worker.get_by_text("I had not tested the carer's plan for contact.")).to_be_visible()
@@ -179,9 +194,12 @@ def test_collaborative_audit_and_escalation(pages, team) -> None:  # type: ignor
 
     manager = pages.open()
     sign_in(manager, username="tom")
-    expect(manager.get_by_test_id("home-escalations")).to_contain_text("NA2002")
+    # His to acknowledge: in his work list (not also in the banner others oversee by).
+    waiting = manager.locator('[data-testid="work-item"][data-kind="escalation"]')
+    expect(waiting).to_contain_text("NA2002")
+    expect(manager.get_by_test_id("home-escalations")).to_have_count(0)
     assert_accessible(manager)
-    manager.get_by_role("link", name="See escalations waiting").click()
+    waiting.get_by_role("link").click()
     manager.get_by_role("button", name=re.compile("^Acknowledge")).click()
     expect(manager.locator(".govuk-error-summary")).to_contain_text("Say what was done")
     assert_accessible(manager)
@@ -203,11 +221,11 @@ def test_keyboard_only_take_and_start(pages, team) -> None:  # type: ignore[no-u
     page = pages.open()
     sign_in(page, username="alex", check=False)
     page.goto("/audits/")
-    take = page.get_by_role("button", name="Take NA2001")
+    take = page.get_by_role("button", name="Take Oliver Ward (NA2001)")
     tab_to(page, take)
     expect_gov_uk_focus(take)
     page.keyboard.press("Enter")
-    link = page.get_by_test_id("my-audits").get_by_role("link", name=re.compile("NA2001"))
+    link = page.get_by_test_id("my-audits").get_by_role("link", name=re.compile("Oliver Ward"))
     expect(link).to_be_visible()
     tab_to(page, link)
     expect_gov_uk_focus(link)
@@ -220,3 +238,28 @@ def test_keyboard_only_take_and_start(pages, team) -> None:  # type: ignore[no-u
     tab_to(page, radio)
     page.keyboard.press("Space")
     expect(radio).to_be_checked()
+
+
+def test_the_leads_tools_page(pages, team) -> None:  # type: ignore[no-untyped-def]
+    from assure.audits import services
+    from assure.audits.models import Programme
+
+    today = dt.date.today()
+    Programme.objects.create(
+        name="SGO assurance", start_date=today, end_date=today + dt.timedelta(days=90)
+    )
+    services.audit_create(
+        child=team.planned,
+        template_slug="sgo-before-court",
+        mode="paper",
+        auditor=team.auditor,
+        actor=team.lead,
+    )
+    lead = pages.open()
+    sign_in(lead, username="lena")
+    lead.goto("/audits/")
+    lead.get_by_test_id("lead-tools-link").get_by_role("link", name="Lead's tools").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Lead's tools")
+    expect(lead.get_by_test_id("lead-programmes")).to_contain_text("SGO assurance")
+    expect(lead.get_by_test_id("lead-workload")).to_contain_text("Alex Test")
+    assert_accessible(lead)
