@@ -6,11 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from assure.children import codes
+from assure.children.demo.council import DEMO_PASSWORD
 from assure.children.models import Child
 from assure.core import access, clock
+from assure.core.working_days import is_working_day
 from assure.panels import services as panels
 from assure.panels.models import Panel
 from assure.people.models import User
@@ -21,6 +27,9 @@ from . import services
 from .models import Proposal
 
 DEMO_USERNAMES = ("lead", "practitioner", "teammanager", "servicemanager", "headofservice")
+# The panels' chair, who signs in with the demo password to chair a meeting (record who
+# attended and the outcomes): printed with the other demo users.
+CHAIR_USERNAME = "panelchair"
 # Extra panel members, so each panel can be quorate: (username, first, last).
 PANEL_PEOPLE = (
     ("panelchair", "Angela", "Ward"),
@@ -65,7 +74,15 @@ def _people() -> dict[str, Any]:
             actor=people["lead"],
         )
         people[username] = user
+    _let_the_chair_sign_in(people[CHAIR_USERNAME])
     return people
+
+
+def _let_the_chair_sign_in(chair: Any) -> None:
+    """The chair shares the demo users' password, and only when DEBUG is on, as they do."""
+    if settings.DEBUG and not chair.has_usable_password():
+        chair.password = make_password(DEMO_PASSWORD)
+        chair.save(update_fields=["password"])
 
 
 def _children(people: dict[str, Any]) -> list[Child]:
@@ -82,14 +99,35 @@ def _children(people: dict[str, Any]) -> list[Child]:
     return children
 
 
+def _carer_words(child: Child) -> tuple[str, str]:
+    """Who the child's SGO plan names, and how far their full assessment has gone, in the
+    words of the child's own record (a proposal written for another child reads wrongly)."""
+    plans = child.permanence_plans.filter(plan=codes.PermanencePlanType.SGO)
+    plan = plans.order_by("-agreed_date", "-pk").first()
+    carer = (plan.carer_name if plan else "") or "the prospective special guardian"
+    full = (
+        child.sgo_assessments.filter(stage=codes.AssessmentStage.FULL, carer_name=carer)
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    if full is None:
+        return carer, f"the full assessment of {carer} is still to start"
+    if full.completed_date is None:
+        return carer, f"the full assessment of {carer} began on {full.start_date:%-d %B %Y}"
+    outcome = (full.get_recommendation_display() or "complete").lower()
+    return carer, f"the full assessment of {carer} was {outcome} ({full.completed_date:%-d %B %Y})"
+
+
 def _raise(child: Child, people: dict[str, Any], *, kind: str = "sgo_care_plan") -> Proposal:
+    carer, assessed = _carer_words(child)
     plans = {
         "sgo_care_plan": (
-            "Special guardianship order to the maternal grandmother",
-            "Settled with her for two years; the full assessment is positive.",
+            f"Special guardianship order to {carer}",
+            f"{child.first_name or 'The child'} is settled in the placement; {assessed}; the "
+            "support plan is agreed with the carers.",
         ),
         "sgo_financial_support": (
-            "Special guardianship allowance, reviewed yearly",
+            f"Special guardianship allowance to {carer}, reviewed yearly",
             "Means test done; the support plan sets the allowance.",
         ),
     }
@@ -100,8 +138,20 @@ def _raise(child: Child, people: dict[str, Any], *, kind: str = "sgo_care_plan")
         proposed_plan=plan,
         rationale=why,
         actor=people["practitioner"],
-        checklist={"support_plan": "Agreed with the carers"},
+        checklist=CHECKS[kind],
     )
+
+
+# What the demo's proposers record. The care plans leave most items to record (the page
+# shows which), the allowance records all three, so its last approval needs no confirmation.
+CHECKS = {
+    "sgo_care_plan": {"support_plan": "Agreed with the carers"},
+    "sgo_financial_support": {
+        "means_test": "Means test done on 3 March; in the case record",
+        "support_plan": "Agreed with the carers",
+        "amount_and_review": "Weekly allowance, reviewed every year",
+    },
+}
 
 
 def _approve(proposal: Proposal, people: dict[str, Any], *who: str) -> Proposal:
@@ -113,11 +163,30 @@ def _approve(proposal: Proposal, people: dict[str, Any], *who: str) -> Proposal:
     return proposal
 
 
+def _working_day(days: int) -> dt.date:
+    """About `days` from today, on a working day (panels do not sit at weekends or on bank
+    holidays): later for a coming meeting, earlier for one held."""
+    day = clock.today() + dt.timedelta(days=days)
+    step = dt.timedelta(days=1 if days > 0 else -1)
+    while not is_working_day(day):
+        day += step
+    return day
+
+
+def _during(meeting: Any) -> Any:
+    """The clock at midday on a held meeting's day: outcomes are recorded at the meeting,
+    not when the demo is made."""
+    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(meeting.date, dt.time(12, 30))))
+
+
 def _meeting(slug: str, days: int, people: dict[str, Any], *, quorate: bool = True):
+    """A meeting `days` from today. Who attended is recorded only for one held already."""
     attendees = ["panelchair", "legal", "panel"] if quorate else ["panelchair", "panel"]
+    if days > 0:
+        attendees = []
     return panels.meeting_create(
         panel=Panel.objects.get(slug=slug),
-        date=clock.today() + dt.timedelta(days=days),
+        date=_working_day(days),
         attendees=[people[u] for u in attendees],
         actor=people["lead"],
     )
@@ -130,14 +199,16 @@ def seed_demo_decisions() -> DemoDecisions:
     people = _people()
     lead = people["lead"]
     start = clock.today() - dt.timedelta(days=400)
-    for slug, username, role in SEATS:
-        panels.panel_member_add(
-            panel=Panel.objects.get(slug=slug),
-            user=people[username],
-            panel_role=role,
-            actor=lead,
-            from_date=start,
-        )
+    # Seats are never back-dated, so the demo seats its people on the day they joined.
+    with clock.frozen_at(start):
+        for slug, username, role in SEATS:
+            panels.panel_member_add(
+                panel=Panel.objects.get(slug=slug),
+                user=people[username],
+                panel_role=role,
+                actor=lead,
+                from_date=start,
+            )
     drafted, with_tm, gated, panel_met, money, question = _children(people)
     _raise(drafted, people)
     waiting_tm = _approve(_raise(with_tm, people), people)
@@ -153,27 +224,34 @@ def seed_demo_decisions() -> DemoDecisions:
     # Five weeks ago: quorate; deferred one proposal, supported another.
     past = _meeting("permanence-panel", -35, people)
     deferred = panels.agenda_item_add(meeting=past, child=gated, proposal=no_gates, actor=lead)
-    panels.outcome_record(
-        item=deferred,
-        recommendation="defer",
-        actor=chair,
-        conditions="Bring back with the contact plan and the legal advice.",
-        actions=[{"action": "Update the contact plan", "owner": "practitioner"}],
-    )
     supported = panels.agenda_item_add(
         meeting=past, child=panel_met, proposal=audit_only, actor=lead
     )
-    panels.outcome_record(item=supported, recommendation="support", actor=chair)
+    with _during(past):
+        panels.outcome_record(
+            item=deferred,
+            recommendation="defer",
+            actor=chair,
+            conditions="Bring back with the contact plan and the legal advice.",
+            actions=[
+                {
+                    "action": "Update the contact plan",
+                    "owner": people["practitioner"].display_name,
+                }
+            ],
+        )
+        panels.outcome_record(item=supported, recommendation="support", actor=chair)
     discharge = _meeting("sgo-discharge-panel", -21, people)
     asked = panels.agenda_item_add(
         meeting=discharge, child=question, actor=lead, question="Discharge of the care order"
     )
-    panels.outcome_record(
-        item=asked,
-        recommendation="not_support",
-        actor=chair,
-        conditions="Too early: the carers need the support plan in place first.",
-    )
+    with _during(discharge):
+        panels.outcome_record(
+            item=asked,
+            recommendation="not_support",
+            actor=chair,
+            conditions="Too early: the carers need the support plan in place first.",
+        )
     # Coming up: the next permanence panel and SGO discharge panel.
     upcoming = _meeting("permanence-panel", 14, people)
     panels.agenda_item_add(meeting=upcoming, child=with_tm, proposal=waiting_tm, actor=lead)

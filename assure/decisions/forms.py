@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from assure.core import access
 from assure.core.forms import GovUKFormMixin
 
 from .models import SchemeVersion
@@ -53,6 +54,7 @@ class DecisionForm(GovUKFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("approve", "Approve"), ("return", "Return for changes"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
         error_messages={"required": "Select your decision"},
     )
     comment = forms.CharField(
@@ -70,12 +72,16 @@ class DecisionForm(GovUKFormMixin, forms.Form):
         return data
 
 
-APPROVER_ROLES = [
-    ("team_manager", "Team manager"),
-    ("service_manager", "Service manager"),
-    ("head_of_service", "Head of service"),
-    ("director", "Director"),
-]
+APPROVER_ROLES = access.approver_roles()
+
+
+class CommaOrListField(forms.MultipleChoiceField):
+    """Ticked in checkboxes; a script may still post one comma-separated value (the form's
+    earlier shape), read as the same list."""
+
+    def to_python(self, value: Any) -> list[str]:
+        values = super().to_python(value)
+        return [part.strip() for item in values for part in item.split(",") if part.strip()]
 
 
 class SchemeForm(GovUKFormMixin, forms.Form):
@@ -84,11 +90,18 @@ class SchemeForm(GovUKFormMixin, forms.Form):
     decision_type = forms.ChoiceField(
         label="Decision type", error_messages={"required": "Select the decision type"}
     )
-    chain = forms.CharField(
-        label="Approvers in order",
-        help_text="Roles separated by commas, first approver first: team_manager, "
-        "service_manager, head_of_service, director.",
-        error_messages={"required": "Enter the approvers in order"},
+    chain = CommaOrListField(
+        label="Approvers",
+        help_text=(
+            "Tick each role that approves. They approve in the order shown, the most senior "
+            "last; the last one gives the final approval."
+        ),
+        choices=APPROVER_ROLES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one approver",
+            "invalid_choice": "Choose the approvers from the list",
+        },
     )
     gates = forms.MultipleChoiceField(
         label="Gates before the last approval",
@@ -96,10 +109,12 @@ class SchemeForm(GovUKFormMixin, forms.Form):
         choices=[("audit", "A recent audit, not inadequate"), ("panel", "A panel's support")],
         widget=forms.CheckboxSelectMultiple,
     )
-    gate_panels = forms.CharField(
+    gate_panels = CommaOrListField(
         label="Panels whose support meets the panel gate",
         required=False,
-        help_text="Panel slugs separated by commas.",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose the panels from the list"},
     )
     audit_within_days = forms.IntegerField(
         label="Audit closed within (days)",
@@ -112,19 +127,24 @@ class SchemeForm(GovUKFormMixin, forms.Form):
         label="Why the scheme is set this way", widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, types: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        types: list[Any],
+        panels: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision_type"].choices = [("", "Choose")] + [(t.slug, t.name) for t in types]
+        self.fields["decision_type"].choices = [("", "Choose a decision type")] + [
+            (t.slug, t.name) for t in types
+        ]
+        if panels is None:
+            from assure.panels.models import Panel
+
+            panels = list(Panel.objects.values_list("slug", "name"))
+        self.fields["gate_panels"].choices = panels
 
     def clean_chain(self) -> list[str]:
-        roles = [r.strip() for r in self.cleaned_data["chain"].split(",") if r.strip()]
-        known = {slug for slug, _ in APPROVER_ROLES}
-        unknown = [r for r in roles if r not in known]
-        if unknown or not roles:
-            raise forms.ValidationError(
-                "Use team_manager, service_manager, head_of_service or director"
-            )
-        return roles
-
-    def clean_gate_panels(self) -> list[str]:
-        return [p.strip() for p in self.cleaned_data["gate_panels"].split(",") if p.strip()]
+        """The approvers in order of seniority, however they were ticked."""
+        chosen = set(self.cleaned_data["chain"])
+        return [role for role, _ in APPROVER_ROLES if role in chosen]

@@ -128,6 +128,10 @@ class Decision(models.Model):
     role = models.CharField(max_length=40)
     decision = models.CharField(max_length=20, choices=Kind.choices)
     comment = models.TextField(blank=True)
+    # A last approval given with due-diligence items not recorded: which (their labels, as
+    # the scheme named them then) and the approver's reason for going ahead without them.
+    unrecorded_checks = models.JSONField(default=list, blank=True)
+    unrecorded_reason = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
 

@@ -1,5 +1,7 @@
 """Reads about proposals, already filtered by the one access policy."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -48,35 +50,66 @@ def proposals_for_child(*, child: Any) -> list[Proposal]:
 
 
 def panel_summary(proposal: Proposal, *, today: Any) -> dict[str, Any]:
-    """The next panel date and the latest outcome, from prefetched panel items."""
-    items = sorted(proposal.panel_items.all(), key=lambda i: (i.meeting.date, i.pk))
-    upcoming = [i.meeting for i in items if i.meeting.date >= today]
-    decided = [(i.meeting, o) for i in items for o in i.outcomes.all()]
+    """The next panel meeting and the latest outcome of a proposal at a date, from its
+    prefetched panel items, by the panels' one rule (`panels.selectors.next_meeting` and
+    `latest_outcome`), as the tracker reads them."""
+    from assure.panels.selectors import latest_outcome, next_meeting
+
+    items = list(proposal.panel_items.all())
+    outcome = latest_outcome([o for i in items for o in i.outcomes.all()], today)
     return {
-        "next_meeting": upcoming[0] if upcoming else None,
-        "latest_outcome": decided[-1] if decided else None,
+        "next_meeting": next_meeting([(i.meeting, bool(i.outcomes.all())) for i in items], today),
+        "latest_outcome": (outcome.item.meeting, outcome) if outcome else None,
+    }
+
+
+@dataclass(frozen=True)
+class ProposalStanding:
+    """Where a submitted proposal stands: whose step it waits for, and the gates still
+    unmet before its last approval."""
+
+    proposal: Proposal
+    next_role: str | None
+    unmet: list[str]
+
+    @property
+    def summary(self) -> str:
+        """ "Special guardianship care plan: submitted, waiting for the team manager (gates
+        unmet: audit)"."""
+        status = self.proposal.get_status_display().lower()
+        waiting = f", waiting for the {self.next_role.replace('_', ' ')}" if self.next_role else ""
+        gated = f" (gates unmet: {', '.join(self.unmet)})" if self.unmet else ""
+        return f"{self.proposal.scheme.decision_type.name}: {status}{waiting}{gated}"
+
+
+def proposal_standings(
+    proposals: list[Proposal], *, on: dt.datetime | None = None
+) -> dict[int, ProposalStanding]:
+    """The standing of each proposal (schemes and decisions prefetched), with the gates
+    checked at once for those at their last step: a fixed number of queries."""
+    from .gates import unmet_gates_for
+
+    steps = {p.pk: services.next_step(p) for p in proposals}
+    at_last = [p for p in proposals if steps[p.pk] and steps[p.pk][0] == len(p.scheme.chain) - 1]
+    unmet = unmet_gates_for(at_last, on=on)
+    return {
+        p.pk: ProposalStanding(p, steps[p.pk][1] if steps[p.pk] else None, unmet.get(p.pk, []))
+        for p in proposals
     }
 
 
 def waiting_on(*, user: Any) -> list[Proposal]:
-    """Submitted proposals whose next step this user may take: their role at that step, over
-    the child's team, and neither the proposer nor an approver earlier in the chain."""
-    roles = user.role_slugs & (services.TEAM_AUTHORITY_ROLES | {"director"})
-    if not roles:
+    """Submitted proposals whose next step this user may take (the workflow's own rule,
+    `refusal_for`, with their authority worked out once)."""
+    authority = access.authority_of(user)
+    if not authority.roles:
         return []
     candidates = proposals_visible_to(user).filter(status=Status.SUBMITTED).exclude(proposer=user)
-    team_ids = set(user.teams.values_list("pk", flat=True))
-    out = []
-    for proposal in candidates:
-        waiting = services.next_step(proposal)
-        if waiting is None or waiting[1] not in roles:
-            continue
-        if waiting[1] != "director" and proposal.child.team_id not in team_ids:
-            continue
-        if any(d.by_id == user.pk for d in services.current_decisions(proposal)):
-            continue
-        out.append(proposal)
-    return out
+    return [
+        proposal
+        for proposal in candidates
+        if services.refusal_for(proposal=proposal, actor=user, authority=authority) is None
+    ]
 
 
 def current_schemes() -> list[SchemeVersion]:

@@ -9,54 +9,18 @@ from django.db import transaction
 
 from assure.children.models import PermanencePlan
 from assure.core import access, clock, events
-from assure.people.roles import Role
 
 from . import workflow
-from .gates import unmet_gates
+from .gates import unrecorded_checks
 from .models import Decision, DecisionType, Gate, Proposal, SchemeVersion, Status
 
-
-class GatesUnmet(ValidationError):
-    """A gate does not hold yet (the API answers 409 with the gates)."""
-
-    def __init__(self, gates: list[str]) -> None:
-        self.gates = gates
-        super().__init__(f"Not yet: {', '.join(gates)} gate{'s' if len(gates) > 1 else ''} unmet.")
-
-
-class TransitionRefused(ValidationError):
-    """The transition table does not allow this (the API answers 409)."""
-
-
-# Which roles oversee a team through User.teams. A director oversees every team.
-TEAM_AUTHORITY_ROLES = frozenset({Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE})
-
-
-def holds_authority(*, user: Any, role: str, child: Any) -> bool:
-    """Does this user hold `role` over the child's team?"""
-    if not getattr(user, "is_active", False) or role not in user.role_slugs:
-        return False
-    if role == Role.DIRECTOR:
-        return True
-    if role in TEAM_AUTHORITY_ROLES:
-        return child.team_id is not None and user.teams.filter(pk=child.team_id).exists()
-    return False
-
-
-def current_decisions(proposal: Proposal) -> list[Decision]:
-    """This round's decisions, from prefetched `decisions` when they are there."""
-    return sorted(
-        (d for d in proposal.decisions.all() if d.round == proposal.round), key=lambda d: d.step
-    )
-
-
-def next_step(proposal: Proposal) -> tuple[int, str] | None:
-    """The step waiting for a decision, if the proposal is with the approvers."""
-    if proposal.status != Status.SUBMITTED:
-        return None
-    done = len([d for d in current_decisions(proposal) if d.decision == Decision.Kind.APPROVE])
-    chain = proposal.scheme.chain
-    return (done, chain[done]) if done < len(chain) else None
+# The workflow's refusals and reads, as the pages and the API have always found them here.
+from .workflow import ChecksNotRecorded as ChecksNotRecorded
+from .workflow import GatesUnmet as GatesUnmet
+from .workflow import TransitionRefused as TransitionRefused
+from .workflow import current_decisions as current_decisions
+from .workflow import next_step as next_step
+from .workflow import refusal_for as refusal_for
 
 
 def steps(proposal: Proposal) -> list[dict[str, Any]]:
@@ -211,22 +175,12 @@ def proposal_update(*, proposal: Proposal, actor: Any, **changes: Any) -> Propos
     return proposal
 
 
-_PAST = {"submit": "submitted", "approve": "approved", "return": "returned", "reject": "rejected"}
-
-
-def _refuse_unless(proposal: Proposal, action: str) -> str:
-    to = workflow.next_status(proposal.status, action)
-    if to is None:
-        raise TransitionRefused(f"A {proposal.status} proposal cannot be {_PAST[action]}.")
-    return to
-
-
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, actor: Any) -> Proposal:
     proposal = _lock(proposal)
-    if actor.pk != proposal.proposer_id:
-        raise PermissionDenied("Only the proposer submits a proposal.")
-    to = _refuse_unless(proposal, workflow.SUBMIT)
+    to = workflow.WORKFLOW.check(
+        state=proposal.status, action=workflow.SUBMIT, record=proposal, user=actor
+    ).target
     before = proposal.status
     if before == Status.RETURNED:
         proposal.round += 1  # a returned proposal goes through the whole chain again
@@ -244,42 +198,52 @@ def proposal_submit(*, proposal: Proposal, actor: Any) -> Proposal:
     return proposal
 
 
-def refusal_for(*, proposal: Proposal, actor: Any) -> str | None:
-    """Why this person may not decide the waiting step, or None if they may."""
-    waiting = next_step(proposal)
-    if waiting is None:
-        return "No step is waiting for a decision."
-    index, role = waiting
-    if actor.pk == proposal.proposer_id:
-        return "Nobody approves their own proposal."
-    if any(d.by_id == actor.pk for d in current_decisions(proposal)):
-        return "Nobody decides two steps of one chain."
-    if not holds_authority(user=actor, role=role, child=proposal.child):
-        return f"This step needs a {role.replace('_', ' ')} over the child's team."
-    return None
+def _refuse_a_repeat(*, proposal: Proposal, decision: str, actor: Any) -> None:
+    """The same person's same decision again (a second click, a retried request) is a 409
+    that names the first, never a second decision. (Another decision by them at a later step
+    is the workflow's 403: nobody decides two steps of one chain.)"""
+    for earlier in current_decisions(proposal):
+        if earlier.by_id == actor.pk and earlier.decision == decision:
+            raise TransitionRefused(
+                f"Already decided: you chose {earlier.get_decision_display().lower()} "
+                f"on {earlier.at:%d %B %Y at %H:%M}, and nobody decides two steps of one chain."
+            )
 
 
 @transaction.atomic
 def proposal_decide(
-    *, proposal: Proposal, decision: str, actor: Any, comment: str = ""
+    *,
+    proposal: Proposal,
+    decision: str,
+    actor: Any,
+    comment: str = "",
+    confirm_unrecorded: bool = False,
+    unrecorded_reason: str = "",
 ) -> Proposal:
-    """The next approver approves, returns or rejects. The last approval needs the gates."""
+    """The next approver approves, returns or rejects. The last approval needs the gates,
+    and each due-diligence item recorded or, for those not, `confirm_unrecorded` with an
+    `unrecorded_reason` (kept on the decision and in the child's history)."""
     proposal = _lock(proposal)
     if decision not in Decision.Kind.values:
         raise ValidationError("The decision must be approve, return or reject.")
-    to = _refuse_unless(proposal, decision)
-    refusal = refusal_for(proposal=proposal, actor=actor)
-    if refusal:
-        raise PermissionDenied(refusal)
+    _refuse_a_repeat(proposal=proposal, decision=decision, actor=actor)
+    to = workflow.WORKFLOW.check(
+        state=proposal.status,
+        action=decision,
+        record=proposal,
+        user=actor,
+        params={
+            "comment": comment,
+            "confirm_unrecorded": confirm_unrecorded,
+            "unrecorded_reason": unrecorded_reason,
+        },
+    ).target
     index, role = next_step(proposal)  # type: ignore[misc]
     last = index == len(proposal.scheme.chain) - 1
-    if decision != Decision.Kind.APPROVE and not comment.strip():
-        raise ValidationError("Say why in a comment when you return or reject.")
+    unrecorded: list[dict[str, str]] = []
     if decision == Decision.Kind.APPROVE and last:
-        unmet = unmet_gates(proposal=proposal)
-        if unmet:
-            raise GatesUnmet(unmet)
         to = Status.APPROVED
+        unrecorded = unrecorded_checks(proposal)
     record = Decision.objects.create(
         proposal=proposal,
         round=proposal.round,
@@ -287,6 +251,8 @@ def proposal_decide(
         role=role,
         decision=decision,
         comment=comment.strip(),
+        unrecorded_checks=[item["label"] for item in unrecorded],
+        unrecorded_reason=unrecorded_reason.strip() if unrecorded else "",
         by=actor,
         at=clock.now(),
     )
@@ -301,7 +267,14 @@ def proposal_decide(
         obj=proposal,
         child=proposal.child,
         summary=f"{record.get_decision_display()} by the {role.replace('_', ' ')}"
-        + (f": {record.comment}" if record.comment else ""),
+        + (f": {record.comment}" if record.comment else "")
+        + (
+            f". Approved with {len(unrecorded)} due-diligence item"
+            f"{'s' if len(unrecorded) > 1 else ''} not recorded, because: "
+            f"{record.unrecorded_reason}"
+            if unrecorded
+            else ""
+        ),
         data={
             "step": index,
             "role": role,
@@ -311,6 +284,8 @@ def proposal_decide(
             "to": to,
             "round": proposal.round,
             "gates_checked": list(proposal.scheme.gates) if last and decision == "approve" else [],
+            "unrecorded_checks": [item["key"] for item in unrecorded],
+            "unrecorded_reason": record.unrecorded_reason,
         },
     )
     if to == Status.APPROVED and proposal.scheme.sets_plan:
@@ -351,11 +326,12 @@ def scheme_revise(
 ) -> SchemeVersion:
     """The assurance lead or director revises a decision type: always a new version, so a
     proposal keeps the scheme it was raised under."""
-    if not access.can(actor, "manage_scheme"):
-        raise PermissionDenied("Only the assurance lead or a director maintains the scheme.")
-    approvers = TEAM_AUTHORITY_ROLES | {Role.DIRECTOR}
+    access.require(
+        actor, "manage_scheme", f"Only {access.who_may('manage_scheme')} maintains the scheme."
+    )
+    approvers = [role for role, _ in access.approver_roles()]
     if not chain or any(role not in approvers for role in chain):
-        raise ValidationError(f"Each approver must be one of {', '.join(sorted(approvers))}.")
+        raise ValidationError(f"Each approver must be one of {', '.join(approvers)}.")
     if any(g not in Gate.values for g in gates):
         raise ValidationError(f"Gates must be among {', '.join(Gate.values)}.")
     if Gate.PANEL in gates and not gate_panels:

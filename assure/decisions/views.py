@@ -9,11 +9,13 @@ from django.shortcuts import redirect, render
 from assure.children import selectors as child_selectors
 from assure.core import access
 from assure.core.models import AccessEvent
+from assure.panels.models import Panel
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .forms import DecisionForm, ProposalForm, SchemeForm
-from .gates import unmet_gates
+from .gates import gate_standings, unrecorded_checks
 from .models import SchemeVersion, Status
+from .signoff_forms import UnrecordedChecksForm
 
 
 def waiting(request: HttpRequest) -> HttpResponse:
@@ -80,28 +82,37 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(
         user=request.user, pk=pk, via=AccessEvent.Via.PAGE, where=request.path
     )
-    form = DecisionForm(request.POST if request.method == "POST" else None)
+    posted = request.POST if request.method == "POST" else None
+    form = DecisionForm(posted)
+    confirm_form = UnrecordedChecksForm(posted, prefix="unrecorded")
     if request.method == "POST":
         if request.POST.get("action") == "submit":
             return _submit(request, proposal)
-        if form.is_valid():
+        if form.is_valid() and confirm_form.is_valid():
             try:
                 services.proposal_decide(
                     proposal=proposal,
                     decision=form.cleaned_data["decision"],
                     comment=form.cleaned_data["comment"],
+                    confirm_unrecorded=confirm_form.cleaned_data["confirm"],
+                    unrecorded_reason=confirm_form.cleaned_data["reason"],
                     actor=request.user,
                 )
+            except services.ChecksNotRecorded as exc:
+                confirm_form.add_error("confirm", " ".join(exc.messages))
             except ValidationError as exc:
                 form.add_error(None, " ".join(exc.messages))
             else:
                 messages.success(request, "Your decision is recorded.")
                 return redirect("decisions:detail", pk=proposal.pk)
     refusal = services.refusal_for(proposal=proposal, actor=request.user)
+    missing = unrecorded_checks(proposal)
+    missing_keys = {item["key"] for item in missing}
     checklist = [
-        (item["label"], proposal.checklist.get(item["key"], ""))
+        (item["label"], proposal.checklist.get(item["key"], ""), item["key"] not in missing_keys)
         for item in proposal.scheme.checklist
     ]
+    is_open = proposal.status in workflow.EDITABLE
     return render(
         request,
         "decisions/detail.html",
@@ -109,7 +120,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposal": proposal,
             "steps": services.steps(proposal),
             "checklist": checklist,
-            "unmet": unmet_gates(proposal=proposal) if proposal.status == Status.SUBMITTED else [],
+            # Where each gate stands for this child, from drafting on: the proposer and every
+            # approver see the same (the gates' own rules, gates.py).
+            "gates": gate_standings(proposal=proposal) if is_open else [],
+            "unrecorded": missing,
+            "at_last_step": workflow.at_last_step(proposal),
+            "confirm_form": confirm_form,
+            "may_see_audits": access.can(request.user, "view_audits"),
+            "may_see_panels": access.can(request.user, "view_panels"),
             "may_decide": refusal is None,
             "may_change": proposal.proposer_id == request.user.pk
             and proposal.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED),
@@ -186,8 +204,11 @@ def scheme(request: HttpRequest) -> HttpResponse:
     current = selectors.current_schemes()
     may_manage = access.can(request.user, "manage_scheme")
     types = [s.decision_type for s in current]
+    panels = list(Panel.objects.values_list("slug", "name"))
     form = SchemeForm(
-        request.POST if request.method == "POST" and may_manage else None, types=types
+        request.POST if request.method == "POST" and may_manage else None,
+        types=types,
+        panels=panels,
     )
     if request.method == "POST" and may_manage and form.is_valid():
         data = form.cleaned_data
@@ -212,6 +233,10 @@ def scheme(request: HttpRequest) -> HttpResponse:
             )
             return redirect("decisions:scheme")
     versions = SchemeVersion.objects.select_related("decision_type", "created_by")
+    # Panels by name, never by slug.
+    names = dict(panels)
+    for version in current:
+        version.gate_panel_names = [names.get(slug, slug) for slug in version.gate_panels]
     return render(
         request,
         "decisions/scheme.html",

@@ -3,37 +3,27 @@ from typing import Any
 from django import template
 
 from assure.core import access, clock
-from assure.decisions import selectors, services
-from assure.decisions.gates import unmet_gates_for
+from assure.decisions import selectors
 
 register = template.Library()
 
 
 @register.simple_tag
 def child_proposals(child: Any) -> list[dict[str, Any]]:
-    """A child's proposals with where each stands (the page has already fetched the child
-    through the access policy)."""
+    """A child's proposals with where each stands today (the page has already fetched the
+    child through the access policy): the same standing and panel rule as the tracker's."""
     today = clock.today()
     proposals = selectors.proposals_for_child(child=child)
-    # Gates apply before the last approval: checked for all such proposals at once.
-    unmet = unmet_gates_for([p for p in proposals if _is_last(p)])
-    out = []
-    for proposal in proposals:
-        waiting = services.next_step(proposal)
-        out.append(
-            {
-                "proposal": proposal,
-                "next_role": waiting[1] if waiting else None,
-                "unmet": unmet.get(proposal.pk, []),
-                **selectors.panel_summary(proposal, today=today),
-            }
-        )
-    return out
-
-
-def _is_last(proposal: Any) -> bool:
-    waiting = services.next_step(proposal)
-    return waiting is not None and waiting[0] == len(proposal.scheme.chain) - 1
+    standings = selectors.proposal_standings(proposals)
+    return [
+        {
+            "proposal": proposal,
+            "next_role": standings[proposal.pk].next_role,
+            "unmet": standings[proposal.pk].unmet,
+            **selectors.panel_summary(proposal, today=today),
+        }
+        for proposal in proposals
+    ]
 
 
 @register.simple_tag(takes_context=True)

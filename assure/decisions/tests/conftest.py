@@ -64,9 +64,10 @@ def panel_support(
     seats = {}
     for username, role in [("chair", "chair"), ("adviser", "legal_adviser"), ("m1", "member")]:
         user = UserFactory(username=f"{slug}-{username}", roles=[Role.PANEL_MEMBER])
-        panel_services.panel_member_add(
-            panel=panel, user=user, panel_role=role, actor=lead, from_date=dt.date(2025, 1, 1)
-        )
+        with clock.frozen_at(dt.date(2025, 1, 1)):
+            panel_services.panel_member_add(
+                panel=panel, user=user, panel_role=role, actor=lead, from_date=dt.date(2025, 1, 1)
+            )
         seats[username] = user
     attendees = list(seats.values()) if quorate else [seats["chair"], seats["adviser"]]
     meeting = panel_services.meeting_create(

@@ -7,16 +7,16 @@ from django.test.utils import CaptureQueriesContext
 
 from assure.children.models import PermanencePlan
 from assure.core.models import DomainEvent
+from assure.decisions.models import Decision
 from assure.people.roles import Role
-from assure.people.services import api_token_create
+from tests.api import bearer as api_bearer
 from tests.factories import ChildFactory, UserFactory
 
 from .conftest import TODAY, close_audit
 
 
 def _bearer(user):
-    _, raw = api_token_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return api_bearer(user)
 
 
 def _post(client, url, user, body):
@@ -32,7 +32,7 @@ def panel_people(world, client):
             client,
             "/api/v1/panels/sgo-discharge-panel/members",
             world["lead"],
-            {"username": name, "panel_role": role, "from_date": "2025-01-01"},
+            {"username": name, "panel_role": role},
         )
         assert response.status_code == 201, response.json()
     return people
@@ -69,7 +69,7 @@ def test_whole_chain_through_the_api(world, panel_people, client):
     assert _post(client, decide, world["tm_south"], approve).status_code == 404
     assert _post(client, decide, world["both"], approve).status_code == 200
     second = _post(client, decide, world["both"], approve)
-    assert second.status_code == 403 and "two steps" in second.json()["detail"]
+    assert second.status_code == 409 and "two steps" in second.json()["detail"]
     assert _post(client, decide, world["sm"], approve).status_code == 200
 
     refused = _post(client, decide, world["hos"], approve)
@@ -111,7 +111,7 @@ def test_whole_chain_through_the_api(world, panel_people, client):
         client,
         "/api/v1/panels/sgo-discharge-panel/members",
         world["lead"],
-        {"username": "hos_south", "panel_role": "member", "from_date": "2025-01-01"},
+        {"username": "hos_south", "panel_role": "member"},
     )
     assert client.get(f"/api/v1/proposals/{pid}", **_bearer(hos_south)).status_code == 200
     refused = _post(client, decide, hos_south, approve)
@@ -144,13 +144,39 @@ def test_whole_chain_through_the_api(world, panel_people, client):
     )
     assert recorded.status_code == 200
 
-    done = _post(client, decide, world["hos"], {"decision": "approve", "comment": "Assured"})
+    # The gates are met; nothing of the due diligence is recorded, so the last approval
+    # needs an explicit confirmation with a reason.
+    got = client.get(f"/api/v1/proposals/{pid}", **_bearer(world["hos"])).json()
+    assert [(g["gate"], g["met"]) for g in got["gates"]] == [("audit", True), ("panel", True)]
+    assert not any(c["recorded"] for c in got["due_diligence"])
+    unconfirmed = _post(client, decide, world["hos"], {"decision": "approve"})
+    assert unconfirmed.status_code == 422
+    assert "Not recorded: Viability assessment" in unconfirmed.json()["detail"]
+    no_reason = {"decision": "approve", "confirm_unrecorded_checks": True}
+    assert _post(client, decide, world["hos"], no_reason).status_code == 422
+    done = _post(
+        client,
+        decide,
+        world["hos"],
+        {
+            "decision": "approve",
+            "comment": "Assured",
+            "confirm_unrecorded_checks": True,
+            "unrecorded_reason": "Seen in the court bundle",
+        },
+    )
     assert done.status_code == 200
     assert done.json()["status"] == "approved"
     assert [s["status"] for s in done.json()["steps"]] == ["approved"] * 3
     assert PermanencePlan.objects.get(child=world["child"]).plan == "sgo"
     got = client.get(f"/api/v1/proposals/{pid}", **_bearer(world["tm"]))
     assert got.json()["steps"][2]["by"] == "hos"
+    last = Decision.objects.get(proposal_id=pid, by=world["hos"])
+    assert last.unrecorded_reason == "Seen in the court bundle"
+    assert len(last.unrecorded_checks) == 8
+    event = DomainEvent.objects.get(verb="proposal_approved", data__step=2)
+    assert event.data["unrecorded_reason"] == "Seen in the court bundle"
+    assert "because: Seen in the court bundle" in event.summary
     verbs = set(DomainEvent.objects.filter(child=world["child"]).values_list("verb", flat=True))
     assert {
         "proposal_created",
@@ -199,7 +225,7 @@ def test_other_team_cannot_see_proposal_and_bad_input(world, client):
                 "rationale": "r",
             },
         ).status_code
-        == 409
+        == 422  # invalid input (core.errors): not a move refused by the workflow
     )
     assert (
         _post(
@@ -240,7 +266,9 @@ def test_proposal_route_query_count_does_not_grow(world, client):
         raise_one(ChildFactory(child_id=f"MORE{n}", team=world["north"]))
     services.proposal_decide(proposal=first, decision="approve", actor=world["sm"])
     large = _queries(client, f"/api/v1/proposals/{first.pk}", headers)
-    assert small == large <= 9  # the read of the proposal is logged (one insert)
+    # The read of the proposal is logged (one insert); its gates and due diligence are read
+    # as its page reads them.
+    assert small == large <= 11
 
 
 def test_reading_a_proposal_is_logged_as_a_read_of_the_child(world, client):

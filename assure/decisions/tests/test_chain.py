@@ -48,18 +48,24 @@ def test_whole_chain(world):
     proposal = services.proposal_decide(proposal=proposal, decision="approve", actor=world["both"])
     assert proposal.status == Status.SUBMITTED
 
-    # Step 2: the same person may not take a second step.
-    with pytest.raises(PermissionDenied, match="two steps"):
+    # Step 2: the same person may not take a second step. Approving again reads as a repeat
+    # of their first decision (409); any other decision is not theirs to make (403).
+    with pytest.raises(services.TransitionRefused, match="Already decided.*two steps"):
         services.proposal_decide(proposal=proposal, decision="approve", actor=world["both"])
+    with pytest.raises(PermissionDenied, match="two steps"):
+        services.proposal_decide(
+            proposal=proposal, decision="return", actor=world["both"], comment="Not ready."
+        )
     for who in ("tm", "hos"):
         with pytest.raises(PermissionDenied):
             services.proposal_decide(proposal=proposal, decision="approve", actor=world[who])
     proposal = services.proposal_decide(proposal=proposal, decision="approve", actor=world["sm"])
 
     # Step 3: gates. Neither met, then one, then both.
-    for who in ("hos_south", "sm"):
-        with pytest.raises(PermissionDenied):
-            services.proposal_decide(proposal=proposal, decision="approve", actor=world[who])
+    with pytest.raises(PermissionDenied):
+        services.proposal_decide(proposal=proposal, decision="approve", actor=world["hos_south"])
+    with pytest.raises(services.TransitionRefused, match="Already decided"):
+        services.proposal_decide(proposal=proposal, decision="approve", actor=world["sm"])
     with pytest.raises(services.GatesUnmet) as refused:
         services.proposal_decide(proposal=proposal, decision="approve", actor=world["hos"])
     assert refused.value.gates == ["audit", "panel"]
@@ -69,8 +75,20 @@ def test_whole_chain(world):
     assert refused.value.gates == ["panel"]
     panel_support(proposal=proposal, lead=world["lead"])
     assert not PermanencePlan.objects.filter(child=world["child"]).exists()
+    # Due diligence not recorded: the last approval needs a confirmation with a reason.
+    with pytest.raises(services.ChecksNotRecorded, match="Not recorded: Viability"):
+        services.proposal_decide(proposal=proposal, decision="approve", actor=world["hos"])
+    with pytest.raises(services.ChecksNotRecorded):
+        services.proposal_decide(
+            proposal=proposal, decision="approve", actor=world["hos"], confirm_unrecorded=True
+        )
     proposal = services.proposal_decide(
-        proposal=proposal, decision="approve", actor=world["hos"], comment="Due diligence done"
+        proposal=proposal,
+        decision="approve",
+        actor=world["hos"],
+        comment="Due diligence done",
+        confirm_unrecorded=True,
+        unrecorded_reason="Each seen in the court bundle",
     )
     assert proposal.status == Status.APPROVED and proposal.decided_at is not None
     plan = PermanencePlan.objects.get(child=world["child"])
@@ -86,10 +104,13 @@ def test_whole_chain(world):
     shown = [(e["who"], e["what"]) for e in child_history(child=world["child"])]
     assert (
         world["hos"].display_name,
-        "Approved by the head of service: Due diligence done",
+        "Approved by the head of service: Due diligence done. Approved with 7 due-diligence "
+        "items not recorded, because: Each seen in the court bundle",
     ) in shown
     last = history.filter(verb="proposal_approved").last()
     assert last.data["comment"] == "Due diligence done" and last.data["to"] == "approved"
+    assert len(last.data["unrecorded_checks"]) == 7
+    assert last.data["unrecorded_reason"] == "Each seen in the court bundle"
 
     # Final: nothing more may happen to it.
     with pytest.raises(services.TransitionRefused):

@@ -23,9 +23,10 @@ def _seats(lead):
     seats = []
     for name, role in [("chair", "chair"), ("adviser", "legal_adviser"), ("m1", "member")]:
         user = UserFactory(username=f"bulk-{name}", roles=[Role.PANEL_MEMBER])
-        panel_services.panel_member_add(
-            panel=panel, user=user, panel_role=role, actor=lead, from_date=dt.date(2025, 1, 1)
-        )
+        with clock.frozen_at(dt.date(2025, 1, 1)):
+            panel_services.panel_member_add(
+                panel=panel, user=user, panel_role=role, actor=lead, from_date=dt.date(2025, 1, 1)
+            )
         seats.append(user)
     return panel, seats
 

@@ -1,19 +1,25 @@
 """`assure seed-demo-decisions` on a small demo council: seats, meetings, outcomes and
 proposals at each state, all recorded as events; the same every time; --if-empty."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from assure.children.demo import seed_demo
+from assure.core import clock
 from assure.core.models import DomainEvent
+from assure.core.working_days import is_working_day
 from assure.decisions import services
 from assure.decisions.gates import unmet_gates
 from assure.decisions.models import Proposal
 from assure.panels.models import Meeting, Outcome, PanelMember
 from assure.panels.services import meeting_quorum
+from assure.people.models import User
 
 
 def _summary() -> list[tuple]:
@@ -49,8 +55,25 @@ def test_seed_demo_decisions():
         "legal",
         "panelchair",
     }
+    # The meetings held: the first without a legal adviser; the coming two have no
+    # attendance yet (it is recorded on or after the day).
     quorate = [meeting_quorum(m).quorate for m in Meeting.objects.order_by("date")]
-    assert quorate == [False, True, True, True, True]
+    assert quorate == [False, True, True, False, False]
+    coming = Meeting.objects.filter(date__gt=clock.today())
+    assert coming.count() == 2 and not coming.filter(attendees__isnull=False).exists()
+    # Each proposal is written from its child's record: the carer the SGO plan names.
+    for proposal in Proposal.objects.select_related("child"):
+        carer = proposal.child.permanence_plans.filter(plan="sgo").latest("agreed_date").carer_name
+        assert carer and carer in proposal.proposed_plan, proposal.proposed_plan
+    # Outcomes are recorded on their meeting's day, their actions owned by a person's name.
+    for outcome in Outcome.objects.select_related("item__meeting"):
+        assert timezone.localtime(outcome.recorded_at).date() == outcome.item.meeting.date
+        assert all(" " in a["owner"] for a in outcome.actions), outcome.actions
+    # Panels sit on working days, whatever day the demo is made.
+    assert all(is_working_day(m.date) for m in Meeting.objects.all())
+    # The chair can sign in with the demo password (the demo runs with DEBUG on).
+    chair = User.objects.get(username="panelchair")
+    assert chair.has_usable_password() == settings.DEBUG
     assert sorted(Outcome.objects.values_list("recommendation", flat=True)) == [
         "defer",
         "not_support",
@@ -70,3 +93,14 @@ def test_seed_demo_decisions():
     # Deterministic: the children are the first of the demo team's SGO children by ID.
     ids = [child_id for child_id, *_ in first]
     assert ids == sorted(ids) and len(set(ids)) == 5
+
+
+def test_demo_meetings_fall_on_working_days_when_made_at_a_weekend():
+    from assure.decisions.demo import _working_day
+
+    sunday = dt.datetime(2026, 12, 6, 10, tzinfo=dt.UTC)
+    with clock.frozen_at(sunday):
+        assert _working_day(14) == dt.date(2026, 12, 21)  # a Sunday: on to the Monday
+        assert _working_day(-35) == dt.date(2026, 10, 30)  # a Sunday: back to the Friday
+        assert _working_day(-1) == dt.date(2026, 12, 4)  # Saturday: back to the Friday
+        assert _working_day(3) == dt.date(2026, 12, 9)  # a Wednesday stays

@@ -50,14 +50,31 @@ def test_raise_submit_and_decide_through_the_pages(world, client):
     client.post(detail, {"decision": "approve"})
     client.force_login(world["hos"])
     page = client.get(detail)
-    assert page.context["unmet"] == ["audit", "panel"]
+    assert [(g.gate, g.met) for g in page.context["gates"]] == [("audit", False), ("panel", False)]
     refused = client.post(detail, {"decision": "approve"})
     assert b"audit, panel gates unmet" in refused.content
     close_audit(child=world["child"], auditor=world["auditor"])
     panel_support(proposal=proposal, lead=world["lead"])
-    client.post(detail, {"decision": "approve", "comment": "Assured"})
+    # Seven of eight items not recorded: approving needs a confirmation and a reason.
+    unconfirmed = client.post(detail, {"decision": "approve", "comment": "Assured"})
+    assert b"Not recorded: Viability assessment" in unconfirmed.content
+    no_reason = client.post(detail, {"decision": "approve", "unrecorded-confirm": "on"})
+    assert b"Say why you approve without these items" in no_reason.content
+    proposal.refresh_from_db()
+    assert proposal.status == Status.SUBMITTED
+    client.post(
+        detail,
+        {
+            "decision": "approve",
+            "comment": "Assured",
+            "unrecorded-confirm": "on",
+            "unrecorded-reason": "Seen in the court bundle",
+        },
+    )
     proposal.refresh_from_db()
     assert proposal.status == Status.APPROVED
+    shown = client.get(detail).content.decode()
+    assert "with these items not recorded" in shown and "Seen in the court bundle" in shown
     assert client.get(reverse("decisions:waiting")).context["waiting"] == []
 
 
@@ -98,7 +115,7 @@ def _raise_many(world, n, start):
         services.proposal_decide(proposal=p, decision="approve", actor=world["tm"])
 
 
-@pytest.mark.parametrize(("page", "expected"), [("waiting", 11), ("detail", 14), ("child", 2)])
+@pytest.mark.parametrize(("page", "expected"), [("waiting", 11), ("detail", 17), ("child", 2)])
 def test_query_counts_do_not_grow(world, client, page, expected):
     _raise_many(world, 2, 0)
     first = Proposal.objects.order_by("pk").first()
@@ -147,17 +164,24 @@ def test_the_lead_revises_the_scheme_in_the_page(world, client):
     client.force_login(world["tm"])
     page = client.get(url)
     assert b"Team manager" in page.content and b"Save a new version" not in page.content
+    # Decision types and panels in words, never their codes.
+    table = page.content.decode().split('data-testid="scheme"')[1].split("</table>")[0]
+    assert "Support from the Permanence panel or the SGO discharge panel" in table
+    assert "sgo_care_plan" not in table and "permanence-panel" not in table
     assert client.post(url, {"decision_type": "sgo_financial_support"}).status_code == 200
     client.force_login(world["lead"])
+    form = page.content.decode().split("<form", 1)[-1]
+    assert "Head of service" in form and "SGO discharge panel" in form
+    assert "team_manager," not in form and "Panel slugs" not in form  # ticked, not typed
     bad = client.post(url, {"decision_type": "sgo_financial_support", "chain": "boss"})
-    assert b"Use team_manager" in bad.content
+    assert b"Choose the approvers from the list" in bad.content
     client.post(
         url,
         {
             "decision_type": "sgo_financial_support",
-            "chain": "team_manager, head_of_service",
+            "chain": ["head_of_service", "team_manager"],  # ticked: kept in seniority order
             "gates": ["panel"],
-            "gate_panels": "sgo-discharge-panel",
+            "gate_panels": ["sgo-discharge-panel"],
             "audit_within_days": "90",
             "rationale": "Larger sums need a head of service",
         },
@@ -165,6 +189,19 @@ def test_the_lead_revises_the_scheme_in_the_page(world, client):
     latest = services._scheme_for("sgo_financial_support")
     assert latest.version == 2 and latest.chain == ["team_manager", "head_of_service"]
     assert latest.gates == ["panel"] and latest.checklist  # the checklist carried over
+    assert latest.gate_panels == ["sgo-discharge-panel"]
+    client.post(  # a script posting the earlier comma-separated shape still works
+        url,
+        {
+            "decision_type": "sgo_financial_support",
+            "chain": "team_manager, service_manager",
+            "gate_panels": "sgo-discharge-panel",
+            "audit_within_days": "90",
+            "rationale": "Back to the service manager",
+        },
+    )
+    latest = services._scheme_for("sgo_financial_support")
+    assert latest.version == 3 and latest.chain == ["team_manager", "service_manager"]
 
 
 def test_child_page_shows_where_each_proposal_stands(world, client):

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         if Proposal.objects.exists():
             if if_empty:
                 self.stdout.write("The demo panels and proposals are there already.")
+                self._seats()
                 return
             raise CommandError("There are proposals already; demo ones go in a fresh council.")
         try:
@@ -38,3 +40,39 @@ class Command(BaseCommand):
                 f"{result.proposals} proposals."
             )
         )
+        self._seats()
+
+    def _seats(self) -> None:
+        """Who sits on the demo panels and can sign in (the chair included), so that the
+        demo shows every person who can try it."""
+        self.stdout.write("\nPanel seats (sign in as any of them to see a panel member's work):\n")
+        self.stdout.write(panel_seats_table(show_password=bool(settings.DEBUG)))
+
+
+def panel_seats_table(*, show_password: bool) -> str:
+    from assure.children.demo import DEMO_PASSWORD
+    from assure.panels.models import PanelMember
+
+    seats: dict[Any, list[str]] = {}
+    for seat in (
+        PanelMember.objects.filter(to_date__isnull=True, user__is_active=True)
+        .select_related("user", "panel")
+        .order_by("user__username", "panel__name")
+    ):
+        seats.setdefault(seat.user, []).append(
+            f"{seat.get_panel_role_display()}, {seat.panel.name}"
+        )
+    rows = [("Username", "Name", "Seats") + (("Password",) if show_password else ())]
+    for user, held in seats.items():
+        can_sign_in = user.has_usable_password()
+        password = DEMO_PASSWORD if can_sign_in else "(none: cannot sign in)"
+        rows.append(
+            (user.username, user.display_name, "; ".join(held))
+            + ((password,) if show_password else ())
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -6,11 +6,14 @@ review."""
 
 import datetime as dt
 import importlib
+import re
 
 import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
+from assure.core import clock
+from tests.browser.govuk_forms import fill_date
 from tests.browser.helpers import PASSWORD, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -57,15 +60,34 @@ def people(transactional_db):  # type: ignore[no-untyped-def]
     }
 
 
-def _decide(pages, who: str, proposal_url: str, decision: str = "approve") -> Page:
+def _choose(page: Page, label: str, value: str) -> None:
+    """A choice as radios (GOV.UK) or, where the form still has one, a select."""
+    radio = page.locator(f'input[type="radio"][value="{value}"]')
+    if radio.count():
+        radio.first.check()
+    else:
+        page.get_by_label(label, exact=True).select_option(value)
+
+
+def _decide(
+    pages, who: str, proposal_url: str, decision: str = "approve", *, reason: str = ""
+) -> Page:
     page = pages.open()
     sign_in(page, username=who, check=False)
     page.goto("/decisions/")
     assert_accessible(page)
     page.get_by_role("link", name="Care plan changes to special guardianship").first.click()
     expect(page).to_have_url(proposal_url)
-    page.get_by_label("Your decision").select_option(decision)
+    _choose(page, "Your decision", decision)
     page.get_by_label("Comment").fill("Checked the assessments")
+    if reason:
+        # The last approval with due diligence not recorded: refused until confirmed.
+        page.get_by_role("button", name="Record my decision").click()
+        expect(page.locator(".govuk-error-summary").first).to_contain_text("Not recorded:")
+        assert_accessible(page)
+        _choose(page, "Your decision", decision)
+        page.get_by_label("I approve although these items are not recorded").check()
+        page.get_by_label("Why approve without them").fill(reason)
     page.get_by_role("button", name="Record my decision").click()
     expect(page.get_by_text("Your decision is recorded.")).to_be_visible()
     return page
@@ -107,6 +129,14 @@ def test_sign_off_journey(pages, people):  # type: ignore[no-untyped-def]
     page.get_by_label("Rationale").fill("Settled with her for two years")
     page.get_by_label("Full special guardianship assessment").fill("Completed in May")
     page.get_by_role("button", name="Save as a draft").click()
+    # From the draft on, each gate and due-diligence item as it stands for this child.
+    gates = page.get_by_test_id("gates")
+    expect(gates.locator('[data-gate="audit"]')).to_contain_text("Not met")
+    expect(gates.locator('[data-gate="panel"]')).to_contain_text("Not yet on a coming panel")
+    expect(page.get_by_test_id("unrecorded-count")).to_contain_text("7 of 8 not recorded")
+    record_it = page.get_by_role("link", name=re.compile(r"Record it\s+for Legal advice"))
+    expect(record_it).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.get_by_text("Submitted for sign-off.")).to_be_visible()
     assert_accessible(page)
@@ -120,7 +150,8 @@ def test_sign_off_journey(pages, people):  # type: ignore[no-untyped-def]
     hos = pages.open()
     sign_in(hos, username="harry", check=False)
     hos.goto(proposal_url)
-    expect(hos.get_by_test_id("unmet-gates")).to_contain_text("audit")
+    expect(hos.get_by_test_id("gates").locator('[data-gate="audit"]')).to_contain_text("Not met")
+    expect(hos.get_by_test_id("confirm-unrecorded")).to_contain_text("7 due-diligence items")
     assert_accessible(hos)
 
     # The assurance lead sets up the permanence panel and records a meeting.
@@ -129,36 +160,46 @@ def test_sign_off_journey(pages, people):  # type: ignore[no-untyped-def]
 
     panel = Panel.objects.get(slug="permanence-panel")
     for who, role in (("chair", "chair"), ("adviser", "legal_adviser"), ("member", "member")):
-        panel_services.panel_member_add(
-            panel=panel,
-            user=people[who],
-            panel_role=role,
-            actor=people["lead"],
-            from_date=dt.date.today() - dt.timedelta(days=30),
-        )
+        with clock.frozen_at(dt.date.today() - dt.timedelta(days=30)):
+            panel_services.panel_member_add(
+                panel=panel,
+                user=people[who],
+                panel_role=role,
+                actor=people["lead"],
+                from_date=dt.date.today() - dt.timedelta(days=30),
+            )
     lead = pages.open()
     sign_in(lead, username="lena", check=False)
     lead.goto("/panels/")
     assert_accessible(lead)
     lead.get_by_role("link", name="Permanence panel").click()
     assert_accessible(lead)
-    lead.get_by_label("Date of the meeting").fill(dt.date.today().isoformat())
+    fill_date(lead, "Date of the meeting", dt.date.today())
     lead.get_by_label("Chris Test (chair)").check()
     lead.get_by_label("Alex Test (legal adviser)").check()
     lead.get_by_label("Morgan Test (member)").check()
     lead.get_by_role("button", name="Record the meeting").click()
     expect(lead.get_by_test_id("quorum")).to_have_text("Quorate")
-    lead.get_by_label("Proposal number").fill(proposal_id)
+    lead.get_by_label("Proposal awaiting a panel").select_option(proposal_id)
     lead.get_by_role("button", name="Add to the agenda").click()
-    expect(lead.get_by_test_id("agenda")).to_contain_text("NA3001")
+    expect(lead.get_by_test_id("agenda")).to_contain_text("Amelia Hart (NA3001)")
     assert_accessible(lead)
     meeting_url = lead.url
+
+    # The proposal page links the panel gate to the meeting it is on.
+    hos.goto(proposal_url)
+    expect(hos.get_by_test_id("gates").locator('[data-gate="panel"]')).to_contain_text(
+        "On the agenda of Permanence panel"
+    )
 
     # The chair records the panel's support.
     chair = pages.open()
     sign_in(chair, username="chris", check=False)
     chair.goto(meeting_url)
-    chair.get_by_label("Outcome", exact=True).select_option("support")
+    expect(chair.locator("#id_item")).to_contain_text(
+        "1. Amelia Hart (NA3001): Care plan changes to special guardianship"
+    )
+    _choose(chair, "Outcome", "support")
     chair.get_by_label("Conditions (optional)").fill("Support plan agreed first")
     chair.get_by_role("button", name="Record the outcome").click()
     expect(chair.get_by_test_id("agenda")).to_contain_text("Support")
@@ -166,8 +207,12 @@ def test_sign_off_journey(pages, people):  # type: ignore[no-untyped-def]
 
     # With the audit closed, the head of service approves and the plan changes.
     _close_audit(people)
-    done = _decide(pages, "harry", proposal_url)
+    done = _decide(pages, "harry", proposal_url, reason="Each seen in the court bundle")
     expect(done.get_by_role("heading", level=1)).to_contain_text("Approved")
+    expect(done.get_by_test_id("approved-unrecorded")).to_contain_text(
+        "Each seen in the court bundle"
+    )
+    assert_accessible(done)
     done.goto("/children/NA3001/")
     expect(done.get_by_test_id("child-now")).to_contain_text("Special guardianship order")
     expect(done.get_by_test_id("child-proposals")).to_contain_text("Approved")
