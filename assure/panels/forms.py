@@ -2,21 +2,25 @@ from typing import Any
 
 from django import forms
 
-from assure.core.forms import GovUKDateInput, GovUKFormMixin
+from assure.core import access, clock
+from assure.core.forms import GovUKDateInput, GovUKFormMixin, PersonField
 from assure.people.models import User
 
 from .models import PanelRole, Recommendation
 
 
 class MemberForm(GovUKFormMixin, forms.Form):
-    user = forms.ModelChoiceField(
+    # People who may see panels, by name (PersonField tells two of one name apart).
+    user = PersonField(
         label="Person",
-        queryset=User.objects.filter(is_active=True).order_by("username"),
+        queryset=access.holders("view_panels"),
+        to_field_name=None,
         error_messages={"required": "Select the person", "invalid_choice": "Select the person"},
     )
     panel_role = forms.ChoiceField(
         label="Panel role",
         choices=PanelRole.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the panel role"},
     )
     from_date = forms.DateField(
@@ -30,6 +34,12 @@ class MemberForm(GovUKFormMixin, forms.Form):
         widget=GovUKDateInput(),
         error_messages={"invalid": "Enter a real date"},
     )
+
+    def clean_from_date(self) -> Any:
+        start = self.cleaned_data["from_date"]
+        if start and start < clock.today():
+            raise forms.ValidationError("A new seat starts today or later, never earlier")
+        return start
 
 
 class EndMembershipForm(GovUKFormMixin, forms.Form):
@@ -81,20 +91,32 @@ class TermsForm(GovUKFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    decisions = forms.CharField(
+    decisions = forms.MultipleChoiceField(
         label="Decisions it may recommend on",
         required=False,
-        help_text="Decision type slugs, separated by commas.",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from assure.decisions.models import DecisionType
+
+        self.fields["decisions"].choices = [  # type: ignore[attr-defined]
+            (t.slug, t.name) for t in DecisionType.objects.order_by("name")
+        ]
 
 
 class ItemForm(GovUKFormMixin, forms.Form):
-    proposal = forms.IntegerField(
-        label="Proposal number",
+    proposal = forms.TypedChoiceField(
+        label="Proposal awaiting a panel",
         required=False,
-        min_value=1,
-        help_text="The number on the proposal's page. Leave empty to ask a question instead.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+        coerce=int,
+        empty_value=None,
+        choices=(),
+        help_text="Proposals you may see that this panel's support would let go ahead, "
+        "not yet on this agenda. Choose none to ask a question instead.",
+        error_messages={"invalid_choice": "Choose a proposal from the list"},
     )
     child_id = forms.CharField(label="Child ID (for a question)", required=False, max_length=50)
     question = forms.CharField(
@@ -108,31 +130,90 @@ class ItemForm(GovUKFormMixin, forms.Form):
         error_messages={"invalid": "Enter a link starting https://"},
     )
 
+    def __init__(
+        self,
+        *args: Any,
+        awaiting: list[Any] = (),  # type: ignore[assignment]
+        on_agenda: set[int] = frozenset(),  # type: ignore[assignment]
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_agenda = {str(pk) for pk in on_agenda}
+        self.fields["proposal"].choices = [("", "None: a question about a child")] + [  # type: ignore[attr-defined]
+            (p.pk, proposal_label(p)) for p in awaiting
+        ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if "proposal" in self.errors:
+            if str(self.data.get(self.add_prefix("proposal"), "")) in self.on_agenda:
+                # Say why it is not in the list, rather than that it is not.
+                self.errors["proposal"] = self.error_class(
+                    ["That proposal is already on the agenda of this meeting"]
+                )
+            return data
         if not data.get("proposal") and not (data.get("child_id") and data.get("question")):
-            self.add_error("proposal", "Give a proposal number, or a child ID and a question")
+            self.add_error("proposal", "Choose a proposal, or give a child ID and a question")
         return data
+
+
+def proposal_label(proposal: Any) -> str:
+    """ "Ava Smith (400506): Care plan changes to special guardianship, submitted"."""
+    child = proposal.child
+    return (
+        f"{child.display_name} ({child.child_id}): {proposal.scheme.decision_type.name}, "
+        f"{proposal.get_status_display().lower()}"
+    )
 
 
 class OutcomeForm(GovUKFormMixin, forms.Form):
     recommendation = forms.ChoiceField(
         label="Outcome",
         choices=Recommendation.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the outcome"},
     )
     conditions = forms.CharField(
         label="Conditions (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     action = forms.CharField(label="Action (optional)", required=False, max_length=500)
-    owner = forms.CharField(label="Owner of the action", required=False, max_length=150)
+    # Picked from the people who work with children's records or sit on panels; the outcome
+    # keeps the owner's name.
+    owner = PersonField(
+        label="Owner of the action",
+        queryset=access.holders("view_children") | access.holders("view_panels"),
+        required=False,
+        gives="name",
+        empty_label="Choose who owns the action",
+        error_messages={"invalid_choice": "Choose who owns the action from the list"},
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("action") and not data.get("owner"):
-            self.add_error("owner", "Enter who owns the action")
+            self.add_error("owner", "Choose who owns the action")
         return data
 
 
 class MinutesForm(GovUKFormMixin, forms.Form):
     minutes = forms.CharField(label="Minutes", widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class AttendanceForm(GovUKFormMixin, forms.Form):
+    """Who attended a meeting that has been held: the panel's members on its day."""
+
+    attendees = forms.ModelMultipleChoiceField(
+        label="Who attended",
+        required=False,
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = {m.user_id: m for m in members}
+        field = self.fields["attendees"]
+        field.queryset = User.objects.filter(pk__in=people)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
+            f"{u.display_name} ({people[u.pk].get_panel_role_display().lower()})"
+        )

@@ -82,8 +82,25 @@ class TermsOfReference(models.Model):
         if self.quorum_requires_legal_adviser:
             parts.append("a legal adviser")
         if self.quorum_other_members:
-            parts.append(f"at least {self.quorum_other_members} other member(s)")
-        return ", ".join(parts) + " present" if parts else "no quorum"
+            parts.append(other_members_words(self.quorum_other_members))
+        if not parts:
+            return "no quorum"
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"{listed} present"
+
+    @property
+    def required_roles_words(self) -> list[str]:
+        labels = dict(PanelRole.choices)
+        return [labels.get(slug, slug.replace("_", " ")).lower() for slug in self.required_roles]
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def other_members_words(count: int) -> str:
+    """ "at least one other member", "at least 12 other members": never "member(s)"."""
+    number = NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+    return f"at least {number} other member{'s' if count != 1 else ''}"
 
 
 class PanelMember(models.Model):

@@ -7,15 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 
 from assure.core import access
+from assure.decisions.models import Proposal
 
 from .models import AgendaItem, Meeting, Outcome, PanelMember, Recommendation
 from .quorum import quorum_for
-
-# "Without a closed audit": no audit of the child closed in this many days before approval.
-AUDIT_WINDOW = dt.timedelta(days=90)
 
 
 @dataclass
@@ -28,6 +26,7 @@ class Review:
     gateway_to_issue: list[dict[str, Any]] = field(default_factory=list)
     gateway_median_days: float | None = None
     approved_without_audit: list[Any] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def arrangements_review(*, user: Any) -> Review:
@@ -54,8 +53,10 @@ def arrangements_review(*, user: Any) -> Review:
         if not quorums[m.pk].quorate
     ]
     visible = access.visible_children(user)
-    outcomes = Outcome.objects.filter(is_current=True, item__child__in=visible).select_related(
-        "item__meeting__panel", "item__child", "recorded_by"
+    outcomes = list(
+        Outcome.objects.filter(is_current=True, item__child__in=visible)
+        .select_related("item__meeting__panel", "item__child", "recorded_by")
+        .prefetch_related("item__meeting__attendees")
     )
     report.no_legal_adviser = [
         o for o in outcomes if not quorums[o.item.meeting_id].legal_adviser_present
@@ -65,7 +66,54 @@ def arrangements_review(*, user: Any) -> Review:
     days = [row["days"] for row in report.gateway_to_issue if row["days"] is not None]
     report.gateway_median_days = statistics.median(days) if days else None
     report.approved_without_audit = _approved_without_audit(visible)
+    report.conflicts = _conflicts_slipped(outcomes)
     return report
+
+
+def _conflicts_slipped(outcomes: Any) -> list[dict[str, Any]]:
+    """Current outcomes on a proposal where someone with a part in it (conflicts.py) recorded
+    the outcome or attended the meeting: what the rule refuses now, found in what was
+    recorded before it or around it."""
+    from . import conflicts
+
+    on_proposals = [o for o in outcomes if o.item.proposal_id]
+    if not on_proposals:
+        return []
+    by_proposal = {o.item.proposal_id: o for o in on_proposals}
+    proposals = {
+        p.pk: p
+        for p in Proposal.objects.filter(pk__in=list(by_proposal)).select_related(
+            "scheme__decision_type"
+        )
+    }
+    parts = conflicts.parts_for(
+        proposals.values(), moment_of=lambda p: by_proposal[p.pk].recorded_at
+    )
+    rows = []
+    for outcome in on_proposals:
+        proposal = proposals[outcome.item.proposal_id]
+        people = parts.get(proposal.pk, {})
+        attended = {u.pk: u for u in outcome.item.meeting.attendees.all()}
+        found = []
+        if outcome.recorded_by_id in people:
+            recorder = outcome.recorded_by
+            found.append((recorder, "recorded the outcome", people[recorder.pk]))
+        found += [
+            (person, "attended", people[pk])
+            for pk, person in sorted(attended.items())
+            if pk in people and pk != outcome.recorded_by_id
+        ]
+        for person, did, their_parts in found:
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "proposal": proposal,
+                    "person": person,
+                    "did": did,
+                    "parts": their_parts,
+                }
+            )
+    return rows
 
 
 def _several_panels() -> list[dict[str, Any]]:
@@ -158,17 +206,16 @@ def _gateway_to_issue(visible: Any) -> list[dict[str, Any]]:
 
 
 def _approved_without_audit(visible: Any) -> list[Any]:
-    from assure.audits.models import Audit
+    """Approved proposals that did not meet the sign-off's audit rule when they were
+    approved: an audit of the child closed within the scheme's window before approval, and
+    not graded inadequate (`decisions.gates.audit_met_at`, the gate's own rule)."""
+    from assure.decisions.gates import audit_met_at
     from assure.decisions.models import Proposal, Status
 
-    closed = Audit.objects.filter(
-        child_id=OuterRef("child_id"),
-        status="closed",
-        closed_at__lte=OuterRef("decided_at"),
-        closed_at__gte=OuterRef("decided_at") - AUDIT_WINDOW,
-    )
-    return list(
+    approved = list(
         Proposal.objects.filter(status=Status.APPROVED, child__in=visible)
-        .filter(~Q(Exists(closed)))
         .select_related("child", "scheme__decision_type")
+        .order_by("decided_at", "pk")
     )
+    met = audit_met_at(approved, moment_of=lambda p: p.decided_at)
+    return [p for p in approved if not met.get(p.pk, False)]

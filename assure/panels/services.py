@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from assure.core import access, clock, events
+from assure.core.errors import NotNow
 
+from . import conflicts
 from .models import (
     AgendaItem,
     Meeting,
@@ -23,8 +25,25 @@ from .models import (
 from .quorum import Quorum, quorum_for
 
 
-class NotQuorate(ValidationError):
-    """The meeting does not have a quorum (the API answers 409)."""
+class NotQuorate(NotNow, ValidationError):
+    """The meeting does not have a quorum (409)."""
+
+
+class AlreadyOnTheAgenda(NotNow, ValidationError):
+    """The proposal is on this meeting's agenda already (409): the same item twice."""
+
+
+class NotYet(NotNow, ValidationError):
+    """The meeting has not happened yet (409): attendance, outcomes and minutes are recorded
+    on or after its day."""
+
+
+def _require_held(meeting_date: dt.date, what: str) -> None:
+    if meeting_date > clock.today():
+        raise NotYet(
+            f"The meeting is on {meeting_date:%-d %B %Y}: {what} on or after the day of the "
+            "meeting."
+        )
 
 
 def meeting_quorum(meeting: Meeting) -> Quorum:
@@ -33,6 +52,17 @@ def meeting_quorum(meeting: Meeting) -> Quorum:
         terms=meeting.terms,
         members=meeting.panel.members.all(),
         attendee_ids=[u.pk for u in meeting.attendees.all()],
+        on=meeting.date,
+    )
+
+
+def item_quorum(meeting: Meeting, *, parts: conflicts.Parts) -> Quorum:
+    """The quorum for one item: people with a part in its proposal (`parts`) may attend, but
+    do not count (they do not vote on it)."""
+    return quorum_for(
+        terms=meeting.terms,
+        members=meeting.panel.members.all(),
+        attendee_ids=[u.pk for u in meeting.attendees.all() if u.pk not in parts],
         on=meeting.date,
     )
 
@@ -63,6 +93,12 @@ def panel_member_add(
     if panel_role not in PanelRole.values:
         raise ValidationError(f"Panel role must be one of {', '.join(PanelRole.values)}.")
     start = from_date or clock.today()
+    if start < clock.today():
+        # A seat is never back-dated: it would count towards the quorum of meetings held
+        # before the person joined, and appear on their attendance.
+        raise ValidationError(
+            f"A new seat starts today ({clock.today():%-d %B %Y}) or later, never earlier."
+        )
     if to_date is not None and to_date < start:
         raise ValidationError("A membership cannot end before it starts.")
     member = PanelMember.objects.create(
@@ -156,6 +192,9 @@ def _require_chair_or_manager(*, actor: Any, panel: Panel, on: dt.date) -> None:
 @transaction.atomic
 def meeting_create(*, panel: Panel, date: dt.date, attendees: Iterable[Any], actor: Any) -> Meeting:
     _require_chair_or_manager(actor=actor, panel=panel, on=date)
+    attendees = list(attendees)
+    if attendees:
+        _require_held(date, "who attended is recorded")
     meeting = Meeting.objects.create(
         panel=panel, terms=current_terms(panel), date=date, created_at=clock.now(), created_by=actor
     )
@@ -181,6 +220,7 @@ def meeting_set_attendance(*, meeting: Meeting, attendees: Iterable[Any], actor:
     """Attendance is fixed once an outcome rests on it: a quorum cannot be made after the
     event."""
     _require_chair_or_manager(actor=actor, panel=meeting.panel, on=meeting.date)
+    _require_held(meeting.date, "who attended is recorded")
     if Outcome.objects.filter(item__meeting=meeting).exists():
         raise ValidationError("Outcomes have been recorded; the attendance can no longer change.")
     meeting.attendees.set(list(attendees))
@@ -215,8 +255,17 @@ def agenda_item_add(
         raise PermissionDenied("You may not see this child.")
     if proposal is not None and proposal.child_id != child.pk:
         raise ValidationError("The proposal is about another child.")
+    if proposal is not None and proposal.status in ("approved", "rejected"):
+        raise NotNow(f"Proposal {proposal.pk} is {proposal.status}: it no longer awaits a panel.")
     if proposal is None and not question.strip():
         raise ValidationError("Give the proposal or the question for the panel.")
+    # One at a time per meeting (a row lock on PostgreSQL; SQLite has one writer), so two
+    # identical requests at once make one item and one refusal.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if proposal is not None and meeting.items.filter(proposal=proposal).exists():
+        raise AlreadyOnTheAgenda(
+            f"Proposal {proposal.pk} is already on the agenda of this meeting."
+        )
     item = AgendaItem.objects.create(
         meeting=meeting,
         child=child,
@@ -269,11 +318,15 @@ def outcome_record(
     )
     if not is_chair(user=actor, meeting=meeting):
         raise PermissionDenied("Only the panel's chair records outcomes.")
+    parts = conflicts.parts_for([item.proposal]).get(item.proposal_id, {})
+    if actor.pk in parts:
+        raise PermissionDenied(conflicts.refusal(name="You", parts=parts[actor.pk]))
+    _require_held(meeting.date, "its outcomes are recorded")
     if recommendation not in Recommendation.values:
         raise ValidationError(f"Recommendation must be one of {', '.join(Recommendation.values)}.")
-    quorum = meeting_quorum(meeting)
+    quorum = item_quorum(meeting, parts=parts)
     if not quorum.quorate:
-        raise NotQuorate(f"The meeting is not quorate: {', '.join(quorum.missing)} missing.")
+        raise NotQuorate(_not_quorate(meeting, quorum=quorum, parts=parts))
     cleaned_actions = [
         {"action": str(a.get("action", "")).strip(), "owner": str(a.get("owner", "")).strip()}
         for a in actions or []
@@ -313,9 +366,19 @@ def outcome_record(
     return outcome
 
 
+def _not_quorate(meeting: Meeting, *, quorum: Quorum, parts: conflicts.Parts) -> str:
+    words = f"The meeting is not quorate for this item: {', '.join(quorum.missing)} missing."
+    aside = sorted(u.display_name for u in meeting.attendees.all() if u.pk in parts)
+    if aside:
+        words += f" Not counted, for their part in the proposal: {', '.join(aside)}."
+    return words
+
+
 @transaction.atomic
 def minutes_record(*, meeting: Meeting, minutes: str, actor: Any) -> Meeting:
+    """Minutes record what happened, so, like attendance and outcomes, they wait for the day."""
     _require_chair_or_manager(actor=actor, panel=meeting.panel, on=meeting.date)
+    _require_held(meeting.date, "its minutes are recorded")
     before = meeting.minutes
     meeting.minutes = minutes.strip()
     meeting.minutes_recorded_by = actor

@@ -9,10 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from assure.core import access, clock
-from assure.decisions.models import Proposal
+from assure.decisions.models import DecisionType
 
-from . import review, selectors, services
+from . import conflicts, review, selectors, services
 from .forms import (
+    AttendanceForm,
     EndMembershipForm,
     ItemForm,
     MeetingForm,
@@ -30,7 +31,14 @@ def _require_view(request: HttpRequest) -> None:
 
 def panel_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    return render(request, "panels/list.html", {"panels": selectors.panels_overview()})
+    return render(
+        request,
+        "panels/list.html",
+        {
+            "panels": selectors.panels_overview(),
+            "may_review": access.can(request.user, "view_arrangements_review"),
+        },
+    )
 
 
 def panel_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -63,6 +71,7 @@ def panel_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "panel": panel,
             "terms": terms,
             "all_terms": list(panel.terms.order_by("-version")),
+            "terms_decisions": _decision_names(terms.decisions if terms else []),
             "members": members,
             "meetings": selectors.meetings_overview(panel=panel),
             "may_manage": manage,
@@ -97,6 +106,12 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "panels/member_end.html", {"member": member, "form": form})
 
 
+def _decision_names(slugs: list[str]) -> list[str]:
+    """Decision types by name, never by slug."""
+    names = dict(DecisionType.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return [names.get(slug, slug.replace("_", " ").capitalize()) for slug in slugs]
+
+
 def _terms_initial(terms: Any) -> dict[str, Any]:
     if terms is None:
         return {}
@@ -106,7 +121,7 @@ def _terms_initial(terms: Any) -> dict[str, Any]:
         "quorum_requires_legal_adviser": terms.quorum_requires_legal_adviser,
         "quorum_other_members": terms.quorum_other_members,
         "required_roles": terms.required_roles,
-        "decisions": ", ".join(terms.decisions),
+        "decisions": list(terms.decisions),
     }
 
 
@@ -143,7 +158,7 @@ def _panel_action(request, panel, action, member_form, meeting_form, terms_form)
                 quorum_requires_legal_adviser=data["quorum_requires_legal_adviser"],
                 quorum_other_members=data["quorum_other_members"],
                 required_roles=data["required_roles"],
-                decisions=[d.strip() for d in data["decisions"].split(",") if d.strip()],
+                decisions=data["decisions"],
             )
             messages.success(request, f"Terms of reference version {terms.version} saved.")
             return redirect("panels:detail", slug=panel.slug)
@@ -158,45 +173,93 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(pk=pk)
     quorum = services.meeting_quorum(meeting)
     is_chair = services.is_chair(user=request.user, meeting=meeting)
+    may_add = access.can(request.user, "put_to_panel") or access.can(request.user, "manage_panels")
+    may_minute = is_chair or access.can(request.user, "manage_panels")
+    held = meeting.date <= clock.today()
+    members_that_day = [m for m in meeting.panel.members.all() if m.active_on(meeting.date)]
     action = request.POST.get("action", "")
-    item_form = ItemForm(request.POST if action == "item" else None, prefix="item")
+    awaiting = selectors.proposals_awaiting(meeting=meeting, user=request.user) if may_add else []
+    item_form = ItemForm(
+        request.POST if action == "item" else None,
+        prefix="item",
+        awaiting=awaiting,
+        on_agenda=set(
+            meeting.items.filter(proposal__isnull=False).values_list("proposal_id", flat=True)
+        )
+        if action == "item"
+        else set(),
+    )
+    attendance_form = AttendanceForm(
+        request.POST if action == "attendance" else None,
+        prefix="attendance",
+        members=members_that_day,
+        initial={"attendees": [u.pk for u in meeting.attendees.all()]},
+    )
     outcome_form = OutcomeForm(request.POST if action == "outcome" else None, prefix="outcome")
     minutes_form = MinutesForm(
         request.POST if action == "minutes" else None,
         prefix="minutes",
         initial={"minutes": meeting.minutes},
     )
+    forms = {
+        "item": item_form,
+        "outcome": outcome_form,
+        "minutes": minutes_form,
+        "attendance": attendance_form,
+    }
     if request.method == "POST":
-        done = _meeting_action(request, meeting, action, item_form, outcome_form, minutes_form)
+        done = _meeting_action(request, meeting, action, forms)
         if done:
             return done
+    items = selectors.agenda_for(meeting=meeting, user=request.user)
+    parts = conflicts.parts_for([i.proposal for i in items if i.proposal_id])
+    attendees = {u.pk: u for u in meeting.attendees.all()}
+    for item in items:
+        # Who attended but does not count for this item, for their part in its proposal.
+        item.conflicted = [
+            (attendees[pk], words)
+            for pk, words in parts.get(item.proposal_id, {}).items()
+            if pk in attendees
+        ]
     return render(
         request,
         "panels/meeting.html",
         {
             "meeting": meeting,
             "quorum": quorum,
-            "present": [
-                (m, m.user_id in quorum.present)
-                for m in meeting.panel.members.all()
-                if m.active_on(meeting.date)
-            ],
+            "held": held,
+            "present": [(m, m.user_id in quorum.present) for m in members_that_day],
             "visitors": [u for u in meeting.attendees.all() if u.pk not in quorum.present],
-            "items": selectors.agenda_for(meeting=meeting, user=request.user),
+            "items": items,
             "is_chair": is_chair,
-            "may_add": access.can(request.user, "put_to_panel")
-            or access.can(request.user, "manage_panels"),
-            "may_minute": is_chair or access.can(request.user, "manage_panels"),
-            "item_form": item_form,
-            "outcome_form": outcome_form,
-            "minutes_form": minutes_form,
+            # The chair records outcomes only for items whose proposal they have no part in.
+            "outcome_items": [
+                i for i in items if request.user.pk not in parts.get(i.proposal_id, {})
+            ],
+            "not_mine": [i for i in items if request.user.pk in parts.get(i.proposal_id, {})],
+            "may_add": may_add,
+            "may_minute": may_minute,
+            "may_take_attendance": may_minute
+            and held
+            and not any(i.current_outcomes for i in items),
+            **{f"{name}_form": form for name, form in forms.items()},
             "outcome_item": request.POST.get("item", ""),
         },
     )
 
 
-def _meeting_action(request, meeting, action, item_form, outcome_form, minutes_form):  # type: ignore[no-untyped-def]
+def _meeting_action(request, meeting, action, forms):  # type: ignore[no-untyped-def]
+    item_form, outcome_form, minutes_form = forms["item"], forms["outcome"], forms["minutes"]
+    attendance_form = forms["attendance"]
     try:
+        if action == "attendance" and attendance_form.is_valid():
+            services.meeting_set_attendance(
+                meeting=meeting,
+                attendees=attendance_form.cleaned_data["attendees"],
+                actor=request.user,
+            )
+            messages.success(request, "Attendance recorded.")
+            return redirect("panels:meeting", pk=meeting.pk)
         if action == "item" and item_form.is_valid():
             _add_item(request, meeting, item_form)
             messages.success(request, "Added to the agenda.")
@@ -227,9 +290,11 @@ def _meeting_action(request, meeting, action, item_form, outcome_form, minutes_f
             )
             messages.success(request, "Minutes saved.")
             return redirect("panels:meeting", pk=meeting.pk)
-    except ValidationError as exc:
-        form = {"item": item_form, "outcome": outcome_form, "minutes": minutes_form}[action]
-        form.add_error(None, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        if action not in forms:
+            raise
+        words = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        forms[action].add_error(None, " ".join(words))
     return None
 
 
@@ -238,13 +303,16 @@ def _add_item(request: HttpRequest, meeting: Any, form: ItemForm) -> None:
     visible = access.visible_children(request.user)
     proposal = None
     if data["proposal"]:
-        proposal = (
-            Proposal.objects.filter(pk=data["proposal"], child__in=visible)
-            .select_related("child")
-            .first()
-        )
+        # Only one the list offered (awaiting this panel, visible, not on the agenda).
+        offered = selectors.proposals_awaiting(meeting=meeting, user=request.user)
+        proposal = next((p for p in offered if p.pk == data["proposal"]), None)
         if proposal is None:
-            raise ValidationError("There is no proposal with that number that you may see.")
+            already = meeting.items.filter(proposal_id=data["proposal"]).exists()
+            raise services.AlreadyOnTheAgenda(
+                "That proposal is already on this meeting's agenda."
+                if already
+                else "Choose a proposal from the list."
+            )
         child = proposal.child
     else:
         child = visible.filter(child_id=data["child_id"]).first()

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from assure.core import clock
 from assure.panels import services
 from assure.panels.models import Panel
 from assure.people.roles import Role
@@ -30,8 +31,9 @@ def seats(panel, lead):
         ("indie", "independent_member"),
     ]:
         user = UserFactory(username=username, roles=[Role.PANEL_MEMBER])
-        services.panel_member_add(
-            panel=panel, user=user, panel_role=role, actor=lead, from_date=dt.date(2025, 1, 1)
-        )
+        with clock.frozen_at(dt.date(2025, 1, 1)):
+            services.panel_member_add(
+                panel=panel, user=user, panel_role=role, actor=lead, from_date=dt.date(2025, 1, 1)
+            )
         people[username] = user
     return people

@@ -5,17 +5,17 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from assure.core import clock
 from assure.panels import services
 from assure.people.roles import Role
-from assure.people.services import api_token_create
+from tests.api import bearer as api_bearer
 from tests.factories import UserFactory
 
 MEETING_QUERIES = 7
 
 
 def _bearer(user):
-    _, raw = api_token_create(user=user)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return api_bearer(user)
 
 
 def test_meeting_quorum_edges_through_the_api(panel, lead, seats, client):
@@ -58,8 +58,13 @@ def test_meeting_route_query_count_does_not_grow(panel, lead, seats, client):
     small = count()
     for n in range(10):
         user = UserFactory(username=f"extra{n}", roles=[Role.PANEL_MEMBER])
-        services.panel_member_add(
-            panel=panel, user=user, panel_role="member", actor=lead, from_date=dt.date(2025, 1, 1)
-        )
+        with clock.frozen_at(dt.date(2025, 1, 1)):
+            services.panel_member_add(
+                panel=panel,
+                user=user,
+                panel_role="member",
+                actor=lead,
+                from_date=dt.date(2025, 1, 1),
+            )
         meeting.attendees.add(user)
     assert small == count() == MEETING_QUERIES

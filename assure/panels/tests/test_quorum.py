@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from assure.core import clock
 from assure.core.models import DomainEvent
 from assure.panels import services
 from assure.panels.models import Outcome, Panel, TermsOfReference
@@ -65,13 +66,14 @@ def test_a_non_member_or_former_member_does_not_count(panel, lead, seats):
 
 
 def test_one_person_holding_two_seats_counts_once(panel, lead, seats):
-    services.panel_member_add(
-        panel=panel,
-        user=seats["chair"],
-        panel_role="legal_adviser",
-        actor=lead,
-        from_date=dt.date(2025, 1, 1),
-    )
+    with clock.frozen_at(dt.date(2025, 1, 1)):
+        services.panel_member_add(
+            panel=panel,
+            user=seats["chair"],
+            panel_role="legal_adviser",
+            actor=lead,
+            from_date=dt.date(2025, 1, 1),
+        )
     meeting = _meeting(panel, lead, seats["chair"], seats["member1"])
     assert services.meeting_quorum(meeting).missing == ["a legal adviser"]
 

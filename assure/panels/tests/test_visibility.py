@@ -23,13 +23,14 @@ def test_visibility_window(panel, lead, seats):
     child = ChildFactory(child_id="AGENDA1")
     ChildFactory(child_id="ELSEWHERE")
     other_panel_member = UserFactory(username="gw", roles=[Role.PANEL_MEMBER])
-    services.panel_member_add(
-        panel=Panel.objects.get(slug="legal-gateway"),
-        user=other_panel_member,
-        panel_role="member",
-        actor=lead,
-        from_date=dt.date(2025, 1, 1),
-    )
+    with clock.frozen_at(dt.date(2025, 1, 1)):
+        services.panel_member_add(
+            panel=Panel.objects.get(slug="legal-gateway"),
+            user=other_panel_member,
+            panel_role="member",
+            actor=lead,
+            from_date=dt.date(2025, 1, 1),
+        )
     member = seats["member1"]
     with clock.frozen_at(ADDED - dt.timedelta(days=5)):
         meeting = services.meeting_create(panel=panel, date=MEETING, attendees=[], actor=lead)
@@ -57,13 +58,14 @@ def test_restricted_child_needs_the_access_list(panel, lead, seats):
 
 def test_membership_must_cover_the_meeting(panel, lead):
     late = UserFactory(username="late", roles=[Role.PANEL_MEMBER])
-    services.panel_member_add(
-        panel=panel,
-        user=late,
-        panel_role="member",
-        actor=lead,
-        from_date=MEETING + dt.timedelta(days=1),
-    )
+    with clock.frozen_at(MEETING + dt.timedelta(days=1)):
+        services.panel_member_add(
+            panel=panel,
+            user=late,
+            panel_role="member",
+            actor=lead,
+            from_date=MEETING + dt.timedelta(days=1),
+        )
     with clock.frozen_at(ADDED):
         meeting = services.meeting_create(panel=panel, date=MEETING, attendees=[], actor=lead)
         services.agenda_item_add(meeting=meeting, child=ChildFactory(), actor=lead, question="?")
