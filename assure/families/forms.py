@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from assure.core import access
-from assure.core.forms import GovUKDateInput, GovUKFormMixin
+from assure.core.forms import GovUKDateField, GovUKFormMixin
 
 from . import chronology
 from .models import Relationship
@@ -27,8 +27,8 @@ class ChronologyFilterForm(GovUKFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select kinds of event from the list"},
     )
-    date_from = forms.DateField(label="From", required=False, widget=GovUKDateInput())
-    date_to = forms.DateField(label="To", required=False, widget=GovUKDateInput())
+    date_from = GovUKDateField(label="From", required=False)
+    date_to = GovUKDateField(label="To", required=False)
 
     def __init__(self, *args: Any, children: list[Any], user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,7 +87,10 @@ class FamilyCreateForm(GovUKFormMixin, forms.Form):
     )
     child = forms.CharField(label="Child ID of the first child")
     relationship = forms.ChoiceField(
-        label="Relationship to the family", choices=Relationship.choices
+        label="Relationship to the family",
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the child's relationship to the family"},
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -103,7 +106,10 @@ class FamilyCreateForm(GovUKFormMixin, forms.Form):
 class LinkChildForm(GovUKFormMixin, forms.Form):
     child = forms.CharField(label="Child ID")
     relationship = forms.ChoiceField(
-        label="Relationship to the family", choices=Relationship.choices
+        label="Relationship to the family",
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the child's relationship to the family"},
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from assure.audits.models import Theme
-from assure.core.forms import GovUKDateInput, GovUKFormMixin
+from assure.core.forms import GovUKDateField, GovUKFormMixin
 
 from .models import Annotation
 
@@ -15,12 +15,8 @@ class ReviewStartForm(GovUKFormMixin, forms.Form):
         help_text="For example, “Review of practice with the Smith family, 2015 to 2024”.",
         error_messages={"required": "Enter a title"},
     )
-    period_start = forms.DateField(
-        label="Period from (optional)", required=False, widget=GovUKDateInput()
-    )
-    period_end = forms.DateField(
-        label="Period to (optional)", required=False, widget=GovUKDateInput()
-    )
+    period_start = GovUKDateField(label="Period from (optional)", required=False)
+    period_end = GovUKDateField(label="Period to (optional)", required=False)
     children = forms.MultipleChoiceField(
         label="Children the review covers",
         widget=forms.CheckboxSelectMultiple,
@@ -41,9 +37,7 @@ class ReviewStartForm(GovUKFormMixin, forms.Form):
         self.fields["children"].choices = [
             (c.child_id, f"{c.display_name} ({c.child_id})") for c in children
         ]
-        self.fields["reviewers"].choices = [
-            (str(u.pk), f"{u.display_name} ({u.username})") for u in reviewers
-        ]
+        self.fields["reviewers"].choices = [(str(u.pk), u.display_name) for u in reviewers]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

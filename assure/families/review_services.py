@@ -4,10 +4,10 @@ in one transaction (ARCHITECTURE rule 3).
 
 The review is a small state machine (ARCHITECTURE rule 4):
 
-| from        | to          | who                             | guard                  |
-| ----------- | ----------- | ------------------------------- | ---------------------- |
-| in_progress | concluded   | a reviewer or the assurance lead | conclusions written    |
-| concluded   | in_progress | the assurance lead               | a reason is given      |
+| from        | to          | who                                     | guard               |
+| ----------- | ----------- | --------------------------------------- | ------------------- |
+| in_progress | concluded   | a reviewer, or who leads every review   | conclusions written |
+| concluded   | in_progress | who leads every review (`lead_practice_reviews`) | a reason is given |
 
 Annotations, conclusions and recommendations are written only while it is in progress.
 Concluding a review writes its conclusions and recommendations into the insights evidence
@@ -17,7 +17,6 @@ and proposes each recommendation to the director (assure.insights.practice_revie
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,24 +24,26 @@ from django.db import transaction
 from django.db.models import Q
 
 from assure.audits.models import Theme
-from assure.core import access, clock, events
+from assure.core import access, clock, errors, events
+from assure.core.workflow import Move, Workflow
 from assure.people.models import User
-from assure.people.roles import Role
 
 from .chronology import ChronologyEvent
 from .models import Annotation, Family, PracticeReview, Recommendation
 
-REVIEWER_ROLES = frozenset({Role.ASSURANCE_LEAD, Role.AUDITOR})
 IN_PROGRESS = PracticeReview.Status.IN_PROGRESS
 CONCLUDED = PracticeReview.Status.CONCLUDED
 
 
-def _is_lead(actor: Any) -> bool:
-    return Role.ASSURANCE_LEAD in actor.role_slugs
+class NotNow(errors.NotNow, ValidationError):
+    """Not from the review's present state (409), shown on the form like any refusal."""
 
 
 def is_reviewer(actor: Any, review: PracticeReview) -> bool:
-    return _is_lead(actor) or review.reviewers.filter(pk=actor.pk).exists()
+    """One of the review's reviewers, or whoever leads every practice review."""
+    return (
+        access.can(actor, "lead_practice_reviews") or review.reviewers.filter(pk=actor.pk).exists()
+    )
 
 
 def _require_writer(actor: Any, review: PracticeReview) -> None:
@@ -53,12 +54,8 @@ def _require_writer(actor: Any, review: PracticeReview) -> None:
 
 
 def reviewer_candidates() -> Any:
-    """People who may review: active holders of the assurance lead or auditor role."""
-    return (
-        User.objects.filter(is_active=True, roles__role__in=REVIEWER_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    """People who may be chosen to review: the permission table's `review_practice`."""
+    return access.holders("review_practice").order_by("last_name", "first_name", "username")
 
 
 @transaction.atomic
@@ -88,8 +85,8 @@ def practice_review_start(
         raise ValidationError("Choose children from this family.")
     if not reviewers:
         raise ValidationError("Choose at least one reviewer.")
-    if any(not (r.is_active and r.role_slugs & REVIEWER_ROLES) for r in reviewers):
-        raise ValidationError("Reviewers must be the assurance lead or auditors.")
+    if any(not access.can(r, "review_practice") for r in reviewers):
+        raise ValidationError(f"Reviewers must each be {access.who_may('review_practice')}.")
     review = PracticeReview.objects.create(
         family=family,
         title=title,
@@ -252,45 +249,51 @@ def practice_review_recommendation_edit(
     return recommendation
 
 
-@dataclass(frozen=True)
-class Transition:
-    verb: str
-    may: Any  # (actor, review) -> bool
-    who: str
+def _has_conclusions(review: PracticeReview, params: dict[str, Any]) -> str:
+    return (
+        "" if review.conclusions.strip() else "Write the conclusions before concluding the review."
+    )
 
 
-TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (IN_PROGRESS, CONCLUDED): Transition(
-        "practice_review_concluded", is_reviewer, "a reviewer or the assurance lead"
+def _has_reason(review: PracticeReview, params: dict[str, Any]) -> str:
+    return "" if params["reason"].strip() else "Give a reason for reopening the review."
+
+
+# A review's action is the state it moves to.
+WORKFLOW = Workflow(
+    noun="practice review",
+    states=dict(PracticeReview.Status.choices),
+    moves=(
+        Move(
+            IN_PROGRESS,
+            CONCLUDED,
+            CONCLUDED,
+            "a reviewer or whoever leads practice reviews",
+            is_reviewer,
+            (_has_conclusions,),
+        ),
+        Move(CONCLUDED, IN_PROGRESS, IN_PROGRESS, "lead_practice_reviews", None, (_has_reason,)),
     ),
-    (CONCLUDED, IN_PROGRESS): Transition(
-        "practice_review_reopened", lambda actor, review: _is_lead(actor), "the assurance lead"
-    ),
-}
+    refused=NotNow,
+    guard_error=ValidationError,
+)
+VERBS = {CONCLUDED: "practice_review_concluded", IN_PROGRESS: "practice_review_reopened"}
 
 
 @transaction.atomic
 def practice_review_transition(
     *, review: PracticeReview, to: str, actor: Any, reason: str = ""
 ) -> PracticeReview:
-    transition = TRANSITIONS.get((review.status, to))
-    if transition is None:
-        raise ValidationError(
-            f"A review that is {review.get_status_display().lower()} cannot move to “{to}”."
-        )
-    if not transition.may(actor, review):
-        raise PermissionDenied(f"Only {transition.who} may do this.")
-    if to == CONCLUDED and not review.conclusions.strip():
-        raise ValidationError("Write the conclusions before concluding the review.")
-    if to == IN_PROGRESS and not reason.strip():
-        raise ValidationError("Give a reason for reopening the review.")
+    WORKFLOW.check(
+        state=review.status, action=to, record=review, user=actor, params={"reason": reason}
+    )
     before = review.status
     review.status = to
     review.concluded_at = clock.now() if to == CONCLUDED else None
     review.save(update_fields=["status", "concluded_at"])
     events.record(
         actor=actor,
-        verb=transition.verb,
+        verb=VERBS[to],
         obj=review,
         summary=f"Practice review {review.get_status_display().lower()}"
         + (f": {reason.strip()}" if reason.strip() else ""),

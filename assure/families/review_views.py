@@ -101,8 +101,12 @@ def review_detail(request: HttpRequest, family_id: str, review_id: int) -> HttpR
             "reopen_form": reopen,
             "errors": errors,
             "may_write": is_reviewer and review.status == review.Status.IN_PROGRESS,
-            "may_reopen": review.status == review.Status.CONCLUDED
-            and "assurance_lead" in request.user.role_slugs,
+            "may_reopen": bool(
+                review_services.WORKFLOW.allowed(
+                    state=review.status, record=review, user=request.user
+                )
+            )
+            and review.status == review.Status.CONCLUDED,
             "may_see_evidence": access.can(request.user, "view_evidence"),
         },
     )

@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from assure.children.models import Episode, PermanencePlan, SGOAssessment
-from assure.children.selectors import looked_after_on
+from assure.children.care.periods import current_episode_subquery, looked_after_exists
+from assure.children.care.plans import plan_at_subquery
+from assure.children.models import SGOAssessment
 from assure.core import access, clock
 
 from . import chronology
@@ -41,30 +42,28 @@ def families_for(*, user: Any, search: str = "") -> QuerySet[Family]:
     ).order_by("family_id")
 
 
-def _latest(model: Any, date_field: str, value: str) -> Subquery:
-    return Subquery(
-        model.objects.filter(child_id=OuterRef("child_id"))
-        .order_by(f"-{date_field}", "-pk")
-        .values(value)[:1]
-    )
+def _latest_episode(value: str, on: dt.date) -> Subquery:
+    """A field of the episode that says where the member stands on `on` (care.periods)."""
+    return current_episode_subquery(on, value, "child_id")
 
 
 def family_get_for_user(*, user: Any, family_id: str) -> tuple[Family, list[FamilyMember]]:
     """The family and its visible members, each annotated with the child's legal status,
     placement, care status and permanence plan today. 404 when none is visible."""
+    today = clock.today()
     members = list(
         _visible_members(user)
         .filter(family__family_id=family_id)
         .select_related("family", "child", "child__team")
         .annotate(
-            legal_status=_latest(Episode, "start_date", "legal_status"),
-            placement_type=_latest(Episode, "start_date", "placement_type"),
-            episode_end=_latest(Episode, "start_date", "end_date"),
-            reason_ceased=_latest(Episode, "start_date", "reason_ceased"),
-            looked_after=looked_after_on(clock.today(), prefix="child__"),
-            plan=_latest(PermanencePlan, "agreed_date", "plan"),
-            parallel_plan=_latest(PermanencePlan, "agreed_date", "parallel_plan"),
-            plan_agreed=_latest(PermanencePlan, "agreed_date", "agreed_date"),
+            legal_status=_latest_episode("legal_status", today),
+            placement_type=_latest_episode("placement_type", today),
+            episode_end=_latest_episode("end_date", today),
+            reason_ceased=_latest_episode("reason_ceased", today),
+            looked_after=looked_after_exists(today, "child_id"),
+            plan=plan_at_subquery(today, "plan", "child_id"),
+            parallel_plan=plan_at_subquery(today, "parallel_plan", "child_id"),
+            plan_agreed=plan_at_subquery(today, "agreed_date", "child_id"),
         )
         .order_by("child__child_id")
     )

@@ -5,6 +5,7 @@ Each fetches in a fixed number of queries, whatever the number of children."""
 from collections.abc import Iterator
 
 from assure.children import codes
+from assure.children.care import periods, plans
 from assure.children.models import (
     Episode,
     Hearing,
@@ -34,31 +35,33 @@ REVIEW_KINDS = {"review": "Looked-after reviews"}
 
 def episode_events(child_pks: frozenset[int]) -> Iterator[SourceEvent]:
     """Entering care, legal status changes, placement moves and leaving care, from the
-    episodes: each child's episodes are read in order so that a change is told from a start."""
-    previous: Episode | None = None
+    episodes, by the care-history rules (`children.care.periods`): each child's episodes are
+    read together so that the start of a period is told from a change within one."""
+    by_child: dict[int, list[Episode]] = {}
     for episode in Episode.objects.filter(child_id__in=child_pks).order_by(
         "child_id", "start_date"
     ):
-        if previous is not None and previous.child_id != episode.child_id:
-            previous = None
-        yield from _episode_start(episode, previous)
-        if episode.ends_period_of_care:
-            yield SourceEvent(
-                key=f"{episode.pk}:left",
-                date=episode.end_date,  # type: ignore[arg-type]
-                child_pks=(episode.child_id,),
-                kind="left_care",
-                summary="Left care: " + codes.describe(codes.ReasonCeased, episode.reason_ceased),
-            )
-        previous = episode
+        by_child.setdefault(episode.child_id, []).append(episode)
+    for episodes in by_child.values():
+        for episode in episodes:
+            yield from _episode_start(episode, periods.starts_period(episode, episodes))
+            if periods.ends_period(episode):
+                reason = codes.describe(codes.ReasonCeased, episode.reason_ceased)
+                yield SourceEvent(
+                    key=f"{episode.pk}:left",
+                    date=episode.end_date,  # type: ignore[arg-type]
+                    child_pks=(episode.child_id,),
+                    kind="left_care",
+                    summary="Left care: " + (reason or "reason not recorded"),
+                )
 
 
-def _episode_start(episode: Episode, previous: Episode | None) -> Iterator[SourceEvent]:
+def _episode_start(episode: Episode, starts_period: bool) -> Iterator[SourceEvent]:
     rne = episode.reason_new_episode
     legal = codes.describe(codes.LegalStatus, episode.legal_status) or "not recorded"
     place = codes.describe(codes.PlacementType, episode.placement_type) or "not recorded"
     common = {"date": episode.start_date, "child_pks": (episode.child_id,)}
-    if rne == "S" or previous is None or previous.ends_period_of_care:
+    if starts_period:
         yield SourceEvent(
             key=f"{episode.pk}:start",
             kind="entered_care",
@@ -151,13 +154,15 @@ def court_events(child_pks: frozenset[int]) -> Iterator[SourceEvent]:
 
 
 def plan_events(child_pks: frozenset[int]) -> Iterator[SourceEvent]:
-    for plan in PermanencePlan.objects.filter(child_id__in=child_pks).order_by("agreed_date", "pk"):
+    for plan in PermanencePlan.objects.filter(child_id__in=child_pks).order_by("pk"):
         detail = (
             (f"Parallel plan: {plan.get_parallel_plan_display()}",) if plan.parallel_plan else ()
         )
+        if plan.agreed_date is None:
+            detail += ("Date agreed not known: shown from the day it was recorded",)
         yield SourceEvent(
             key=f"plan{plan.pk}",
-            date=plan.agreed_date,
+            date=plans.in_force_from(plan),
             child_pks=(plan.child_id,),
             kind="plan",
             summary=f"Permanence plan: {plan.get_plan_display()}",

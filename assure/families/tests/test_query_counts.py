@@ -17,16 +17,16 @@ from .conftest import NOW, add_record, add_shared_proceedings, bearer_for
 # The test client's session, the user, roles and second factor (as for the child page); the
 # family's members with their annotations (one query), the access log (one insert), and the
 # chronology's sources: episodes, proceedings links, proceedings, hearings, plans, assessments,
-# support plans, reviews; proposals and their decisions (two), panel outcomes (one); audits,
-# findings and escalations (three, for those who may see audits); the carers' assessments
-# (one); and the family's practice reviews.
-PAGE_QUERIES = 25
+# support plans, reviews, social care events (Annex A); proposals and their decisions (two),
+# panel outcomes (one); audits, findings and escalations (three, for those who may see
+# audits); the carers' assessments (one); and the family's practice reviews.
+PAGE_QUERIES = 26
 # The family audits slot on the page (kept by the audits app) reads the family's audits in
 # one query of its own.
 SLOT_QUERIES = 1
 # The token, its last-used stamp and the user's roles, then the same reads as the page
 # (without the practice reviews).
-API_QUERIES = 25
+API_QUERIES = 26
 
 
 def _family(family_id: str, size: int, team) -> None:

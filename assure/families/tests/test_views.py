@@ -105,7 +105,7 @@ def test_filters(client, auditor, family):
         "child=NOPE",
         "kind=bogus",
         "date_from=2024-13-45",
-        "date_from=not-a-date&date_to=%00",
+        "date_from=not-a-date&date_to=2020-02-30",
         "date_from=2022-01-01&date_to=2020-01-01",
         "child=" + "x" * 5000,
         "page=abc&kind=",
