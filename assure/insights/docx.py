@@ -1,5 +1,6 @@
-"""A report as a Word document (python-docx): headings, paragraphs and tables, with counts
-under 5 suppressed in tables about children."""
+"""A report as a Word document (python-docx): headings, the answer so far, paragraphs, the
+charts (the pages' own SVG rasterised by resvg) and tables, with disclosure control applied
+(`reports.protect` and `dashboard.export`): what this writes is what leaves Assure."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import io
 from docx import Document
 from docx.shared import Inches, Pt
 
-from .reports import Report, Table
+from . import disclosure
+from .reports import Report, Table, prepare_for_sharing
 
 
 def _table(document: Document, table: Table, rows: list[list[object]]) -> None:
@@ -28,6 +30,7 @@ def _table(document: Document, table: Table, rows: list[list[object]]) -> None:
 
 
 def render(report: Report) -> bytes:
+    prepare_for_sharing(report)
     document = Document()
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
@@ -35,13 +38,25 @@ def render(report: Report) -> bytes:
     document.add_heading(report.title, level=0)
     document.add_paragraph(report.subtitle)
     document.add_paragraph(
-        "Counts under 5 about children are shown as \u201cfewer than 5\u201d. A chart is "
-        "included only where no count in it is under 5; every chart is on the printable page "
-        "in Assure. In the charts the solid line is the mean, the dashed lines the process "
-        "limits; triangles marked HIGH or LOW are special causes."
+        disclosure.HIDDEN_NOTE + " Means, limits, rates and intervals resting on a hidden "
+        "figure are hidden too. A chart is included where none of its figures is hidden; "
+        "every chart is on the printable page in Assure. In the charts the solid line is the "
+        "mean and the dashed lines the process limits; a triangle is a special cause (up for "
+        "high, down for low), labelled with its rule; the ringed letter in the corner is the "
+        "Making Data Count variation icon (H or L for a special cause high or low, a wave for "
+        "common cause)."
     )
     for section in report.sections:
         document.add_heading(section.heading, level=1)
+        if section.findings:
+            document.add_heading("The answer so far", level=2)
+            for text in section.exported_findings:
+                document.add_paragraph(text, style="List Bullet")
+            if len(section.exported_findings) < len(section.findings):
+                document.add_paragraph(
+                    "Other findings rest on figures of 1 to 4 children and are on the "
+                    "page in Assure."
+                )
         for text in section.paragraphs:
             document.add_paragraph(text)
         for table in section.tables:
@@ -50,8 +65,11 @@ def render(report: Report) -> bytes:
             document.add_heading(figure.table.caption, level=2)
             if figure.png:
                 document.add_picture(io.BytesIO(figure.png), width=Inches(6.3))
+            if figure.note:
+                document.add_paragraph(figure.note)
+                continue
             document.add_paragraph(figure.exported_sentence)
-            _table(document, figure.table, figure.exported)
+            _table(document, figure.table, figure.table.exported_rows())
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -1,17 +1,20 @@
 """Were exits from care safe? The exits analysis over 903 episodes (DOMAIN.md section 5).
 
 Pure computation over plain rows, so that the page, the API, the reports and the tests share
-one definition:
+one definition. Every fact about a child's care comes from the care-history rules
+(`assure.children.care`), the same the child's page and the tracker use:
 
-- an **exit** is an episode that ends a period of care: an end date and a reason other than
-  X1 (the episode ended but the child stayed in care);
-- its **route** comes from the reason (`route_of`);
-- the **period of care** it ends starts where the chain of X1 episodes leading into it starts;
-- a **re-entry** is the child starting to be looked after again strictly after the exit date
-  and within N days: an episode that begins a new period (RNE S, or one not continuing from an
-  X1 episode that ended that day);
-- **looked after at a month end** means an episode that started on or before that day and
-  had not ended by it (end date blank or later), as the 903 counts "looked after at 31 March".
+- an **exit** is an episode that ends a period of care (`periods.ends_period`), its **route**
+  from the reason (`exits.route_of`), and the **period of care** it ends starts where the
+  chain of X1 episodes leading into it starts (`periods.period_start_of`);
+- a **re-entry** is the child starting a new period of care strictly after the exit and
+  within 12 (or 24) calendar months (`exits.reentered`); an exit whose months have not run
+  by the day the analysis is made is **still in the window**: it is left out of the rate
+  and counted apart, so that recent rates do not read low;
+- **looked after at a month end** means an episode open that day (`periods.is_open_on`), as
+  the 903 counts "looked after at 31 March";
+- a **broken-down SGO** (P2) counts when the period of care it belongs to starts
+  (`sgo.period_after_order`).
 """
 
 from __future__ import annotations
@@ -24,52 +27,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-ROUTES: tuple[str, ...] = (
-    "sgo",
-    "cao",
-    "return_home_planned",
-    "return_home_unplanned",
-    "adoption",
-    "other",
-)
-ROUTE_LABELS: dict[str, str] = {
-    "sgo": "Special guardianship order",
-    "cao": "Child arrangements order",
-    "return_home_planned": "Returned home as part of the care plan",
-    "return_home_unplanned": "Returned home not as part of the care plan",
-    "adoption": "Adoption",
-    "other": "Other reasons",
-}
-_ROUTE_BY_REASON = {
-    **{code: "sgo" for code in ("E43", "E44", "E45", "E46", "E47", "E48")},
-    "E41": "cao",
-    "E4A": "return_home_planned",
-    "E4B": "return_home_unplanned",
-    "E11": "adoption",
-    "E12": "adoption",
-}
+from assure.children.care import dates as care_dates
+from assure.children.care import exits as care_exits
+from assure.children.care import periods, sgo
+
+ROUTES = care_exits.ROUTES
+ROUTE_LABELS = care_exits.ROUTE_LABELS
+route_of = care_exits.route_of
 INTERVALS = ("month", "quarter")
-
-
-def route_of(reason_ceased: str) -> str:
-    """The exit route of a leaving reason; every reason not named is `other`."""
-    return _ROUTE_BY_REASON.get(reason_ceased, "other")
 
 
 class EpisodeRow(NamedTuple):
     """The columns of an episode the analysis needs (a named tuple: cheap to build from
-    hundreds of thousands of database rows)."""
+    hundreds of thousands of database rows), with the models' field names."""
 
     pk: int
     child: int
-    start: dt.date
-    end: dt.date | None
-    rne: str
-    rec: str
-
-    @property
-    def is_exit(self) -> bool:
-        return self.end is not None and self.rec != "X1"
+    start_date: dt.date
+    end_date: dt.date | None
+    reason_new_episode: str
+    reason_ceased: str
+    legal_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,37 +56,46 @@ class Exit:
     date: dt.date
     route: str
     period_start: dt.date
+    age: int | None = None  # on the day of the exit; None without a date of birth
+    legal_status: str = ""  # of the episode that ended the period
+    earlier_periods: int = 0  # periods of care the child had before this one
 
     @property
     def days_in_care(self) -> int:
         return (self.date - self.period_start).days
 
+    @property
+    def kind(self) -> str:
+        """`decision`, `adulthood` or `other` (care_exits.exit_kind)."""
+        return care_exits.exit_kind(self.route, self.age)
+
+    @property
+    def decision(self) -> bool:
+        return self.kind == "decision"
+
 
 @dataclass
 class ChildHistory:
     episodes: list[EpisodeRow] = field(default_factory=list)
-
-    def period_start_of(self, episode: EpisodeRow) -> dt.date:
-        """Back through the X1 episodes that lead into this one."""
-        start, seen = episode.start, set()
-        while start not in seen:
-            seen.add(start)
-            before = [e.start for e in self.episodes if e.end == start and e.rec == "X1"]
-            if not before:
-                break
-            start = min(before)
-        return start
+    date_of_birth: dt.date | None = None
+    _starts: list[dt.date] | None = None
 
     def period_starts(self) -> list[dt.date]:
         """The dates on which the child started to be looked after (each period's start)."""
-        x1_ends = {e.end for e in self.episodes if e.rec == "X1" and e.end is not None}
-        return sorted({e.start for e in self.episodes if e.rne == "S" or e.start not in x1_ends})
+        if self._starts is None:
+            self._starts = periods.period_starts(self.episodes)
+        return self._starts
 
 
-def histories(rows: Iterable[EpisodeRow]) -> dict[int, ChildHistory]:
+def histories(
+    rows: Iterable[EpisodeRow], dobs: dict[int, dt.date | None] | None = None
+) -> dict[int, ChildHistory]:
     by_child: dict[int, ChildHistory] = defaultdict(ChildHistory)
     for row in rows:
         by_child[row.child].episodes.append(row)
+    for child, dob in (dobs or {}).items():
+        if child in by_child:
+            by_child[child].date_of_birth = dob
     return by_child
 
 
@@ -116,23 +103,24 @@ def exits_in(
     by_child: dict[int, ChildHistory], *, date_from: dt.date, date_to: dt.date
 ) -> list[Exit]:
     """Every exit with its date in [date_from, date_to], oldest first."""
-    found = [
-        Exit(
-            child=child,
-            date=episode.end,
-            route=route_of(episode.rec),
-            period_start=history.period_start_of(episode),
-        )
-        for child, history in by_child.items()
-        for episode in history.episodes
-        if episode.is_exit and episode.end is not None and date_from <= episode.end <= date_to
-    ]
+    found = []
+    for child, history in by_child.items():
+        for x in periods.exits_of(history.episodes):
+            if not date_from <= x.date <= date_to:
+                continue
+            starts = history.period_starts()
+            found.append(
+                Exit(
+                    child=child,
+                    date=x.date,
+                    route=route_of(x.reason),
+                    period_start=x.period_start,
+                    age=care_dates.age_on(history.date_of_birth, x.date),
+                    legal_status=getattr(x.episode, "legal_status", ""),
+                    earlier_periods=bisect.bisect_left(starts, x.period_start),
+                )
+            )
     return sorted(found, key=lambda x: (x.date, x.child))
-
-
-def reentered(history: ChildHistory, exit_: Exit, *, within_days: int) -> bool:
-    last = exit_.date + dt.timedelta(days=within_days)
-    return any(exit_.date < start <= last for start in history.period_starts())
 
 
 # Periods -----------------------------------------------------------------------------------
@@ -144,7 +132,8 @@ def period_start(day: dt.date, interval: str) -> dt.date:
     return day.replace(day=1)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
+def month_start_after(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` after the month `day` is in."""
     year, month = divmod(day.month - 1 + months, 12)
     return dt.date(day.year + year, month + 1, 1)
 
@@ -155,14 +144,14 @@ def periods_between(date_from: dt.date, date_to: dt.date, interval: str) -> list
     current, found = period_start(date_from, interval), []
     while current <= date_to:
         found.append(current)
-        current = add_months(current, step)
+        current = month_start_after(current, step)
     return found
 
 
 def month_ends_between(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
     ends = []
     for first in periods_between(date_from, date_to, "month"):
-        end = add_months(first, 1) - dt.timedelta(days=1)
+        end = month_start_after(first, 1) - dt.timedelta(days=1)
         if date_from <= end <= date_to:
             ends.append(end)
     return ends
@@ -170,7 +159,7 @@ def month_ends_between(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
 
 def period_label(start: dt.date, interval: str) -> str:
     if interval == "quarter":
-        return f"{start.strftime('%b')} to {add_months(start, 2).strftime('%b %Y')}"
+        return f"{start.strftime('%b')} to {month_start_after(start, 2).strftime('%b %Y')}"
     return start.strftime("%B %Y")
 
 
@@ -179,13 +168,21 @@ def period_label(start: dt.date, interval: str) -> str:
 
 @dataclass(frozen=True)
 class RouteReentry:
+    """Re-entry after one route's exits: `exits` in the range, of which `followed_up` have
+    had their whole window and `in_window` have not; the rate is over those followed up."""
+
     route: str
     exits: int
+    followed_up: int
     reentered: int
 
     @property
+    def in_window(self) -> int:
+        return self.exits - self.followed_up
+
+    @property
     def rate(self) -> float | None:
-        return round(self.reentered / self.exits, 4) if self.exits else None
+        return round(self.reentered / self.followed_up, 4) if self.followed_up else None
 
 
 @dataclass(frozen=True)
@@ -203,8 +200,11 @@ class Analysis:
     periods: list[dt.date]
     exits: list[Exit]
     by_child: dict[int, ChildHistory]
-    p2_children: frozenset[int]
+    p2_records: tuple[tuple[int, str], ...]
+    today: dt.date
     _exit_counts: dict[tuple[dt.date, str], int] | None = field(default=None, repr=False)
+    _looked_after: dict[dt.date, int] = field(default_factory=dict, repr=False)
+    _entries: list[dt.date] | None = field(default=None, repr=False)
 
     def exit_counts(self) -> dict[tuple[dt.date, str], int]:
         if self._exit_counts is None:
@@ -231,38 +231,90 @@ class Analysis:
         counts = self.exit_counts()
         return [counts[(p, route)] for p in self.periods]
 
-    def reentry(self, *, within_days: int) -> list[RouteReentry]:
-        tally = {r: [0, 0] for r in ROUTES}
+    def reentry(self, *, months: int = 12) -> list[RouteReentry]:
+        """By route: exits, those whose `months` have run by the analysis's day, and of
+        those the children who came back within them."""
+        tally = {r: [0, 0, 0] for r in ROUTES}
         for exit_ in self.exits:
-            tally[exit_.route][0] += 1
-            if reentered(self.by_child[exit_.child], exit_, within_days=within_days):
-                tally[exit_.route][1] += 1
-        return [RouteReentry(route=r, exits=e, reentered=n) for r, (e, n) in tally.items()]
+            counts = tally[exit_.route]
+            counts[0] += 1
+            if not care_exits.follow_up_complete(exit_.date, self.today, months):
+                continue
+            counts[1] += 1
+            starts = self.by_child[exit_.child].period_starts()
+            if care_exits.reentered(exit_.date, starts, months):
+                counts[2] += 1
+        return [
+            RouteReentry(route=r, exits=e, followed_up=f, reentered=n)
+            for r, (e, f, n) in tally.items()
+        ]
+
+    def count_by_period(self, exits: Iterable[Exit]) -> list[int]:
+        """How many of these exits fall in each period of the analysis."""
+        counts = dict.fromkeys(self.periods, 0)
+        for exit_ in exits:
+            counts[period_start(exit_.date, self.interval)] += 1
+        return list(counts.values())
+
+    def entries(self) -> list[dt.date]:
+        """The start of every period of care in the range (each child's, oldest first);
+        worked out once, as the chart, the time series and the disclosure check all ask."""
+        if self._entries is None:
+            self._entries = sorted(
+                start
+                for history in self.by_child.values()
+                for start in history.period_starts()
+                if self.date_from <= start <= self.date_to
+            )
+        return list(self._entries)
+
+    def entries_by_period(self) -> list[int]:
+        counts = dict.fromkeys(self.periods, 0)
+        for start in self.entries():
+            counts[period_start(start, self.interval)] += 1
+        return list(counts.values())
 
     def looked_after(self) -> list[tuple[dt.date, int]]:
-        """Children looked after at each month end in the range. Each episode covers the
-        month ends from its start up to (not including) its end, found by bisection, so the
-        cost grows with the episodes, not episodes times months."""
+        """Children looked after at each month end in the range."""
         ends = month_ends_between(self.date_from, self.date_to)
+        return list(zip(ends, self.looked_after_on(ends), strict=True))
+
+    def looked_after_on(self, days: Sequence[dt.date]) -> list[int]:
+        """Children looked after on each of these days. Each day is counted once per
+        analysis: the charts, the interrupted time series and the disclosure check ask for
+        the same month ends and starts."""
+        missing = sorted(set(days) - self._looked_after.keys())
+        if missing:
+            self._looked_after.update(zip(missing, self._count_looked_after(missing), strict=True))
+        return [self._looked_after[day] for day in days]
+
+    def _count_looked_after(self, days: Sequence[dt.date]) -> list[int]:
+        """Children looked after on each of these days (ascending). Each episode covers the
+        days from its start up to (not including) its end, found by bisection, so the cost
+        grows with the episodes, not episodes times days."""
+        ends = list(days)
         counts = [0] * len(ends)
         for history in self.by_child.values():
             covered: set[int] = set()
             for e in history.episodes:
-                first = bisect.bisect_left(ends, e.start)
-                last = len(ends) if e.end is None else bisect.bisect_left(ends, e.end)
+                first = bisect.bisect_left(ends, e.start_date)
+                last = len(ends) if e.end_date is None else bisect.bisect_left(ends, e.end_date)
                 covered.update(range(first, last))
             for index in covered:
                 counts[index] += 1
-        return list(zip(ends, counts, strict=True))
+        return counts
 
     def p2_entries(self) -> list[int]:
-        """Children whose latest period of care (the one PREV_PERM describes) started in each
-        period, with previous permanence P2: an SGO that broke down."""
+        """Periods of care starting in each period after an SGO broke down (P2): each P2
+        record counts when the period it belongs to starts (`sgo.period_after_order`)."""
         counts = dict.fromkeys(self.periods, 0)
-        for child in self.p2_children:
-            starts = self.by_child[child].period_starts() if child in self.by_child else []
-            if starts and self.date_from <= starts[-1] <= self.date_to:
-                counts[period_start(starts[-1], self.interval)] += 1
+        for child, when in self.p2_records:
+            history = self.by_child.get(child)
+            if history is None:
+                continue
+            start = sgo.period_after_order(history.period_starts(), when)
+            if start is not None and self.date_from <= start <= self.date_to:
+                counts[period_start(start, self.interval)] += 1
         return list(counts.values())
 
     def time_in_care(self) -> list[RouteTime]:
@@ -280,10 +332,14 @@ def analyse(
     *,
     date_from: dt.date,
     date_to: dt.date,
+    today: dt.date,
     interval: str = "month",
-    p2_children: Iterable[int] = (),
+    p2_records: Iterable[tuple[int, str]] = (),
+    dobs: dict[int, dt.date | None] | None = None,
 ) -> Analysis:
-    by_child = histories(rows)
+    """The analysis of these episodes; `p2_records` are (child, DATE_PERM) of P2 records,
+    `today` the day re-entry windows are judged at, `dobs` the children's dates of birth."""
+    by_child = histories(rows, dobs)
     return Analysis(
         date_from=date_from,
         date_to=date_to,
@@ -291,5 +347,6 @@ def analyse(
         periods=periods_between(date_from, date_to, interval),
         exits=exits_in(by_child, date_from=date_from, date_to=date_to),
         by_child=by_child,
-        p2_children=frozenset(p2_children),
+        p2_records=tuple(p2_records),
+        today=today,
     )

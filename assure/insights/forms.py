@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from assure.core import clock
-from assure.core.forms import GovUKDateInput, GovUKFormMixin
+from assure.core import access, clock
+from assure.core.forms import GovUKDateField, GovUKFormMixin, PersonField
 
 MAX_SPAN_DAYS = 366 * 25
 # Dates outside these bounds are typing mistakes, and near the calendar's end they would
@@ -24,17 +24,17 @@ def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 class ExitsFilter(GovUKFormMixin, forms.Form):
-    date_from = forms.DateField(label="From", required=False, widget=GovUKDateInput())
-    date_to = forms.DateField(label="To", required=False, widget=GovUKDateInput())
+    date_from = GovUKDateField(label="From", required=False)
+    date_to = GovUKDateField(label="To", required=False)
     interval = forms.ChoiceField(
         label="Points by",
         required=False,
         choices=[("month", "Month"), ("quarter", "Quarter")],
+        widget=forms.RadioSelect,
     )
-    programme_start = forms.DateField(
+    programme_start = GovUKDateField(
         label="Programme start date",
         required=False,
-        widget=GovUKDateInput(),
         help_text=(
             "Process limits are worked out separately before and after this date. "
             "Leave blank for one set of limits."
@@ -77,7 +77,10 @@ class ExitsFilter(GovUKFormMixin, forms.Form):
         programme start the assurance lead has set."""
         if clean.get("programme_start"):
             return clean["programme_start"]
-        if self.is_bound and "programme_start" in self.data:
+        widget = self.fields["programme_start"].widget
+        if self.is_bound and not widget.value_omitted_from_data(
+            self.data, self.files, "programme_start"
+        ):
             return None
         from .models import InsightsSettings
 
@@ -85,11 +88,15 @@ class ExitsFilter(GovUKFormMixin, forms.Form):
 
 
 class EvidenceForm(GovUKFormMixin, forms.Form):
-    source = forms.ChoiceField(label="Source", choices=())
-    date = forms.DateField(label="Date", widget=GovUKDateInput())
+    source = forms.ChoiceField(
+        label="Source", choices=(), error_messages={"required": "Choose a source."}
+    )
+    date = GovUKDateField(label="Date")
     kind = forms.ChoiceField(
         label="Strength or area for development",
         choices=[("strength", "Strength"), ("area_for_development", "Area for development")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose strength or area for development."},
     )
     themes = forms.ModelMultipleChoiceField(
         label="Themes",
@@ -98,7 +105,9 @@ class EvidenceForm(GovUKFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 4}))
-    team = forms.ModelChoiceField(label="Team (optional)", required=False, queryset=None)
+    team = forms.ModelChoiceField(
+        label="Team (optional)", required=False, queryset=None, empty_label="Not about one team"
+    )
     child_id = forms.CharField(
         label="Child ID (optional)",
         required=False,
@@ -185,24 +194,49 @@ class MergeForm(GovUKFormMixin, forms.Form):
 class DecisionForm(GovUKFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
-        choices=[("", "Choose"), ("accept", "Accept"), ("not_accept", "Do not accept")],
+        choices=[("accept", "Accept"), ("not_accept", "Do not accept")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose accept or do not accept."},
     )
     reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class WorkStreamForm(GovUKFormMixin, forms.Form):
     name = forms.CharField(label="Work stream", max_length=120)
-    lead = forms.CharField(label="Lead (optional)", required=False, max_length=120)
+    # The plan keeps a lead and an owner as words (a name), picked from the people who use
+    # the insights pages.
+    lead = PersonField(
+        label="Lead (optional)",
+        queryset=access.holders("view_insights"),
+        required=False,
+        gives="name",
+        empty_label="No lead yet",
+        error_messages={"invalid_choice": "Choose the lead from the list."},
+    )
 
 
 class ActionForm(GovUKFormMixin, forms.Form):
-    work_stream = forms.ModelChoiceField(label="Work stream", queryset=None)
+    work_stream = forms.ModelChoiceField(
+        label="Work stream", queryset=None, empty_label="Choose a work stream"
+    )
     recommendation = forms.ModelChoiceField(
-        label="From the recommendation (optional)", required=False, queryset=None
+        label="From the recommendation (optional)",
+        required=False,
+        queryset=None,
+        empty_label="None",
     )
     description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.CharField(label="Owner", max_length=120)
-    due_date = forms.DateField(label="Due date", widget=GovUKDateInput())
+    owner = PersonField(
+        label="Owner",
+        queryset=access.holders("view_insights"),
+        gives="name",
+        empty_label="Choose an owner",
+        error_messages={
+            "required": "Choose who owns the action.",
+            "invalid_choice": "Choose who owns the action from the list.",
+        },
+    )
+    due_date = GovUKDateField(label="Due date")
     other_programme = forms.CharField(
         label="Linked improvement programme (optional)", required=False, max_length=200
     )
@@ -226,9 +260,12 @@ class ProgressForm(GovUKFormMixin, forms.Form):
             ("in_progress", "In progress"),
             ("complete", "Complete"),
         ],
+        widget=forms.RadioSelect,
     )
     rag = forms.ChoiceField(
-        label="RAG", choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")]
+        label="RAG",
+        choices=[("green", "Green"), ("amber", "Amber"), ("red", "Red")],
+        widget=forms.RadioSelect,
     )
     evidence_of_impact = forms.CharField(
         label="Evidence of impact (optional)",
@@ -238,10 +275,9 @@ class ProgressForm(GovUKFormMixin, forms.Form):
 
 
 class MonthForm(GovUKFormMixin, forms.Form):
-    month = forms.DateField(
+    month = GovUKDateField(
         label="Month",
         required=False,
-        widget=GovUKDateInput(),
         help_text="Any day in the month. Leave blank for last month.",
     )
 
@@ -256,12 +292,84 @@ class MonthForm(GovUKFormMixin, forms.Form):
 
 
 class SettingsForm(GovUKFormMixin, forms.Form):
-    programme_start = forms.DateField(
+    programme_start = GovUKDateField(
         label="Programme start date",
         required=False,
-        widget=GovUKDateInput(),
         help_text=(
             "When the work to reduce the number of looked-after children began. The exits "
             "charts work out their limits separately before and after it. Leave blank for none."
         ),
     )
+
+
+class RebaseForm(GovUKFormMixin, forms.Form):
+    measure = forms.ChoiceField(
+        label="Measure", choices=(), error_messages={"required": "Choose a measure."}
+    )
+    start = GovUKDateField(
+        label="First month of the new phase",
+        error_messages={
+            "required": "Enter the first month of the new phase.",
+            "invalid": "Enter a real date.",
+        },
+        help_text=(
+            "The month the process changed. The limits are worked out afresh from it only when "
+            "the chart shows a shift there and at least 12 points follow."
+        ),
+    )
+    reason = forms.CharField(
+        label="What changed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what changed in the process."},
+        help_text="For example: the SGO panel began on 1 March 2026.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .measures import ORDER, SPECS
+
+        self.fields["measure"].choices = [("", "Choose a measure")] + [
+            (slug, SPECS[slug].title) for slug in ORDER
+        ]
+
+
+class TargetForm(GovUKFormMixin, forms.Form):
+    """The council's target for a measure with a better direction."""
+
+    measure = forms.ChoiceField(
+        label="Measure", choices=(), error_messages={"required": "Choose a measure."}
+    )
+    value = forms.DecimalField(
+        label="Target",
+        max_digits=7,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+        error_messages={
+            "required": "Enter the target.",
+            "invalid": "Enter the target as a number, like 3 or 2.5.",
+            "min_value": "Enter a target of 0 or more.",
+            "max_digits": "Enter a target of at most 99999.",
+            "max_decimal_places": "Enter the target to at most 2 decimal places.",
+        },
+        help_text=(
+            "In the measure's unit: a number a month for counts, a percentage for rates. "
+            "Lower is better for both measures listed, so the target is the most the "
+            "council will accept."
+        ),
+    )
+    reason = forms.CharField(
+        label="Where the target comes from",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say where the target comes from."},
+        help_text="For example: the corporate parenting board's plan for 2026 to 2027.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .services import measures_with_a_direction
+
+        self.fields["measure"].choices = [("", "Choose a measure")] + [
+            (slug, f"{spec.title} ({'percentage' if spec.unit == '%' else 'a month'})")
+            for slug, spec in measures_with_a_direction().items()
+        ]

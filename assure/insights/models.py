@@ -212,3 +212,52 @@ class InsightsSettings(models.Model):
     def current(cls) -> "InsightsSettings":
         """The settings as stored, or unsaved defaults: reading never writes."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class LimitRebase(models.Model):
+    """A change in a measure's process recorded by the assurance lead, from which its SPC
+    limits may be worked out afresh (Making Data Count's "rebase"). A record is a request,
+    not a decision on its own: the chart applies it only when the data confirm a shift from
+    that point and at least 12 points follow (spc.py). Never edited: a mistaken record is
+    withdrawn, and stays readable."""
+
+    measure = models.CharField(max_length=40)
+    start = models.DateField("first month of the new phase")
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["measure", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure} from {self.start}"
+
+
+class MeasureTarget(models.Model):
+    """The council's target for a measure that has a better direction (Making Data Count's
+    assurance: will the process meet it?). In the measure's own unit: a count a month, or a
+    percentage. One per measure; a change replaces it, and each change is a domain event."""
+
+    measure = models.CharField(max_length=40, unique=True)
+    value = models.DecimalField(max_digits=7, decimal_places=2)
+    reason = models.TextField("where the target comes from")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["measure"]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value_text}"
+
+    @property
+    def value_text(self) -> str:
+        """The target as a person wrote it: 6, not 6.00."""
+        return format(self.value.normalize(), "f")

@@ -2,10 +2,11 @@
 paragraphs, tables and charts, rendered as a printable page and as a Word document.
 
 Both are built from the same selectors as the pages, so they count only what the person may
-see. Tables marked `suppress` hide counts under 5 in the Word document, which is what leaves
-the product; the Word document holds a chart (a PNG drawn by `png.py`) only for a series with
-no count under 5, because a chart of small numbers would show what the tables suppress (the
-printable page, inside the product, has every chart)."""
+see. What leaves the product (the Word document) has disclosure control applied across the
+whole document (`disclosure.py`): counts of 1 to 4 children are hidden, and so is
+anything that would let one be worked out. Its charts are the pages' own SVG rasterised by
+resvg (`raster.py`), included only for a measure none of whose counts is hidden, because a
+chart shows every value (the printable page, inside the product, has every chart)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from assure.audits.models import Audit, CaseAction, Escalation, Finding, Overall
 from assure.core import clock
 from assure.core.access import visible_children
 
-from . import dashboard, evidence, plan, png, selectors
-from .exits import add_months
+from . import dashboard, disclosure, evidence, plan, raster, selectors
+from .exits import month_start_after
 from .models import InsightsSettings
 
 
@@ -35,43 +36,28 @@ class Table:
     caption: str
     headers: list[str]
     rows: list[list[Any]]
-    suppress: bool = True  # counts about children: under 5 hidden when exported
+    suppress: bool = True  # counts about children: disclosure control when exported
+    # A row that is the sum of the others, column by column (the reader knows it).
+    total_row: int | None = None
+    exported: list[list[Any]] | None = None  # set by `protect`
 
     def exported_rows(self) -> list[list[Any]]:
         if not self.suppress:
             return self.rows
-        return [
-            [
-                dashboard.SUPPRESSED
-                if isinstance(v, int) and not isinstance(v, bool) and v < dashboard.SUPPRESS_BELOW
-                else v
-                for v in row
-            ]
-            for row in self.rows
-        ]
+        if self.exported is None:
+            raise RuntimeError("Disclosure control has not been applied to this report.")
+        return self.exported
 
 
 @dataclass
 class Figure:
-    chart: SafeString
+    chart: SafeString | str
     sentence: str
     table: Table
-    # How the measure's table is exported (derived columns suppressed with their counts).
-    exported: list[list[Any]]
-    # The chart as a PNG for the Word document: only when no count in it is under 5, since
-    # a chart of small numbers would show what the table suppresses.
-    png: bytes | None = None
-
-    @property
-    def exported_sentence(self) -> str:
-        """The sentence for the Word document: a sentence gives its numbers outright, so
-        where the table had to suppress a count the sentence would undo it."""
-        if any(dashboard.SUPPRESSED in row for row in self.exported):
-            return (
-                "Some of these figures are fewer than 5 and are not shown; see the table, and "
-                "the chart and its description on the page in Assure."
-            )
-        return self.sentence
+    exported_sentence: str = ""
+    png: bytes | None = None  # the chart for the Word document, when it may be shared
+    note: str = ""
+    measure: Any = None  # the exits page's measure it shows
 
 
 @dataclass
@@ -80,6 +66,9 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # the answer so far, on the page
+    exported_findings: list[str] = field(default_factory=list)
+    page: Any = None  # the exits page the section shows (dashboard.Page)
 
 
 @dataclass
@@ -88,11 +77,12 @@ class Report:
     title: str
     subtitle: str
     sections: list[Section]
+    shareable: bool = False  # disclosure control applied and charts rasterised
 
 
 def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     start = month.replace(day=1)
-    return start, add_months(start, 1) - dt.timedelta(days=1)
+    return start, month_start_after(start, 1) - dt.timedelta(days=1)
 
 
 def _exits_section(
@@ -102,46 +92,111 @@ def _exits_section(
     date_to: dt.date,
     interval: str,
     programme_start: dt.date | None,
-    slugs: tuple[str, ...] | None = None,
 ) -> Section:
     analysis = selectors.exits_analysis(
         user=user, date_from=date_from, date_to=date_to, interval=interval
     )
-    grades = selectors.exit_audit_grades(user=user, analysis=analysis)
-    measures = dashboard.measures(
+    page = dashboard.build(
         analysis,
         programme_start=programme_start,
-        grades=grades,
+        grades=selectors.exit_audit_grades(user=user, analysis=analysis),
         assessment_starts=selectors.sgo_assessment_starts(user=user, analysis=analysis),
+        events=selectors.events_after_exit(user=user, analysis=analysis),
+        rebases=selectors.rebases_by_measure(),
+        targets=selectors.targets_by_measure(),
     )
     section = Section(
         heading="Were exits from care safe?",
         paragraphs=[
             f"Exits from care from {_long(date_from)} to {_long(date_to)} by {interval}, "
-            "with statistical process control (NHS England's Making Data Count: limits at "
-            "three sigma, runs and trends of seven)."
+            "with statistical process control as in NHS England's Making Data Count (limits "
+            "at three sigma; shifts and trends of seven; two of three beyond two sigma)."
             + (
-                f" Limits recalculated from the programme start on {_long(programme_start)}."
+                f" Limits from the points before the programme start on "
+                f"{_long(programme_start)}, carried forward."
                 if programme_start
                 else ""
             )
         ],
+        findings=[f.text for f in page.findings],
+        page=page,
     )
-    for m in measures:
-        if slugs and m.slug not in slugs:
+    for m in page.measures:
+        if not m.rows:
             continue
-        table = Table(caption=m.title, headers=m.headers, rows=m.rows)
-        shareable = bool(m.points) and all(p.value >= dashboard.SUPPRESS_BELOW for p in m.points)
         section.figures.append(
             Figure(
                 chart=m.chart,
                 sentence=m.sentence,
-                table=table,
-                exported=m.exported_rows(),
-                png=png.spc_png(m.points, m.labels) if shareable else None,
+                table=Table(caption=m.title, headers=m.headers, rows=m.rows),
+                measure=m,
+                note=(
+                    ""
+                    if m.exportable
+                    else "Each point of this chart is one event and its date, so it is "
+                    "not in the Word document; see the page in Assure."
+                ),
             )
         )
     return section
+
+
+def prepare_for_sharing(report: Report) -> Report:
+    """What the Word document holds: disclosure control over the exits analysis (as one)
+    and over the report's own tables, and the charts that may be shared, rasterised. Done
+    only for the Word document: the printable page, inside Assure, shows everything."""
+    if report.shareable:
+        return report
+    for section in report.sections:
+        if section.page is None:
+            continue
+        shared = dashboard.export(section.page)
+        section.exported_findings = shared.findings()
+        for figure in section.figures:
+            m = figure.measure
+            figure.table.exported = shared.rows(m) if m.exportable else []
+            figure.exported_sentence = shared.sentence(m)
+            whole = m.exportable and m.shadow_ok and not shared._measure_hidden(m)
+            whole = whole and not shared._depends_hidden(m.depends_on)
+            figure.png = raster.png(m.chart) if m.chart and whole else None
+    protect(report)
+    report.shareable = True
+    return report
+
+
+def protect(report: Report) -> Report:
+    """Disclosure control over the report's own tables (the exits section carries its own,
+    over the whole exits analysis): each count is a base cell, a total row is the sum of the
+    rows above it, and a hidden count stays so across the document."""
+    ledger = disclosure.Ledger(base={})
+    places: dict[tuple[int, int, int], int] = {}
+    tables = [t for s in report.sections for t in s.tables if t.suppress and t.exported is None]
+    for number, table in enumerate(tables):
+        counts = [
+            (r, c)
+            for r, row in enumerate(table.rows)
+            for c, v in enumerate(row)
+            if isinstance(v, int) and not isinstance(v, bool)
+        ]
+        for r, c in counts:
+            if r != table.total_row:
+                ledger.base[(number, r, c)] = table.rows[r][c]
+        for r, c in counts:
+            if r == table.total_row:
+                terms = {(number, rr, c): 1 for rr, cc in counts if cc == c and rr != r}
+            else:
+                terms = {(number, r, c): 1}
+            places[(number, r, c)] = ledger.add(terms)
+    hidden = ledger.protect()
+    for number, table in enumerate(tables):
+        table.exported = [
+            [
+                disclosure.HIDDEN if places.get((number, r, c)) in hidden else v
+                for c, v in enumerate(row)
+            ]
+            for r, row in enumerate(table.rows)
+        ]
+    return report
 
 
 def _plan_section() -> Section:
@@ -207,6 +262,7 @@ def _audit_sections(user: Any, start: dt.date, end: dt.date) -> list[Section]:
             "grade__label", flat=True
         )
     )
+    closed_count = closed.count()
     findings = Finding.objects.filter(
         audit__child__in=visible, created_at__date__gte=start, created_at__date__lte=end
     ).prefetch_related("themes")
@@ -224,12 +280,17 @@ def _audit_sections(user: Any, start: dt.date, end: dt.date) -> list[Section]:
     return [
         Section(
             heading="Audits done and their grades",
-            paragraphs=[f"{closed.count()} audits closed in the month."],
+            paragraphs=["Audits closed in the month, by their current overall grade."],
             tables=[
                 Table(
                     caption="Audits closed by overall grade",
                     headers=["Grade", "Audits"],
-                    rows=[[g, n] for g, n in sorted(grades.items())],
+                    rows=[
+                        *([g, n] for g, n in sorted(grades.items())),
+                        ["Not graded", closed_count - sum(grades.values())],
+                        ["All audits closed in the month", closed_count],
+                    ],
+                    total_row=len(grades) + 1,
                 )
             ],
         ),
@@ -269,17 +330,19 @@ def _tracker_section(user: Any, on: dt.date) -> Section:
     from assure.tracker import rules
     from assure.tracker import selectors as tracker
 
-    rows = tracker.tracker_rows(user=user, on=on)
-    red = sum(r.rag == "red" for r in rows)
-    flags = Counter(f.code for r in rows for f in r.flags if f.level == "red")
+    red_rows = tracker.tracker_rows(user=user, on=on, row_filter=tracker.RowFilter(rag="red"))
+    flags = Counter(f.code for r in red_rows for f in r.flags if f.level == "red")
     return Section(
         heading="Tracker red flags",
-        paragraphs=[f"{red} children on the permanency tracker were red at {_long(on)}."],
+        paragraphs=[f"Children on the permanency tracker red at {_long(on)}, by flag."],
         tables=[
             Table(
                 caption="Red flags at month end",
                 headers=["Flag", "Children"],
-                rows=[[rules.FLAG_TITLES.get(c, c), n] for c, n in flags.most_common()],
+                rows=[
+                    *([rules.FLAG_TITLES.get(c, c), n] for c, n in flags.most_common()),
+                    ["Children red on the tracker (a child may have several flags)", len(red_rows)],
+                ],
             )
         ],
     )
@@ -287,25 +350,27 @@ def _tracker_section(user: Any, on: dt.date) -> Section:
 
 def monthly_summary(*, user: Any, month: dt.date) -> Report:
     start, end = _month_bounds(month)
-    year_before = add_months(start, -11)
-    return Report(
-        kind="monthly",
-        title=f"Monthly assurance summary: {start:%B %Y}",
-        subtitle=(
-            f"Prepared {_long(clock.today())}. Counts are of the children the author may see."
-        ),
-        sections=[
-            *_audit_sections(user, start, end),
-            _tracker_section(user, end),
-            _exits_section(
-                user,
-                date_from=year_before,
-                date_to=end,
-                interval="month",
-                programme_start=InsightsSettings.current().programme_start,
+    year_before = month_start_after(start, -11)
+    return protect(
+        Report(
+            kind="monthly",
+            title=f"Monthly assurance summary: {start:%B %Y}",
+            subtitle=(
+                f"Prepared {_long(clock.today())}. Counts are of the children the author may see."
             ),
-            _plan_section(),
-        ],
+            sections=[
+                *_audit_sections(user, start, end),
+                _tracker_section(user, end),
+                _exits_section(
+                    user,
+                    date_from=year_before,
+                    date_to=end,
+                    interval="month",
+                    programme_start=InsightsSettings.current().programme_start,
+                ),
+                _plan_section(),
+            ],
+        )
     )
 
 
@@ -319,65 +384,72 @@ def stage_review(
     grid = evidence.matrix(rows, labels)
     tallies = evidence.counts(rows)
     recommendations = list(plan.recommendation_list())
-    return Report(
-        kind="stage-review",
-        title="Stage review: independent assurance",
-        subtitle=(f"{_long(date_from)} to {_long(date_to)}. Prepared {_long(clock.today())}."),
-        sections=[
-            Section(
-                heading="Evidence gathered",
-                paragraphs=[
-                    f"{len(rows)} pieces of evidence: {tallies['kind'].get('strength', 0)} "
-                    f"strengths and {tallies['kind'].get('area_for_development', 0)} areas for "
-                    "development."
-                ],
-                tables=[
-                    Table(
-                        caption="Evidence by source",
-                        headers=["Source", "Evidence"],
-                        rows=[
-                            [evidence.SOURCE_LABELS[s], n]
-                            for s, n in tallies["source"].most_common()
-                        ],
-                        suppress=False,
-                    ),
-                    Table(
-                        caption="Triangulation: themes by the number of sources agreeing",
-                        headers=["Theme", "Sources", "Strengths", "Areas for development"],
-                        rows=[
-                            [
-                                m.label,
-                                m.sources,
-                                sum(s for _, s, _ in m.cells),
-                                sum(a for _, _, a in m.cells),
-                            ]
-                            for m in grid
-                        ],
-                        suppress=False,
-                    ),
-                ],
-            ),
-            _exits_section(
-                user,
-                date_from=date_from,
-                date_to=date_to,
-                interval="quarter" if (date_to - date_from).days > 3 * 366 else "month",
-                programme_start=programme_start,
-            ),
-            Section(
-                heading="Recommendations",
-                tables=[
-                    Table(
-                        caption="Recommendations and the director's decisions",
-                        headers=["Recommendation", "Decision", "Reasons", "Actions"],
-                        rows=[
-                            [r.title, r.get_decision_display(), r.decision_reason, r.action_count]
-                            for r in recommendations
-                        ],
-                        suppress=False,
-                    )
-                ],
-            ),
-            _plan_section(),
-        ],
+    return protect(
+        Report(
+            kind="stage-review",
+            title="Stage review: independent assurance",
+            subtitle=(f"{_long(date_from)} to {_long(date_to)}. Prepared {_long(clock.today())}."),
+            sections=[
+                Section(
+                    heading="Evidence gathered",
+                    paragraphs=[
+                        f"{len(rows)} pieces of evidence: {tallies['kind'].get('strength', 0)} "
+                        f"strengths and {tallies['kind'].get('area_for_development', 0)} areas for "
+                        "development."
+                    ],
+                    tables=[
+                        Table(
+                            caption="Evidence by source",
+                            headers=["Source", "Evidence"],
+                            rows=[
+                                [evidence.SOURCE_LABELS[s], n]
+                                for s, n in tallies["source"].most_common()
+                            ],
+                            suppress=False,
+                        ),
+                        Table(
+                            caption="Triangulation: themes by the number of sources agreeing",
+                            headers=["Theme", "Sources", "Strengths", "Areas for development"],
+                            rows=[
+                                [
+                                    m.label,
+                                    m.sources,
+                                    sum(s for _, s, _ in m.cells),
+                                    sum(a for _, _, a in m.cells),
+                                ]
+                                for m in grid
+                            ],
+                            suppress=False,
+                        ),
+                    ],
+                ),
+                _exits_section(
+                    user,
+                    date_from=date_from,
+                    date_to=date_to,
+                    interval="quarter" if (date_to - date_from).days > 3 * 366 else "month",
+                    programme_start=programme_start,
+                ),
+                Section(
+                    heading="Recommendations",
+                    tables=[
+                        Table(
+                            caption="Recommendations and the director's decisions",
+                            headers=["Recommendation", "Decision", "Reasons", "Actions"],
+                            rows=[
+                                [
+                                    r.title,
+                                    r.get_decision_display(),
+                                    r.decision_reason,
+                                    r.action_count,
+                                ]
+                                for r in recommendations
+                            ],
+                            suppress=False,
+                        )
+                    ],
+                ),
+                _plan_section(),
+            ],
+        )
     )

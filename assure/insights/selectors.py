@@ -10,10 +10,12 @@ from django.db.models import Q
 
 from assure.audits.models import OverallGrade, Status
 from assure.children.models import Episode, PreviousPermanenceRecord, SGOAssessment
+from assure.core import clock
 from assure.core.access import visible_children
 from assure.core.gc_pause import gc_paused
 
 from .exits import Analysis, EpisodeRow, analyse
+from .models import LimitRebase, MeasureTarget
 
 
 @gc_paused()  # every episode of every visible child: see core.gc_pause
@@ -22,26 +24,42 @@ def exits_analysis(
 ) -> Analysis:
     """The exits analysis over the children this user may see: two queries whatever the
     number of children (the few columns of every episode of the visible children active in
-    or after the range, and those children with previous permanence P2)."""
+    or after the range, with the child's date of birth, and those children with previous
+    permanence P2)."""
     # Children whose every episode ended before the range add nothing to any measure (no
     # exit, no month end, no period starting in it), so they are not fetched.
     active = Episode.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=date_from))
     visible = visible_children(user).filter(pk__in=active.values("child_id")).values("pk")
-    rows = [
-        EpisodeRow._make(values)
-        for values in Episode.objects.filter(child__in=visible)
+    rows, dobs = [], {}
+    for values in (
+        Episode.objects.filter(child__in=visible)
         .values_list(
-            "pk", "child_id", "start_date", "end_date", "reason_new_episode", "reason_ceased"
+            "pk",
+            "child_id",
+            "start_date",
+            "end_date",
+            "reason_new_episode",
+            "reason_ceased",
+            "legal_status",
+            "child__date_of_birth",
         )
         .order_by()
-    ]
+    ):
+        rows.append(EpisodeRow._make(values[:-1]))
+        dobs[values[1]] = values[-1]
     p2 = (
         PreviousPermanenceRecord.objects.filter(child__in=visible, previous_permanence="P2")
-        .values_list("child_id", flat=True)
+        .values_list("child_id", "date_of_permanence")
         .order_by()
     )
     return analyse(
-        rows, date_from=date_from, date_to=date_to, interval=interval, p2_children=set(p2)
+        rows,
+        date_from=date_from,
+        date_to=date_to,
+        today=clock.today(),
+        interval=interval,
+        p2_records=list(p2),
+        dobs=dobs,
     )
 
 
@@ -119,3 +137,53 @@ def sgo_assessment_starts(*, user: Any, analysis: Analysis) -> dict[int, list[dt
     for child, start in rows:
         starts.setdefault(child, []).append(start)
     return starts
+
+
+def rebases_by_measure() -> dict[str, list[dt.date]]:
+    """The rebases recorded and not withdrawn, by measure: one query."""
+    found: dict[str, list[dt.date]] = {}
+    rows = LimitRebase.objects.filter(withdrawn_at__isnull=True).values_list("measure", "start")
+    for measure, start in rows.order_by("start"):
+        found.setdefault(measure, []).append(start)
+    return found
+
+
+def targets_by_measure() -> dict[str, float]:
+    """The council's targets, by measure, in the measure's unit: one query."""
+    return {m: float(v) for m, v in MeasureTarget.objects.values_list("measure", "value")}
+
+
+OUTCOME_KINDS = ("referral", "section_47", "child_protection")
+
+
+def events_after_exit(
+    *, user: Any, analysis: Analysis
+) -> dict[int, list[tuple[str, dt.date]]] | None:
+    """Referrals, section 47 enquiries and child protection plans (Ofsted Annex A lists 3,
+    5 and 7) of the visible children with an exit decision in the range, starting after the
+    range began: (kind, start date) by child. One query (none before the children app holds
+    social care events). None when none of these events is held for the children this
+    person may see, so the page says the lists have not been loaded rather than show zeros."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("children", "SocialCareEvent")
+    except LookupError:
+        return None
+    children = {x.child for x in analysis.exits if x.decision}
+    rows = (
+        model.objects.filter(
+            child__in=visible_children(user).values("pk"),
+            kind__in=OUTCOME_KINDS,
+            start_date__gt=analysis.date_from,
+        )
+        .values_list("child_id", "kind", "start_date")
+        .order_by()
+    )
+    found: dict[int, list[tuple[str, dt.date]]] = {}
+    held = False
+    for child, kind, start in rows:
+        held = True
+        if child in children:
+            found.setdefault(child, []).append((kind, start))
+    return found if held else None

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,8 @@ from .models import (
     EvidenceItem,
     InsightsSettings,
     Kind,
+    LimitRebase,
+    MeasureTarget,
     PlanAction,
     ProgressUpdate,
     Rag,
@@ -539,3 +542,118 @@ def settings_update(*, actor: Any, programme_start: dt.date | None) -> InsightsS
         },
     )
     return current
+
+
+@transaction.atomic
+def rebase_record(*, actor: Any, measure: str, start: dt.date, reason: str) -> LimitRebase:
+    """Record a change in a measure's process from a month on. The chart applies it only
+    where the data confirm a shift there and 12 points follow (spc.py)."""
+    from .measures import SPECS
+
+    _require(actor, "manage_insights_settings", "Only the assurance lead records a rebase.")
+    errors = {}
+    if measure not in SPECS:
+        errors["measure"] = "Choose a measure."
+    if not (reason or "").strip():
+        errors["reason"] = "Say what changed in the process, and when."
+    if errors:
+        raise ValidationError(errors)
+    rebase = LimitRebase.objects.create(
+        measure=measure,
+        start=start.replace(day=1),
+        reason=reason.strip(),
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+    events.record(
+        actor=actor,
+        verb="insights_rebase.recorded",
+        obj=rebase,
+        summary=f"Rebase of {measure} from {rebase.start:%B %Y}",
+        data={"measure": measure, "start": rebase.start.isoformat(), "reason": rebase.reason},
+    )
+    return rebase
+
+
+def measures_with_a_direction() -> dict[str, Any]:
+    """The measures a target can be set for: those with a better direction (a target for a
+    measure where neither way is better would say nothing about assurance)."""
+    from .measures import ORDER, SPECS
+
+    return {slug: SPECS[slug] for slug in ORDER if SPECS[slug].improvement is not None}
+
+
+@transaction.atomic
+def target_set(*, actor: Any, measure: str, value: Decimal, reason: str) -> MeasureTarget:
+    """Set (or replace) the council's target for a measure with a better direction."""
+    _require(actor, "manage_insights_settings", "Only the assurance lead sets a target.")
+    spec = measures_with_a_direction().get(measure)
+    errors = {}
+    if spec is None:
+        errors["measure"] = "Choose a measure with a better direction."
+    elif value < 0 or (spec.unit == "%" and value > 100):
+        errors["value"] = (
+            "Enter a percentage from 0 to 100."
+            if spec.unit == "%"
+            else "Enter a target of 0 or more."
+        )
+    if not (reason or "").strip():
+        errors["reason"] = "Say where the target comes from (a plan, a board decision)."
+    if errors:
+        raise ValidationError(errors)
+    before = MeasureTarget.objects.select_for_update().filter(measure=measure).first()
+    previous = before.value if before else None
+    target, _ = MeasureTarget.objects.update_or_create(
+        measure=measure,
+        defaults={"value": value, "reason": reason.strip(), "set_by": actor,
+                  "set_at": clock.now()},
+    )  # fmt: skip
+    events.record(
+        actor=actor,
+        verb="insights_target.set",
+        obj=target,
+        summary=f"Target for {measure}: {_plain(value)} {spec.unit}",
+        data={
+            "measure": measure,
+            "before": _plain(previous) if previous is not None else None,
+            "after": _plain(value),
+            "reason": target.reason,
+        },
+    )
+    return target
+
+
+def _plain(value: Decimal) -> str:
+    """A target as a person wrote it: 6, not 6.00."""
+    return format(value.normalize(), "f")
+
+
+@transaction.atomic
+def target_remove(*, actor: Any, target: MeasureTarget) -> None:
+    _require(actor, "manage_insights_settings", "Only the assurance lead removes a target.")
+    events.record(
+        actor=actor,
+        verb="insights_target.removed",
+        obj=target,
+        summary=f"Target for {target.measure} removed",
+        data={"measure": target.measure, "before": _plain(target.value)},
+    )
+    target.delete()
+
+
+@transaction.atomic
+def rebase_withdraw(*, actor: Any, rebase: LimitRebase) -> LimitRebase:
+    _require(actor, "manage_insights_settings", "Only the assurance lead withdraws a rebase.")
+    rebase = LimitRebase.objects.select_for_update().get(pk=rebase.pk)
+    if rebase.withdrawn_at is not None:
+        raise ValidationError("This rebase has already been withdrawn.")
+    rebase.withdrawn_by, rebase.withdrawn_at = actor, clock.now()
+    rebase.save(update_fields=["withdrawn_by", "withdrawn_at"])
+    events.record(
+        actor=actor,
+        verb="insights_rebase.withdrawn",
+        obj=rebase,
+        summary=f"Rebase of {rebase.measure} from {rebase.start:%B %Y} withdrawn",
+        data={"measure": rebase.measure, "start": rebase.start.isoformat()},
+    )
+    return rebase

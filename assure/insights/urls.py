@@ -6,6 +6,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("exits/", views.exits_page, name="exits"),
+    path("exits/methods/", views.methods_page, name="methods"),
     path("exits/<slug:slug>.csv", views.exits_csv, name="exits_csv"),
     path("evidence/", views.evidence_list, name="evidence"),
     path("evidence/matrix/", views.evidence_matrix, name="matrix"),
@@ -24,4 +25,6 @@ urlpatterns = [
     path("reports/monthly/", views.monthly_report, name="monthly_report"),
     path("reports/stage-review/", views.stage_review_report, name="stage_review"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/rebases/<int:pk>/withdraw/", views.rebase_withdraw, name="rebase_withdraw"),
+    path("settings/targets/<int:pk>/remove/", views.target_remove, name="target_remove"),
 ]

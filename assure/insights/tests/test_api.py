@@ -1,10 +1,13 @@
 """`GET /api/v1/insights/exits` and `/reentry`: the contract, 422s for bad input, the access
 policy and pinned query counts."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from assure.core import clock
 from assure.people.services import api_token_create
 from tests.factories import TeamFactory, UserFactory
 
@@ -43,26 +46,55 @@ def test_exits_series_by_quarter(client, teams):
         {"period_start": "2026-01-01", "route": "adoption", "count": 1},
         {"period_start": "2026-04-01", "route": "return_home_unplanned", "count": 1},
     ]
-    assert len(body["series"]) == 2 * 6
+    assert len(body["series"]) == 2 * 8
     assert {s["route"] for s in body["series"]} == {
         "sgo",
         "cao",
         "return_home_planned",
         "return_home_unplanned",
+        "return_home_without_pr",
         "adoption",
+        "adulthood",
         "other",
     }
 
 
 def test_reentry_items(client, teams):
     lead = UserFactory(username="lead", roles=["assurance_lead"])
-    url = "/api/v1/insights/reentry?from=2026-01-01&to=2026-06-30&within_days={}"
-    items = {i["route"]: i for i in client.get(url.format(365), **bearer_for(lead)).json()["items"]}
-    assert items["sgo"] == {"route": "sgo", "exits": 1, "reentered": 1, "rate": 1.0}
-    assert items["adoption"] == {"route": "adoption", "exits": 1, "reentered": 0, "rate": 0.0}
+    url = "/api/v1/insights/reentry?from=2026-01-01&to=2026-06-30&within_months={}"
+    with clock.frozen_at(dt.date(2027, 7, 1)):  # every exit's 12 months have run
+        body = client.get(url.format(12), **bearer_for(lead)).json()["items"]
+    items = {i["route"]: i for i in body}
+    assert items["sgo"] == {
+        "route": "sgo",
+        "exits": 1,
+        "in_window": 0,
+        "followed_up": 1,
+        "reentered": 1,
+        "rate": 1.0,
+    }
+    assert items["adoption"] == {
+        "route": "adoption",
+        "exits": 1,
+        "in_window": 0,
+        "followed_up": 1,
+        "reentered": 0,
+        "rate": 0.0,
+    }
     assert items["cao"]["rate"] is None
-    short = client.get(url.format(30), **bearer_for(lead)).json()["items"]
-    assert sum(i["reentered"] for i in short) == 0  # 50 days later: outside 30
+    with clock.frozen_at(dt.date(2027, 7, 1)):
+        short = client.get(url.format(1), **bearer_for(lead)).json()["items"]
+    assert sum(i["reentered"] for i in short) == 0  # 50 days later: outside a month
+    # While the 12 months have not run, the exits are still in the window: no rate yet.
+    with clock.frozen_at(dt.date(2026, 7, 1)):
+        early = {
+            i["route"]: i for i in client.get(url.format(12), **bearer_for(lead)).json()["items"]
+        }
+    assert (early["sgo"]["in_window"], early["sgo"]["followed_up"], early["sgo"]["rate"]) == (
+        1,
+        0,
+        None,
+    )
 
 
 def test_a_practitioner_counts_only_their_teams_children(client, teams):
@@ -93,9 +125,10 @@ def test_a_practitioner_counts_only_their_teams_children(client, teams):
         "from=2026-06-01&to=2026-01-01",
         "from=1900-01-01&to=2026-01-01",
         "from=2026-01-01&to=2026-12-31&interval=week",
-        "from=2026-01-01&to=2026-12-31&within_days=0",
-        "from=2026-01-01&to=2026-12-31&within_days=lots",
-        "from=2026-01-01&to=2026-12-31&within_days=99999999999999999999999",
+        "from=2026-01-01&to=2026-12-31&within_months=0",
+        "from=2026-01-01&to=2026-12-31&within_months=121",
+        "from=2026-01-01&to=2026-12-31&within_months=lots",
+        "from=2026-01-01&to=2026-12-31&within_months=99999999999999999999999",
         "from=" + "9" * 200 + "&to=2026-12-31",
         "from=9999-01-01&to=9999-12-31",
         "from=0001-01-01&to=0001-12-31",
@@ -105,7 +138,7 @@ def test_malformed_parameters_answer_422(client, query):
     lead = UserFactory(username="lead", roles=["assurance_lead"])
     headers = bearer_for(lead)
     for route in ("exits", "reentry"):
-        if "within_days" in query and route == "exits":
+        if "within_months" in query and route == "exits":
             continue
         if "interval" in query and route == "reentry":
             continue
@@ -153,6 +186,8 @@ def test_query_counts_do_not_grow_with_the_children(client, route):
         assert response.json()["items"][0] == {
             "route": "sgo",
             "exits": 30,
+            "in_window": 0,
+            "followed_up": 30,
             "reentered": 30,
             "rate": 1.0,
         }

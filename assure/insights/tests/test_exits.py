@@ -27,10 +27,10 @@ from .helpers import D, child_with, period
         ("E4B", "return_home_unplanned"),
         ("E11", "adoption"),
         ("E12", "adoption"),
-        ("E13", "other"),
+        ("E13", "return_home_without_pr"),
         ("E2", "other"),
         ("E8", "other"),
-        ("E17", "other"),
+        ("E17", "adulthood"),
         ("", "other"),
     ],
 )
@@ -57,7 +57,14 @@ def test_periods_by_month_and_quarter():
 
 
 def row(pk, child, start, end=None, rne="S", rec=""):
-    return EpisodeRow(pk=pk, child=child, start=start, end=end, rne=rne, rec=rec)
+    return EpisodeRow(
+        pk=pk,
+        child=child,
+        start_date=start,
+        end_date=end,
+        reason_new_episode=rne,
+        reason_ceased=rec,
+    )
 
 
 def test_exit_counts_period_start_and_time_in_care():
@@ -74,7 +81,9 @@ def test_exit_counts_period_start_and_time_in_care():
         # child 4: left before the range
         row(7, 4, D(2024, 1, 1), D(2025, 12, 31), "S", "E11"),
     ]
-    result = analyse(rows, date_from=D(2026, 1, 1), date_to=D(2026, 3, 31), interval="month")
+    result = analyse(
+        rows, date_from=D(2026, 1, 1), date_to=D(2026, 3, 31), today=D(2026, 4, 9), interval="month"
+    )
     counts = result.exit_counts()
     assert counts[(D(2026, 3, 1), "sgo")] == 1
     assert counts[(D(2026, 1, 1), "return_home_unplanned")] == 1
@@ -84,12 +93,16 @@ def test_exit_counts_period_start_and_time_in_care():
     assert times["sgo"].median_days == (D(2026, 3, 10) - D(2025, 1, 1)).days
     assert times["return_home_unplanned"].median_days == 35
     assert times["adoption"].median_days is None
-    reentry = {r.route: r for r in result.reentry(within_days=30)}
+    # Back on 1 Feb after leaving on 5 Jan: within a month (by 5 Feb), and that month has run.
+    reentry = {r.route: r for r in result.reentry(months=1)}
     home = reentry["return_home_unplanned"]
-    assert (home.exits, home.reentered) == (1, 1)
-    assert reentry["return_home_unplanned"].rate == 1.0
-    assert reentry["sgo"].reentered == 0 and reentry["adoption"].rate is None
-    assert result.reentry(within_days=26)[3].reentered == 0  # 27 days later: outside 26
+    assert (home.exits, home.followed_up, home.reentered, home.rate) == (1, 1, 1, 1.0)
+    # The SGO exit on 10 Mar has not had its month by 9 Apr: in the window, not in the rate.
+    sgo = reentry["sgo"]
+    assert (sgo.exits, sgo.in_window, sgo.followed_up, sgo.rate) == (1, 1, 0, None)
+    assert reentry["adoption"].rate is None
+    a_year = {r.route: r for r in result.reentry(months=12)}
+    assert a_year["return_home_unplanned"].in_window == 1  # 12 months not yet run
     # month ends: Jan (children 1, 3; child 2 has left), Feb (1, 2, 3), Mar (2, 3)
     assert result.looked_after() == [(D(2026, 1, 31), 2), (D(2026, 2, 28), 3), (D(2026, 3, 31), 2)]
 
@@ -101,8 +114,27 @@ def test_reentry_is_a_new_period_not_a_continuation():
         row(2, 1, D(2026, 1, 1) + dt.timedelta(days=1), D(2026, 3, 5), "S", "X1"),
         row(3, 1, D(2026, 3, 5), None, "P", ""),
     ]
-    result = analyse(rows, date_from=D(2026, 3, 1), date_to=D(2026, 3, 31))
-    assert [r.reentered for r in result.reentry(within_days=365)] == [0, 0, 0, 0, 0, 0]
+    result = analyse(rows, date_from=D(2026, 3, 1), date_to=D(2026, 3, 31), today=D(2027, 6, 1))
+    assert [r.reentered for r in result.reentry(months=12)] == [0] * len(exits.ROUTES)
+    assert [r.followed_up for r in result.reentry(months=12)] == [0, 0, 1, 0, 0, 0, 0, 0]
+
+
+def test_reentry_on_both_sides_of_12_calendar_months():
+    rows = [
+        row(1, 1, D(2025, 1, 1), D(2025, 8, 31), "S", "E4A"),
+        row(2, 1, D(2026, 8, 31), None, "S", ""),  # back on the last day of the 12 months
+        row(3, 2, D(2025, 1, 1), D(2025, 8, 31), "S", "E4A"),
+        row(4, 2, D(2026, 9, 1), None, "S", ""),  # a day too late
+    ]
+    on_the_day = analyse(
+        rows, date_from=D(2025, 8, 1), date_to=D(2025, 8, 31), today=D(2026, 8, 31)
+    )
+    planned = on_the_day.reentry(months=12)[2]
+    assert (planned.exits, planned.followed_up, planned.reentered) == (2, 2, 1)
+    day_before = analyse(
+        rows, date_from=D(2025, 8, 1), date_to=D(2025, 8, 31), today=D(2026, 8, 30)
+    )
+    assert day_before.reentry(months=12)[2].followed_up == 0
 
 
 @pytest.mark.django_db

@@ -215,7 +215,7 @@ def test_director_decides_and_plan_pages(client, people):
             "work_stream": stream.pk,
             "recommendation": rec.pk,
             "description": "Supervision training",
-            "owner": "PSW",
+            "owner": people["lead"].username,
             "due_date": "2026-05-01",
         },
     )

@@ -113,7 +113,7 @@ def test_concluded_review_reaches_evidence_plan_once(client, world):
             "work_stream": stream.pk,
             "recommendation": proposal.pk,
             "description": "Weekly kinship assessment check",
-            "owner": "Head of service",
+            "owner": lead.username,
             "due_date": "2027-03-01",
         },
     )

@@ -2,13 +2,14 @@
 document (headings, tables, suppression) and shown as a printable page with charts."""
 
 import io
+import struct
 
 import docx
 import pytest
 
 from assure.audits.models import Theme
 from assure.core import clock
-from assure.insights import reports, services
+from assure.insights import charts, disclosure, raster, reports, services
 from assure.insights.docx import render
 from tests.factories import TeamFactory, UserFactory
 
@@ -71,30 +72,26 @@ def test_stage_review_word_document(lead):
     for expected in (
         "Evidence gathered",
         "Were exits from care safe?",
+        "The answer so far",
         "Recommendations",
         "Response plan progress",
         "Exits through special guardianship orders",
-        "Re-entry to care within 12 and 24 months, by exit route",
+        "Re-entry to care within 12 months, by exit route",
     ):
         assert expected in found, expected
-    sgo = next(
-        t
-        for t in document.tables
-        if t.rows[0].cells[0].text == "Month"
-        and any(r.cells[0].text == "March 2026" and r.cells[1].text == "6" for r in t.rows)
-    )
-    assert sgo is not None
     reentry = next(table_with(document, "Exit route"))
     home = next(r for r in reentry if r[0].startswith("Returned home not"))
-    assert home[1] == "fewer than 5"  # one exit: suppressed in what leaves the product
+    assert home[1] == "c"  # one exit: hidden in what leaves the product
     # Nor does the re-entry measure's sentence give that count in words.
     reentry_measure = next(
-        f for sec in report.sections for f in sec.figures if "Re-entry" in f.table.caption
+        f for sec in report.sections for f in sec.figures if "Re-entry to care" in f.table.caption
     )
     texts = [p.text for p in document.paragraphs]
     assert reentry_measure.sentence not in texts
     assert reentry_measure.exported_sentence in texts
-    assert "fewer than 5 and are not shown" in reentry_measure.exported_sentence
+    assert "1 to 4 children" in reentry_measure.exported_sentence
+    # Six SGO exits in 12 months is rare: a t chart, whose events are not in the document.
+    assert any("one event and its date" in t for t in texts)
     recs = next(table_with(document, "Recommendation"))
     assert recs[1][:2] == ["Record oversight", "Awaiting the director's decision"]
     streams = next(table_with(document, "Work stream"))
@@ -105,9 +102,11 @@ def test_stage_review_word_document(lead):
         "HR",
     ]
     assert any(
-        "Limits recalculated from the programme start on 1 January 2026" in p.text
+        "Limits from the points before the programme start on 1 January 2026, carried forward"
+        in p.text
         for p in document.paragraphs
     )
+    assert disclosure.HIDDEN_NOTE in texts[2]
 
 
 def test_monthly_summary_word_document_and_printable_page(client, lead):
@@ -128,7 +127,7 @@ def test_monthly_summary_word_document_and_printable_page(client, lead):
     ):
         assert expected in found, expected
     measures = next(table_with(document, "Measure"))
-    assert measures[1] == ["Escalations raised in the month", "fewer than 5"]
+    assert measures[1] == ["Escalations raised in the month", "0"]
     page = client.get("/insights/reports/monthly/?month=2026-06-01")
     html = page.content.decode()
     assert page.status_code == 200 and html.count('role="img"') >= 9
@@ -156,26 +155,54 @@ def test_report_counts_only_visible_children(lead):
         user=worker, date_from=D(2025, 7, 1), date_to=D(2026, 6, 30), programme_start=None
     )
     exits = next(s for s in report.sections if s.heading == "Were exits from care safe?")
-    totals = exits.figures[0].table.rows
-    assert sum(row[1] for row in totals) == 0
+    reentry = next(f for f in exits.figures if f.table.caption.startswith("Re-entry to care"))
+    assert sum(row[1] for row in reentry.table.rows) == 0
 
 
-def test_word_document_holds_charts_only_for_series_without_small_counts(lead):
-    team = TeamFactory(name="North")
-    for i in range(6):  # looked after all year: at least 6 at every month end
+@pytest.fixture
+def busy(lead):
+    """Eight SGO exits a month from July 2025 to February 2026, and twenty children looked
+    after throughout: enough that some charts hold no count of 1 to 4."""
+    team = TeamFactory(name="Busy")
+    n = 0
+    for month in range(8):
+        year, index = divmod(6 + month, 12)
+        for _ in range(8):
+            n += 1
+            child = child_with(child_id=f"B{n}", team=team)
+            period(child, start=D(2024, 1, 1), end=D(2025 + year, index + 1, 12), reason="E45")
+    for i in range(20):
         period(child_with(child_id=f"L{i}", team=team), start=D(2024, 1, 1))
+    return lead
+
+
+def test_word_document_charts_are_the_pages_own_rasterised(busy):
     report = reports.stage_review(
-        user=lead, date_from=D(2025, 7, 1), date_to=D(2026, 2, 28), programme_start=None
+        user=busy, date_from=D(2025, 7, 1), date_to=D(2026, 2, 28), programme_start=None
     )
     figures = {f.table.caption: f for s in report.sections for f in s.figures}
-    assert figures["Children looked after at each month end"].png is not None
-    assert figures["Exits through special guardianship orders"].png is None  # counts under 5
+    assert all(f.png is None for f in figures.values())  # the printable page needs none
+    reports.prepare_for_sharing(report)
+    sgo = figures["Exits through special guardianship orders"]
+    assert sgo.png is not None  # eight a month: nothing hidden
+    assert sgo.png == raster.png(sgo.chart)  # the page's SVG, rasterised
+    assert "Exits through adoption" not in figures  # no adoption exits: nothing to chart
     document = read_back(render(report))
     shapes = document.inline_shapes
-    assert len(shapes) == sum(1 for f in figures.values() if f.png)
+    assert len(shapes) == sum(1 for f in figures.values() if f.png) >= 2
     blob = shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     image = document.part.related_parts[blob].blob
     assert image.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", image[16:24])
+    assert (width, height) == (2 * charts.WIDTH, 2 * charts.HEIGHT)
+    # The chart has its title, axis titles and legend as text in the SVG it was drawn from.
+    for text in (
+        "Exits through special guardianship orders</text>",
+        ">Month</text>",
+        "Process limits</text>",
+        " variation</text>",
+    ):
+        assert text in str(sgo.chart), text
 
 
 def test_stage_review_counts_the_evidence_of_its_period_only(lead):

@@ -1,107 +1,278 @@
-"""The XmR chart and the Making Data Count rules on constructed series."""
+"""Making Data Count's charts and rules, against series worked by hand, and properties every
+chart must have whatever the series (hypothesis)."""
+
+import math
+import statistics
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assure.insights import spc
-from assure.insights.spc import xmr
 
-# A stable, noisy series: no rule fires (checked below).
-NOISE = [10, 12, 9, 11, 10, 13, 9, 11, 12, 10, 11, 9]
+ALTERNATING = [9.0, 11.0] * 6  # mean 10, every moving range 2: sigma 2 / 1.128
 
 
-def signals(points) -> dict[int, tuple[str, ...]]:
-    return {p.index: p.signals for p in points if p.signals}
+def flagged(chart: spc.Chart, rule: str) -> list[int]:
+    return [p.index for p in chart.points if rule in p.signals]
 
 
-def test_limits_are_the_mean_plus_or_minus_2_66_mean_moving_ranges():
-    points = xmr([10, 14, 12, 16])
-    # moving ranges 4, 2, 4 -> mean 10/3; mean 13
-    assert points[0].mean == pytest.approx(13.0)
-    assert points[0].upper == pytest.approx(13 + 2.66 * 10 / 3)
-    assert points[0].lower == pytest.approx(13 - 2.66 * 10 / 3)
+def test_xmr_limits_are_three_sigma_from_the_mean_moving_range():
+    chart = spc.xmr(ALTERNATING)
+    sigma = 2 / 1.128
+    (phase,) = chart.phases
+    assert phase.mean == 10
+    assert phase.upper == pytest.approx(10 + 3 * sigma)  # 2.66 mean moving ranges
+    assert phase.lower == pytest.approx(10 - 3 * sigma)
+    assert chart.points[0].sigma_upper == pytest.approx(10 + 2 * sigma)
+    assert all(not p.signals for p in chart.points)
+    assert chart.variation == spc.COMMON
 
 
-def test_noise_has_no_special_cause():
-    assert signals(xmr(NOISE)) == {}
+def test_a_point_outside_the_limits():
+    values = [*ALTERNATING, 20.0]
+    # mean 140 / 13; moving ranges eleven of 2 and one of 9: mean 31 / 12
+    mean, sigma = 140 / 13, (31 / 12) / 1.128
+    chart = spc.xmr(values)
+    assert chart.phases[0].upper == pytest.approx(mean + 3 * sigma)
+    assert flagged(chart, spc.OUTSIDE) == [12]
+    assert chart.points[12].side == "high"
 
 
-def test_a_point_beyond_the_upper_limit():
-    points = xmr([*NOISE, 30])
-    assert signals(points) == {12: ("above_upper",)}
-    assert points[12].direction == "high"
+def test_a_shift_of_seven_and_six_is_not_enough():
+    seven = [5.0] * 7 + [1.0] * 7
+    chart = spc.xmr(seven)
+    assert flagged(chart, spc.SHIFT) == list(range(14))  # mean 3: both runs are seven
+    six = [5.0] * 6 + [1.0] * 6
+    assert flagged(spc.xmr(six), spc.SHIFT) == []
 
 
-def test_a_point_beyond_the_lower_limit():
-    series = [50, 53, 47, 51, 49, 52, 48, 50, 20, 51, 49, 52]
-    assert signals(xmr(series)) == {8: ("below_lower",)}
+def test_a_point_on_the_mean_breaks_a_shift():
+    # mean exactly 3: six above, one on the mean, six above, then seven below
+    values = [4.0] * 6 + [3.0] + [4.0] * 6 + [1.0] * 5 + [2.0] * 2
+    assert statistics.fmean(values) == 3.0
+    chart = spc.xmr(values)
+    assert flagged(chart, spc.SHIFT) == list(range(13, 20))
 
 
-def test_a_run_of_seven_above_the_mean_and_six_is_not_enough():
-    run = [8, 9, 8, 9, 8, 9, 8, 12, 11, 12, 11, 12, 11, 12]
-    mean = sum(run) / len(run)
-    assert all(v > mean for v in run[7:])
-    assert signals(xmr(run)) == {
-        **{i: ("run_below",) for i in range(7)},
-        **{i: ("run_above",) for i in range(7, 14)},
-    }
-    six = [11, 11, 11, 9, 11, 9, 12, 13, 12, 13, 12, 13]
-    assert not any("run_above" in p.signals for p in xmr(six))
+def test_a_trend_of_seven_rising_or_falling_and_ties_break_it():
+    rising = [1.0, 2, 3, 4, 5, 6, 7]
+    assert flagged(spc.xmr(rising), spc.TREND) == list(range(7))
+    assert spc.xmr(rising).points[-1].side in ("high",)
+    falling = list(reversed(rising))
+    assert {spc.xmr(falling).points[i].side for i in range(7)} <= {"high", "low"}
+    assert flagged(spc.xmr(falling), spc.TREND) == list(range(7))
+    assert flagged(spc.xmr(rising[:6]), spc.TREND) == []
+    tied = [1.0, 2, 3, 3, 4, 5, 6, 7]  # the tie splits it into 3 and 5 points
+    assert flagged(spc.xmr(tied), spc.TREND) == []
 
 
-def test_a_point_on_the_mean_breaks_a_run():
-    series = [8, 8, 8, 10, 8, 8, 8, 12, 12, 12, 12, 12, 12]
-    # the mean is exactly 10: the fourth point sits on it, so no run of seven below
-    assert xmr(series)[0].mean == 10
-    assert not any("run_below" in p.signals for p in xmr(series))
+def test_two_of_three_beyond_two_sigma_after_a_programme_start():
+    # Baseline: 12 points alternating 10 and 14 (mean 12, sigma 4 / 1.128, two-sigma line
+    # 19.09, upper limit 22.64), carried forward. Then 20 and 21 are beyond the two-sigma
+    # line but inside the limits: two of three.
+    baseline = [10.0, 14.0] * 6
+    chart = spc.xmr([*baseline, 12.0, 20.0, 21.0, 12.0], programme_start=12)
+    sigma = 4 / 1.128
+    assert chart.carried_forward and chart.baseline_points == 12
+    assert chart.points[13].sigma_upper == pytest.approx(12 + 2 * sigma)
+    assert chart.points[13].upper == pytest.approx(12 + 3 * sigma)
+    assert flagged(chart, spc.TWO_OF_THREE) == [13, 14]
+    assert flagged(chart, spc.OUTSIDE) == []
+    # one point beyond the line in three is not enough
+    once = spc.xmr([*baseline, 12.0, 20.0, 12.0, 12.0], programme_start=12)
+    assert flagged(once, spc.TWO_OF_THREE) == []
 
 
-def test_a_trend_of_seven_rising_and_falling():
-    rising = [10, 9, 10, 11, 12, 13, 14, 15, 16]  # 9 to 16: eight rising points
-    found = signals(xmr(rising))
-    assert [i for i, s in found.items() if "trend_up" in s] == [1, 2, 3, 4, 5, 6, 7, 8]
-    falling = [20, 19, 18, 17, 16, 15, 14]
-    assert all("trend_down" in p.signals for p in xmr(falling))
+def test_baseline_limits_are_carried_forward_not_rephased():
+    """The issue's case: a mean that rose after the programme start is a signal against the
+    baseline's limits, where limits re-worked from the start would call it ordinary."""
+    baseline = [18.0, 17.0, 19.0, 18.0, 18.0, 19.0, 17.0, 18.0, 19.0, 18.0, 17.0, 18.0]
+    after = [23.0, 22.0, 24.0, 23.0, 22.0, 24.0, 23.0]
+    chart = spc.xmr(baseline + after, programme_start=12)
+    assert len(chart.phases) == 1 and chart.phases[0].points == 12
+    assert all(p.mean == pytest.approx(statistics.fmean(baseline)) for p in chart.points)
+    assert set(flagged(chart, spc.OUTSIDE)) == set(range(12, 19))
+    assert set(flagged(chart, spc.SHIFT)) >= set(range(12, 19))
 
 
-def test_six_rising_points_or_an_equal_step_is_not_a_trend():
-    assert not any("trend_up" in p.signals for p in xmr([5, 1, 2, 3, 4, 5, 6, 2]))
-    assert not any("trend_up" in p.signals for p in xmr([1, 2, 3, 3, 4, 5, 6, 7]))
+def test_a_short_baseline_is_not_a_phase():
+    """Five points before the start cannot set limits: every point sets them instead."""
+    values = [3.0, 4.0, 3.0, 4.0, 3.0, 8.0, 9.0, 8.0, 9.0, 8.0, 9.0, 8.0, 9.0]
+    chart = spc.xmr(values, programme_start=5)
+    assert not chart.carried_forward and chart.baseline_points == len(values)
+    assert chart.phases[0].mean == pytest.approx(statistics.fmean(values))
 
 
-@pytest.mark.parametrize("values", [[], [7], [7, 7], [3, 9]])
-def test_edge_lengths(values):
-    points = xmr(values)
-    assert [p.value for p in points] == values
-    assert all(not p.signals for p in points)
-    if len(values) == 1:
-        assert (points[0].mean, points[0].upper, points[0].lower) == (7, None, None)
-    if values == [7, 7]:
-        assert (points[0].upper, points[0].lower) == (7, 7)  # no variation: flat limits
+def test_a_rebase_needs_a_confirmed_shift_and_twelve_points():
+    baseline = [10.0, 12.0] * 6
+    shifted = [20.0, 22.0] * 6  # 12 points at a new level
+    chart = spc.xmr(baseline + shifted, programme_start=12, rebases=[12])
+    assert [r.applied for r in chart.rebases] == [True]
+    assert [p.start for p in chart.phases] == [0, 12]
+    assert chart.phases[1].mean == 21
+    assert not any(p.signals for p in chart.points[12:])  # judged against its own limits
+    short = spc.xmr(baseline + shifted[:11], programme_start=12, rebases=[12])
+    assert [(r.applied, r.reason) for r in short.rebases] == [
+        (False, "fewer than 12 points from it")
+    ]
+    assert len(short.phases) == 1
+    level = spc.xmr(baseline + baseline, programme_start=12, rebases=[12])
+    assert not level.rebases[0].applied and len(level.phases) == 1
 
 
-def test_limits_recalculated_from_the_programme_start():
-    before = [10, 12, 9, 11, 10, 13, 9, 11]
-    after = [20, 22, 19, 21, 20, 23]
-    points = xmr(before + after, phase_start=len(before))
-    assert {p.phase for p in points[:8]} == {0} and {p.phase for p in points[8:]} == {1}
-    assert points[0].mean == pytest.approx(sum(before) / 8)
-    assert points[8].mean == pytest.approx(sum(after) / 6)
-    assert signals(points) == {}  # each phase is stable against its own limits
-    one_phase = xmr(before + after)
-    assert any(p.signals for p in one_phase)  # against one set of limits it is a shift
+def test_t_chart_is_xmr_on_gaps_to_the_power_one_over_3_6():
+    gaps = [10.0, 20.0] * 6
+    y = [g ** (1 / 3.6) for g in gaps]
+    mean_y = statistics.fmean(y)
+    sigma_y = abs(y[1] - y[0]) / 1.128
+    chart = spc.t_chart(gaps, improvement=spc.UP)
+    (phase,) = chart.phases
+    assert phase.mean == pytest.approx(mean_y**3.6)
+    assert phase.upper == pytest.approx((mean_y + 3 * sigma_y) ** 3.6)
+    assert phase.lower == pytest.approx(max(mean_y - 3 * sigma_y, 0) ** 3.6)
+    assert [p.value for p in chart.points] == pytest.approx(gaps)
+    long_gap = spc.t_chart([*gaps, 400.0], improvement=spc.UP)
+    assert flagged(long_gap, spc.OUTSIDE) == [12]
+    assert long_gap.variation == spc.IMPROVEMENT  # a long wait for a rare harm is good
 
 
-def test_phase_start_out_of_range_means_one_phase():
-    assert {p.phase for p in xmr(NOISE, phase_start=len(NOISE))} == {0}
-    assert {p.phase for p in xmr(NOISE, phase_start=0)} == {0}
+def test_g_chart_limits():
+    chart = spc.g_chart([4.0] * 12)
+    assert chart.phases[0].upper == pytest.approx(4 + 3 * math.sqrt(4 * 5))
+    assert chart.phases[0].lower == 0  # floored
 
 
-def test_signal_text_covers_every_signal():
-    assert set(spc.SIGNAL_TEXT) == {
-        "above_upper",
-        "below_lower",
-        "run_above",
-        "run_below",
-        "trend_up",
-        "trend_down",
-    }
+def test_laney_p_prime_widens_binomial_limits_by_sigma_z():
+    counts = [5.0, 9.0, 6.0, 12.0, 7.0, 8.0]
+    sizes = [50.0, 60.0, 40.0, 80.0, 70.0, 50.0]
+    p = sum(counts) / sum(sizes)  # 47 / 350
+    z = [(c / n - p) / math.sqrt(p * (1 - p) / n) for c, n in zip(counts, sizes, strict=True)]
+    sigma_z = statistics.fmean(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / 1.128
+    chart = spc.laney(counts, sizes, proportion=True)
+    for point, n in zip(chart.points, sizes, strict=True):
+        assert point.mean == pytest.approx(p)
+        assert point.upper == pytest.approx(p + 3 * math.sqrt(p * (1 - p) / n) * sigma_z)
+        assert point.lower == pytest.approx(max(0, p - 3 * math.sqrt(p * (1 - p) / n) * sigma_z))
+    assert chart.kind == spc.P_PRIME
+
+
+def test_laney_u_prime():
+    counts = [3.0, 5.0, 4.0, 6.0]
+    sizes = [1.5, 2.0, 1.8, 2.2]  # looked after in hundreds: exits per 100
+    u = sum(counts) / sum(sizes)
+    z = [(c / n - u) / math.sqrt(u / n) for c, n in zip(counts, sizes, strict=True)]
+    sigma_z = statistics.fmean(abs(b - a) for a, b in zip(z, z[1:], strict=False)) / 1.128
+    chart = spc.laney(counts, sizes, proportion=False)
+    assert chart.points[1].upper == pytest.approx(u + 3 * math.sqrt(u / 2.0) * sigma_z)
+    assert chart.kind == spc.U_PRIME
+    with pytest.raises(ValueError):
+        spc.laney([1.0], [0.0], proportion=False)
+
+
+@pytest.mark.parametrize(
+    ("improvement", "variation"),
+    [(spc.UP, spc.IMPROVEMENT), (spc.DOWN, spc.CONCERN), (None, spc.NEITHER)],
+)
+def test_variation_reads_the_latest_point_and_the_direction(improvement, variation):
+    chart = spc.xmr([*ALTERNATING, 20.0], improvement=improvement)
+    assert chart.variation == variation
+    earlier = spc.xmr([*ALTERNATING, 20.0, 10.0], improvement=improvement)
+    assert earlier.latest_signal().index == 12
+    assert earlier.variation == spc.COMMON  # the latest point is ordinary again
+
+
+def test_assurance_against_a_target():
+    chart = spc.xmr(ALTERNATING, improvement=spc.UP, target=3)
+    assert chart.assurance == spc.PASS  # lower limit 4.68 is above 3
+    assert spc.xmr(ALTERNATING, improvement=spc.UP, target=10).assurance == spc.HIT_AND_MISS
+    assert spc.xmr(ALTERNATING, improvement=spc.UP, target=20).assurance == spc.FAIL
+    assert spc.xmr(ALTERNATING, improvement=spc.DOWN, target=20).assurance == spc.PASS
+    assert spc.xmr(ALTERNATING, improvement=None, target=20).assurance is None
+    assert spc.xmr(ALTERNATING, improvement=spc.UP).assurance is None
+
+
+def test_edges_one_point_none_and_ties():
+    assert spc.xmr([]).points == []
+    (only,) = spc.xmr([4.0]).points
+    assert only.upper is None and only.lower is None and not only.signals
+    flat = spc.xmr([3.0] * 20)
+    assert not any(p.signals for p in flat.points)  # on the mean: no run, no trend
+
+
+# Properties --------------------------------------------------------------------------------
+
+series = st.lists(st.integers(min_value=0, max_value=40), min_size=0, max_size=40)
+
+
+def maximal_runs(values, key):
+    """(start, end) of each maximal run of equal non-zero keys."""
+    runs, start = [], 0
+    for end in range(1, len(values) + 1):
+        if end == len(values) or key(values[end]) != key(values[start]):
+            if key(values[start]):
+                runs.append((start, end))
+            start = end
+    return runs
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=series, start=st.one_of(st.none(), st.integers(min_value=0, max_value=40)))
+def test_every_flag_is_earned(values, start):
+    chart = spc.xmr(values, programme_start=start)
+    assert [p.index for p in chart.points] == list(range(len(values)))
+    for p in chart.points:
+        assert set(p.signals) <= set(spc.RULES)
+        if spc.OUTSIDE in p.signals:
+            assert p.value > p.upper or p.value < p.lower
+        elif p.upper is not None:
+            assert p.lower <= p.value <= p.upper
+        if spc.TWO_OF_THREE in p.signals:
+            beyond = [
+                q
+                for q in chart.points[max(p.index - 2, 0) : p.index + 3]
+                if (p.side == "high" and q.value > q.sigma_upper)
+                or (p.side == "low" and q.value < q.sigma_lower)
+                or (spc.TWO_OF_THREE in q.signals and q is not p)
+            ]
+            assert len(beyond) >= 2
+    # a shift flag marks exactly the maximal same-side runs of seven or more
+    mean = chart.phases[0].mean if chart.phases else 0
+    runs = maximal_runs(values, lambda v: (v > mean) - (v < mean))
+    expected = {i for a, b in runs if b - a >= 7 for i in range(a, b)}
+    if len(chart.phases) == 1:
+        assert set(flagged(chart, spc.SHIFT)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=series, shift=st.integers(min_value=-20, max_value=20))
+def test_moving_the_series_moves_the_limits_not_the_signals(values, shift):
+    plain = spc.xmr(values)
+    moved = spc.xmr([v + shift for v in values])
+    assert [p.signals for p in plain.points] == [p.signals for p in moved.points]
+    for a, b in zip(plain.points, moved.points, strict=True):
+        assert b.mean == pytest.approx(a.mean + shift)
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=series)
+def test_turning_the_series_over_swaps_high_and_low(values):
+    plain = spc.xmr(values, improvement=spc.UP)
+    flipped = spc.xmr([-v for v in values], improvement=spc.DOWN)
+    swap = {"high": "low", "low": "high", "": ""}
+    assert [swap[p.side] for p in plain.points] == [p.side for p in flipped.points]
+    assert plain.variation == flipped.variation
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=30), min_size=2, max_size=30),
+    extra=st.integers(min_value=1, max_value=200),
+)
+def test_laney_limits_hold_every_proportion_in_zero_to_one(counts, extra):
+    sizes = [c + extra for c in counts]
+    chart = spc.laney(counts, sizes, proportion=True)
+    for p in chart.points:
+        assert 0 <= p.value <= 1
+        if p.upper is not None:
+            assert 0 <= p.lower <= p.mean <= p.upper <= 1

@@ -7,7 +7,14 @@ from .evidence import (
     evidence_matrix,
     evidence_template,
 )
-from .exits import exits_csv, exits_page, settings_page
+from .exits import (
+    exits_csv,
+    exits_page,
+    methods_page,
+    rebase_withdraw,
+    settings_page,
+    target_remove,
+)
 from .plan import (
     action_detail,
     plan_page,
@@ -29,12 +36,15 @@ __all__ = [
     "evidence_template",
     "exits_csv",
     "exits_page",
+    "methods_page",
     "monthly_report",
     "plan_page",
     "plan_report",
     "recommendation_add",
     "recommendation_detail",
     "recommendation_merge",
+    "rebase_withdraw",
+    "target_remove",
     "recommendations",
     "reports_page",
     "settings_page",

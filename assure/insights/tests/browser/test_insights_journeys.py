@@ -1,5 +1,6 @@
-"""Insights in a real browser, with axe-core on every page visited (issue 7, acceptance):
-the exits dashboard read without colour, the triangulation matrix's drill-down, a
+"""Insights in a real browser, with axe-core on every page visited (issues 7 and 16): the
+exits page (the answer first, Making Data Count charts read without colour, each figure's
+method), the programme start and a rebase, the triangulation matrix's drill-down, a
 recommendation made from evidence and accepted by the director, put into the plan as an
 action and updated."""
 
@@ -12,6 +13,7 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
+from tests.browser.govuk_forms import fill_date
 from tests.browser.helpers import PASSWORD, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -32,10 +34,11 @@ def council(transactional_db):  # type: ignore[no-untyped-def]
     )
     north = TeamFactory(name="North Children in Care")
     last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
-    # One or two SGO exits a month for the 23 months before last month, then a spike of 8.
+    # Three or four SGO exits a month for the 23 months before last month (not rare: an XmR
+    # chart), then a spike of 12.
     month_end, n = last_month, 0
     for index in range(24):
-        for _ in range(8 if index == 0 else 1 + index % 2):
+        for _ in range(12 if index == 0 else 3 + index % 2):
             child = child_with(child_id=f"N{n}", team=north)
             period(child, start=dt.date(2022, 1, 1), end=month_end.replace(day=10), reason="E45")
             n += 1
@@ -62,22 +65,82 @@ def test_exits_dashboard(page: Page, council) -> None:
     sign_in(page, username="lena", check=False)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Insights").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Were exits from care safe?")
+    # The answer comes first.
+    expect(page.get_by_role("heading", name="The answer so far")).to_be_visible()
     assert_accessible(page)
     chart = page.get_by_role("img", name="Exits through special guardianship orders")
     expect(chart).to_be_visible()
     month = council.last_month.strftime("%B %Y")
-    expect(page.get_by_test_id("sentence-exits-sgo")).to_have_text(
-        "Exits through special guardianship orders rose above the upper process limit in "
-        f"{month}: a real change, not noise."
+    expect(page.get_by_test_id("sentence-exits-sgo")).to_contain_text(
+        f"Exits through special guardianship orders: special cause at the latest point, {month}"
+        " (a point outside the process limits, high): a real change (neither better nor worse "
+        "by itself)."
     )
-    # Readable without colour: the special-cause point is a triangle with a text label.
-    expect(chart.locator("polygon")).to_have_count(3)  # the legend's two and the point's
-    expect(chart.locator("text", has_text="Above limit")).to_have_count(1)
+    # Readable without colour: the special-cause point is a triangle with a text label, and
+    # the variation icon has its words beside it.
+    expect(chart.locator("text", has_text="Outside limit")).to_have_count(1)
+    expect(page.get_by_test_id("variation-exits-sgo")).to_contain_text(
+        "Special cause variation: neither improvement nor concern"
+    )
+    expect(page.get_by_test_id("moved")).to_contain_text("Exits through special guardianship")
+    # The numbers are folded under the chart, and open by keyboard.
     table = page.get_by_test_id("table-exits-sgo")
-    expect(table.get_by_role("row", name=re.compile(month))).to_contain_text("8")
-    page.get_by_label("Points by").select_option("quarter")
+    expect(table).to_be_hidden()
+    page.get_by_test_id("numbers-exits-sgo").locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("row", name=re.compile(month))).to_contain_text("12")
+    # The period is changed inside a details component, by keyboard.
+    page.locator("summary", has_text="Change the period or the programme start").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("group", name="Points by").get_by_label("Quarter").check()
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_test_id("period")).to_contain_text("by quarter")
+    assert_accessible(page)
+    # Every figure links to its method.
+    page.get_by_test_id("sentence-exits-sgo").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How the figures are worked out")
+    expect(page.locator("#exits-from-care")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_programme_start_and_a_rebase(page: Page, council) -> None:
+    sign_in(page, username="lena", check=False)
+    page.goto("/insights/settings/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Programme start, targets and rebases"
+    )
+    assert_accessible(page)
+    form = page.get_by_test_id("rebase-form")
+    form.get_by_role("button", name="Record the rebase").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose a measure.")
+    assert_accessible(page)
+    form = page.get_by_test_id("rebase-form")
+    form.get_by_label("Measure").select_option("exits_sgo")
+    fill_date(form, "First month of the new phase", council.last_month.replace(day=1))
+    form.get_by_label("What changed").fill("The SGO panel began.")
+    form.get_by_role("button", name="Record the rebase").click()
+    expect(page.get_by_text("Rebase recorded.")).to_be_visible()
+    expect(page.get_by_test_id("rebases")).to_contain_text("The SGO panel began.")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Withdraw")).click()
+    expect(page.get_by_text("Rebase withdrawn.")).to_be_visible()
+    expect(page.get_by_test_id("rebases")).to_contain_text("withdrawn")
+    assert_accessible(page)
+    target = page.get_by_test_id("target-form")
+    target.get_by_label("Measure").select_option("reentry_rate")
+    target.get_by_label("Target", exact=True).fill("5")
+    target.get_by_label("Where the target comes from").fill("The corporate parenting plan.")
+    target.get_by_role("button", name="Save the target").click()
+    expect(page.get_by_text("Target saved.")).to_be_visible()
+    expect(page.get_by_test_id("targets")).to_contain_text("5%")
+    assert_accessible(page)
+    settings = page.get_by_test_id("settings-form")
+    fill_date(settings, "Programme start date", dt.date(council.last_month.year - 1, 1, 1))
+    settings.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Were exits from care safe?")
+    expect(page.get_by_test_id("period")).to_contain_text("from the programme start on 1 January")
+    expect(page.get_by_test_id("measure-compare-reentry")).to_be_visible()
     assert_accessible(page)
 
 
@@ -107,7 +170,7 @@ def test_matrix_drill_down_recommendation_plan_and_update(page: Page, pages, cou
     director = pages.open()
     sign_in(director, username="dina", check=False)
     director.goto(url)
-    director.get_by_label("Decision").select_option("accept")
+    director.get_by_role("group", name="Decision").get_by_label("Accept", exact=True).check()
     director.get_by_label("Reasons").fill("Families must know.")
     director.get_by_role("button", name="Record decision").click()
     expect(director.get_by_test_id("decision")).to_contain_text("Accepted")
@@ -116,8 +179,8 @@ def test_matrix_drill_down_recommendation_plan_and_update(page: Page, pages, cou
     form = director.get_by_test_id("add-action")
     form.get_by_label("Work stream").select_option(label="Communications")
     form.get_by_label("Action", exact=True).fill("Letter template for plan changes")
-    form.get_by_label("Owner").fill("Head of service")
-    form.get_by_label("Due date").fill("2020-01-31")
+    form.get_by_label("Owner").select_option("lena")  # picked from the list of people
+    fill_date(form, "Due date", dt.date(2020, 1, 31))
     form.get_by_role("button", name="Add action").click()
     expect(director.get_by_text("Action added to the plan.")).to_be_visible()
     assert_accessible(director)
@@ -125,10 +188,26 @@ def test_matrix_drill_down_recommendation_plan_and_update(page: Page, pages, cou
     director.get_by_role("link", name="Letter template for plan changes").click()
     expect(director.get_by_role("heading", level=1)).to_contain_text("Letter template")
     update = director.get_by_test_id("update-action")
-    update.get_by_label("Progress").fill("Draft shared with the family group.")
-    update.get_by_label("Status").select_option("in_progress")
-    update.get_by_label("RAG").select_option("amber")
+    update.get_by_label("Progress", exact=True).fill("Draft shared with the family group.")
+    update.get_by_role("group", name="Status").get_by_label("In progress").check()
+    update.get_by_role("group", name="RAG").get_by_label("Amber").check()
     update.get_by_role("button", name="Record progress").click()
     expect(director.get_by_test_id("action-status")).to_have_text("In progress")
     expect(director.get_by_test_id("updates")).to_contain_text("Draft shared")
     assert_accessible(director)
+
+
+def test_reports_printable_page_opens_with_the_answer(page: Page, council) -> None:
+    sign_in(page, username="lena", check=False)
+    page.goto("/insights/reports/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+    start = council.last_month.replace(day=1).replace(year=council.last_month.year - 2)
+    page.goto(f"/insights/reports/stage-review/?date_from={start.isoformat()}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stage review: independent assurance")
+    expect(page.get_by_role("heading", name="The answer so far")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Exits through special guardianship orders")
+    ).to_be_visible()
+    expect(page.get_by_test_id("docx-link")).to_have_attribute("href", re.compile("format=docx"))
+    assert_accessible(page)
