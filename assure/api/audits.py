@@ -5,7 +5,6 @@ see; 409: not allowed from the audit's state, or the audit is incomplete; 422: b
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -13,18 +12,19 @@ from pydantic import Field
 
 from assure.audits import family_selectors, selectors, services
 from assure.audits.models import Audit
-from assure.audits.queue import priority_queue
+from assure.audits.queue import queue_entries
 from assure.core import access, clock
 from assure.core.models import AccessEvent
 from assure.people.models import User
 
 from .schemas import Error
+from .types import IsoDate
 
 router = Router(tags=["audits"])
 
 
 class QueueQuery(Schema):
-    as_of: dt.date | None = Field(None, description="The date D (YYYY-MM-DD); today if left out.")
+    as_of: IsoDate | None = Field(None, description="The date D (YYYY-MM-DD); today if left out.")
 
 
 class QueueItemOut(Schema):
@@ -171,14 +171,6 @@ def _audit_out(audit: Audit) -> dict[str, Any]:
     }
 
 
-def _refusal(error: services.AuditError) -> HttpError:
-    return HttpError(403 if isinstance(error, services.Forbidden) else 409, error.message)
-
-
-def _invalid(error: DjangoValidationError) -> HttpError:
-    return HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()))
-
-
 def _get(request: HttpRequest, audit_id: int) -> Audit:
     return selectors.audit_get_for_user(
         user=request.user, audit_id=audit_id, via=AccessEvent.Via.API, where=request.path
@@ -189,11 +181,11 @@ def _get(request: HttpRequest, audit_id: int) -> Audit:
 def audit_queue(request: HttpRequest, params: Query[QueueQuery]) -> Any:
     if not access.can(request.user, "audit_cases"):
         raise HttpError(403, "Only auditors and the assurance lead see the audit queue.")
-    items = priority_queue(user=request.user, on=params.as_of or clock.today())
+    items = queue_entries(user=request.user, on=params.as_of or clock.today())
     return {
         "items": [
             {
-                "child_id": i.child.child_id,
+                "child_id": i.child_id,
                 "tier": i.tier,
                 "reason": i.reason,
                 "key_date": i.key_date,
@@ -238,18 +230,13 @@ def audit_create(request: HttpRequest, payload: AuditIn) -> Any:
     auditor = User.objects.filter(username=payload.auditor, is_active=True).first()
     if auditor is None:
         raise HttpError(422, f"auditor: there is no active user {payload.auditor!r}.")
-    try:
-        audit = services.audit_create(
-            child=child,
-            template_slug=payload.template,
-            mode=payload.mode,
-            auditor=auditor,
-            actor=request.user,
-        )
-    except services.AuditError as error:
-        raise _refusal(error) from error
-    except DjangoValidationError as error:
-        raise _invalid(error) from error
+    audit = services.audit_create(
+        child=child,
+        template_slug=payload.template,
+        mode=payload.mode,
+        auditor=auditor,
+        actor=request.user,
+    )
     return 201, _audit_out(_get(request, audit.pk))
 
 
@@ -296,14 +283,9 @@ def audit_detail(request: HttpRequest, audit_id: int) -> Any:
 )
 def audit_answers(request: HttpRequest, audit_id: int, payload: AnswersIn) -> Any:
     audit = _get(request, audit_id)
-    try:
-        services.answers_save(
-            audit=audit, answers=[a.dict() for a in payload.answers], actor=request.user
-        )
-    except services.AuditError as error:
-        raise _refusal(error) from error
-    except DjangoValidationError as error:
-        raise _invalid(error) from error
+    services.answers_save(
+        audit=audit, answers=[a.dict() for a in payload.answers], actor=request.user
+    )
     current = services.current_answers(audit)
     return {
         "answers": [
@@ -315,21 +297,18 @@ def audit_answers(request: HttpRequest, audit_id: int, payload: AnswersIn) -> An
 
 @router.post(
     "/audits/{audit_id}/transition",
-    response={200: AuditOut, 403: Error, 404: Error, 409: Error},
+    response={200: AuditOut, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Move an audit to another state",
 )
 def audit_transition(request: HttpRequest, audit_id: int, payload: TransitionIn) -> Any:
     audit = _get(request, audit_id)
-    try:
-        moved = services.audit_transition(
-            audit=audit,
-            to=payload.to,
-            actor=request.user,
-            overall_grade=payload.overall_grade,
-            comment=payload.comment,
-        )
-    except services.AuditError as error:
-        raise _refusal(error) from error
+    moved = services.audit_transition(
+        audit=audit,
+        to=payload.to,
+        actor=request.user,
+        overall_grade=payload.overall_grade,
+        comment=payload.comment,
+    )
     audit.status = moved.status
     return _audit_out(audit)
 

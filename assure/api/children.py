@@ -7,7 +7,8 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from assure.children import selectors
+from assure.children import selectors, social_care
+from assure.children.care import exits, periods
 from assure.core import access
 from assure.core.models import AccessEvent
 
@@ -71,6 +72,47 @@ def list_children(request: HttpRequest, filters: Query[ChildListQuery]) -> Any:
     return {"count": count, "items": items}
 
 
+def _care_now(record: selectors.ChildRecord) -> dict[str, Any]:
+    facts = record.facts
+    plan, proc, scale = facts.plan, facts.proceedings, facts.timescale
+    starts = periods.period_starts(record.episodes)
+    return {
+        "on_tracker": facts.on_tracker,
+        "period_of_care_start": facts.period_start,
+        "ceased_date": facts.ceased_date,
+        "reason_ceased": facts.reason_ceased or None,
+        "permanence_plan": plan.plan if plan else None,
+        "parallel_plan": (plan.parallel_plan or None) if plan else None,
+        "plan_agreed": plan.agreed_date if plan else None,
+        "proceedings": {
+            "application_type": proc.application_type,
+            "issue_date": proc.issue_date,
+            "week": scale.week if scale else None,
+            "limit_date": scale.limit if scale else None,
+            "extended_to": scale.extended_to if scale else None,
+            "next_hearing_date": facts.next_hearing.hearing_date if facts.next_hearing else None,
+            "next_hearing_type": facts.next_hearing.hearing_type if facts.next_hearing else None,
+        }
+        if proc
+        else None,
+        "review_schedule": facts.schedule.schedule.key if facts.schedule else None,
+        "last_review": facts.last_review,
+        "next_review_due": facts.next_review.due if facts.next_review else None,
+        "sgo_breakdown": facts.sgo_breakdown,
+        "exits": [
+            {
+                "date": x.date,
+                "reason_ceased": x.reason or None,
+                "route": exits.route_of(x.reason),
+                "period_start": x.period_start,
+                "reentered_within_12_months": exits.reentered(x.date, starts),
+                "in_window": not exits.follow_up_complete(x.date, facts.on),
+            }
+            for x in record.exits
+        ],
+    }
+
+
 @router.get("/children/{child_id}", response={200: ChildDetail, 404: Error}, summary="One child")
 def get_child(request: HttpRequest, child_id: str) -> Any:
     child = selectors.child_get_for_user(
@@ -91,6 +133,7 @@ def get_child(request: HttpRequest, child_id: str) -> Any:
         "iro": child.iro.name if child.iro else None,
         "looked_after": record.looked_after,
         "restricted": child.restricted,
+        "care": _care_now(record),
         "episodes": [
             {
                 "start_date": e.start_date,
@@ -99,4 +142,23 @@ def get_child(request: HttpRequest, child_id: str) -> Any:
             }
             for e in record.episodes
         ],
+        "social_care_events": _social_care_events(child),
     }
+
+
+def _social_care_events(child: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": e.kind,
+            "start_date": e.start_date,
+            "end_date": e.end_date,
+            "source_list": e.source_list or None,
+            "details": [
+                {"label": str(pair[0]), "value": str(pair[1])}
+                for pair in e.details or []
+                # As the child's page shows them: a pair with a value (see detail_lines).
+                if isinstance(pair, list | tuple) and len(pair) == 2 and pair[1] not in ("", None)
+            ],
+        }
+        for e in social_care.events_oldest_first(child=child)
+    ]

@@ -5,15 +5,13 @@ allowed from the proposal's state, or a gate is unmet (with `unmet_gates`); 422:
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from assure.children import selectors as child_selectors
 from assure.core.models import AccessEvent
-from assure.decisions import selectors, services
+from assure.decisions import gates, selectors, services
 from assure.decisions.models import Proposal
 
 from .schemas import Error
@@ -32,6 +30,12 @@ class ProposalIn(Schema):
 class DecisionIn(Schema):
     decision: Literal["approve", "return", "reject"]
     comment: str = Field("", max_length=5000)
+    confirm_unrecorded_checks: bool = Field(
+        False,
+        description="At the last approval: go ahead although due-diligence items are not "
+        "recorded (needs `unrecorded_reason`; both are kept on the decision).",
+    )
+    unrecorded_reason: str = Field("", max_length=5000)
 
 
 class StepOut(Schema):
@@ -39,6 +43,18 @@ class StepOut(Schema):
     status: str
     by: str | None = None
     at: dt.datetime | None = None
+
+
+class GateOut(Schema):
+    gate: str = Field(description="audit or panel")
+    label: str
+    met: bool
+
+
+class CheckOut(Schema):
+    key: str
+    label: str
+    recorded: bool
 
 
 class ProposalOut(Schema):
@@ -52,6 +68,12 @@ class ProposalOut(Schema):
     proposer: str
     steps: list[StepOut]
     next_role: str | None
+    gates: list[GateOut] | None = Field(
+        None, description="Each gate as it stands for this child (one proposal's answers only)."
+    )
+    due_diligence: list[CheckOut] | None = Field(
+        None, description="Each due-diligence item, recorded or not (one proposal's answers only)."
+    )
 
 
 class GateError(Schema):
@@ -86,41 +108,41 @@ def _out(proposal: Proposal) -> dict[str, Any]:
 
 
 def _reload(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _out(
-        selectors.proposal_get_for_user(
-            user=request.user, pk=pk, via=AccessEvent.Via.API, where=request.path
-        )
+    """One proposal with where its gates and due diligence stand, as its page shows them."""
+    proposal = selectors.proposal_get_for_user(
+        user=request.user, pk=pk, via=AccessEvent.Via.API, where=request.path
     )
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, DjangoValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "You may not do this."
+    missing = {item["key"] for item in gates.unrecorded_checks(proposal)}
+    return {
+        **_out(proposal),
+        "gates": [
+            {"gate": g.gate, "label": g.label, "met": g.met}
+            for g in gates.gate_standings(proposal=proposal)
+        ],
+        "due_diligence": [
+            {"key": item["key"], "label": item["label"], "recorded": item["key"] not in missing}
+            for item in proposal.scheme.checklist
+        ],
+    }
 
 
 @router.post(
     "/proposals",
-    response={201: ProposalOut, 403: Error, 404: Error, 409: Error},
+    response={201: ProposalOut, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Raise a proposal for a child",
 )
 def create_proposal(request: HttpRequest, payload: ProposalIn) -> Any:
     child = child_selectors.child_get_for_user(
         user=request.user, child_id=payload.child_id, via=AccessEvent.Via.API, where=request.path
     )
-    try:
-        proposal = services.proposal_create(
-            child=child,
-            decision_type=payload.decision_type,
-            actor=request.user,
-            proposed_plan=payload.proposed_plan,
-            rationale=payload.rationale,
-            checklist=payload.checklist,
-        )
-    except PermissionDenied as exc:
-        return 403, {"detail": _message(exc)}
-    except DjangoValidationError as exc:
-        return 409, {"detail": _message(exc)}
+    proposal = services.proposal_create(
+        child=child,
+        decision_type=payload.decision_type,
+        actor=request.user,
+        proposed_plan=payload.proposed_plan,
+        rationale=payload.rationale,
+        checklist=payload.checklist,
+    )
     return 201, _reload(request, proposal.pk)
 
 
@@ -159,44 +181,34 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> Any:
 
 @router.post(
     "/proposals/{proposal_id}/submit",
-    response={200: ProposalOut, 403: Error, 404: Error, 409: Error},
+    response={200: ProposalOut, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Submit a draft or returned proposal to its approvers",
 )
 def submit_proposal(request: HttpRequest, proposal_id: int) -> Any:
     proposal = selectors.proposal_get_for_user(
         user=request.user, pk=proposal_id, via=AccessEvent.Via.API, where=request.path
     )
-    try:
-        services.proposal_submit(proposal=proposal, actor=request.user)
-    except PermissionDenied as exc:
-        return 403, {"detail": _message(exc)}
-    except DjangoValidationError as exc:
-        return 409, {"detail": _message(exc)}
+    services.proposal_submit(proposal=proposal, actor=request.user)
     return 200, _reload(request, proposal_id)
 
 
 @router.post(
     "/proposals/{proposal_id}/decisions",
     response={200: ProposalOut, 403: Error, 404: Error, 409: GateError, 422: Error},
-    summary="Approve, return or reject the step waiting on you",
+    summary="Approve, return or reject the step waiting on you (the last approval with "
+    "due-diligence items not recorded needs confirm_unrecorded_checks and a reason: 422 "
+    "otherwise)",
 )
 def decide_proposal(request: HttpRequest, proposal_id: int, payload: DecisionIn) -> Any:
     proposal = selectors.proposal_get_for_user(
         user=request.user, pk=proposal_id, via=AccessEvent.Via.API, where=request.path
     )
-    try:
-        services.proposal_decide(
-            proposal=proposal,
-            decision=payload.decision,
-            comment=payload.comment,
-            actor=request.user,
-        )
-    except PermissionDenied as exc:
-        return 403, {"detail": _message(exc)}
-    except services.GatesUnmet as exc:
-        return 409, {"detail": _message(exc), "unmet_gates": exc.gates}
-    except services.TransitionRefused as exc:
-        return 409, {"detail": _message(exc)}
-    except DjangoValidationError as exc:
-        return 422, {"detail": _message(exc)}
+    services.proposal_decide(
+        proposal=proposal,
+        decision=payload.decision,
+        comment=payload.comment,
+        confirm_unrecorded=payload.confirm_unrecorded_checks,
+        unrecorded_reason=payload.unrecorded_reason,
+        actor=request.user,
+    )
     return 200, _reload(request, proposal_id)

@@ -14,6 +14,7 @@ from assure.core.models import AccessEvent
 from assure.families import selectors
 
 from .schemas import Error
+from .types import IsoDate
 
 router = Router(tags=["families"])
 
@@ -60,8 +61,8 @@ class FamilyOut(Schema):
 class FamilyQuery(Schema):
     child: str | None = Field(None, max_length=50, description="Only events about this child.")
     kind: list[str] = Field(default_factory=list, description="Only events of these kinds.")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 @router.get(

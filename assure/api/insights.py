@@ -14,15 +14,17 @@ from assure.core import access
 from assure.insights import selectors
 
 from .schemas import Error
+from .types import IsoDate
 
 router = Router(tags=["insights"])
 MAX_SPAN_DAYS = 366 * 25  # a generous bound so a silly range cannot tie up the server
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
 class RangeQuery(Schema):
-    date_from: str = Field(alias="from", max_length=10, description="First day (YYYY-MM-DD).")
-    date_to: str = Field(alias="to", max_length=10, description="Last day (YYYY-MM-DD).")
+    # Typed as dates in the schema (format: date), so a schema-valid call is never refused
+    # for its spelling; only an end before the start, or a silly span, is a 422 below.
+    date_from: IsoDate = Field(alias="from", description="First day (YYYY-MM-DD).")
+    date_to: IsoDate = Field(alias="to", description="Last day (YYYY-MM-DD).")
 
 
 class ExitsQuery(RangeQuery):
@@ -30,7 +32,9 @@ class ExitsQuery(RangeQuery):
 
 
 class ReentryQuery(RangeQuery):
-    within_days: int = Field(365, ge=1, le=3660)
+    within_months: int = Field(
+        12, ge=1, le=120, description="The window in calendar months (12 by default)."
+    )
 
 
 class SeriesPoint(Schema):
@@ -45,9 +49,13 @@ class ExitsOut(Schema):
 
 class ReentryItem(Schema):
     route: str
-    exits: int
-    reentered: int
-    rate: float | None
+    exits: int = Field(description="Exits by this route in the range.")
+    in_window: int = Field(
+        description="Of those, exits whose window has not yet run: left out of the rate."
+    )
+    followed_up: int = Field(description="Exits whose whole window has run.")
+    reentered: int = Field(description="Of those followed up, the children who came back.")
+    rate: float | None = Field(description="reentered / followed_up, or null when none.")
 
 
 class ReentryOut(Schema):
@@ -68,10 +76,7 @@ def _date(value: str, name: str) -> dt.date:
 
 
 def parse_range(query: RangeQuery) -> tuple[dt.date, dt.date]:
-    date_from, date_to = _date(query.date_from, "from"), _date(query.date_to, "to")
-    for name, day in (("from", date_from), ("to", date_to)):
-        if not EARLIEST <= day <= LATEST:
-            raise _invalid(name, "Enter a date between 1900 and 2100.")
+    date_from, date_to = query.date_from, query.date_to
     if date_from > date_to:
         raise _invalid("to", "The end of the range must not be before its start.")
     if (date_to - date_from).days > MAX_SPAN_DAYS:
@@ -101,7 +106,10 @@ def exits(request: HttpRequest, query: Query[ExitsQuery]) -> Any:
 @router.get(
     "/insights/reentry",
     response={200: ReentryOut, 403: Error, 422: Error},
-    summary="Of the exits in the range, how many children came back into care within N days",
+    summary=(
+        "Of the exits in the range whose window has run, how many children came back into care"
+        " within N calendar months"
+    ),
 )
 def reentry(request: HttpRequest, query: Query[ReentryQuery]) -> Any:
     _require(request)
@@ -109,7 +117,146 @@ def reentry(request: HttpRequest, query: Query[ReentryQuery]) -> Any:
     analysis = selectors.exits_analysis(user=request.user, date_from=date_from, date_to=date_to)
     return {
         "items": [
-            {"route": i.route, "exits": i.exits, "reentered": i.reentered, "rate": i.rate}
-            for i in analysis.reentry(within_days=query.within_days)
+            {
+                "route": i.route,
+                "exits": i.exits,
+                "in_window": i.in_window,
+                "followed_up": i.followed_up,
+                "reentered": i.reentered,
+                "rate": i.rate,
+            }
+            for i in analysis.reentry(months=query.within_months)
         ]
+    }
+
+
+# Statistical process control (issue 16) ------------------------------------------------------
+
+
+class SpcQuery(RangeQuery):
+    interval: Literal["month", "quarter"] = "month"
+    programme_start: str | None = Field(
+        None,
+        max_length=10,
+        description=(
+            "The programme start (YYYY-MM-DD): the baseline limits are worked out from the "
+            "points before it and carried forward. By default the one the assurance lead set; "
+            "empty for none."
+        ),
+    )
+
+
+class SpcMeasureItem(Schema):
+    measure: str
+    title: str
+    improvement: Literal["up", "down"] | None
+    unit: str
+
+
+class SpcMeasuresOut(Schema):
+    items: list[SpcMeasureItem]
+
+
+class SpcPhase(Schema):
+    start: dt.date = Field(description="The period (or event) the phase starts at.")
+    mean: float
+    lower: float | None = Field(
+        description="Lower process limit (for p' and u', at the phase's typical denominator)."
+    )
+    upper: float | None
+
+
+class SpcPoint(Schema):
+    period_start: dt.date = Field(
+        description="The month or quarter; for a t chart, the day of the event."
+    )
+    value: float
+    mean: float
+    lower: float | None
+    upper: float | None
+    signals: list[Literal["outside_limits", "shift", "trend", "two_of_three"]]
+
+
+class SpcOut(Schema):
+    measure: str
+    chart: Literal["xmr", "g", "t", "p_prime", "u_prime"]
+    improvement: Literal["up", "down"] | None
+    variation: Literal["common_cause", "improvement", "concern", "neither"]
+    phases: list[SpcPhase]
+    points: list[SpcPoint]
+
+
+@router.get(
+    "/insights/spc",
+    response={200: SpcMeasuresOut, 403: Error},
+    summary="The measures with statistical process control charts",
+)
+def spc_measures(request: HttpRequest) -> Any:
+    _require(request)
+    from assure.insights.measures import ORDER, SPECS
+
+    return {
+        "items": [
+            {
+                "measure": slug,
+                "title": SPECS[slug].title,
+                "improvement": SPECS[slug].improvement,
+                "unit": SPECS[slug].unit,
+            }
+            for slug in ORDER
+        ]
+    }
+
+
+@router.get(
+    "/insights/spc/{measure}",
+    response={200: SpcOut, 403: Error, 404: Error, 422: Error},
+    summary="One measure's SPC chart (Making Data Count): phases, points and their signals",
+)
+def spc_chart(request: HttpRequest, measure: str, query: Query[SpcQuery]) -> Any:
+    _require(request)
+    from assure.insights import measures
+    from assure.insights.models import InsightsSettings
+
+    if measure not in measures.SPECS:
+        raise HttpError(404, "No such measure: see /api/v1/insights/spc.")
+    date_from, date_to = parse_range(query)
+    if query.programme_start is None:
+        programme_start = InsightsSettings.current().programme_start
+    elif query.programme_start == "":
+        programme_start = None
+    else:
+        programme_start = _date(query.programme_start, "programme_start")
+    analysis = selectors.exits_analysis(
+        user=request.user, date_from=date_from, date_to=date_to, interval=query.interval
+    )
+    charted = measures.chart_measure(
+        measure,
+        analysis,
+        programme_start=programme_start,
+        rebases=selectors.rebases_by_measure().get(measure, []),
+        target=selectors.targets_by_measure().get(measure),
+    )
+    chart = charted.chart
+    starts = charted.period_starts
+    return {
+        "measure": measure,
+        "chart": chart.kind,
+        "improvement": chart.improvement,
+        "variation": chart.variation,
+        "phases": [
+            {"start": starts[p.start], "mean": p.mean, "lower": p.lower, "upper": p.upper}
+            for p in chart.phases
+        ],
+        "points": [
+            {
+                "period_start": starts[p.index],
+                "value": p.value,
+                "mean": p.mean,
+                "lower": p.lower,
+                "upper": p.upper,
+                "signals": list(p.signals),
+            }
+            for p in chart.points
+        ],
     }

@@ -1,11 +1,12 @@
 """Panel routes (issue 6 item 7): members, meetings with attendance and quorum, agenda items
-and outcomes. 403: this person may not; 404: not found or not visible; 409: the meeting is not
-quorate or the state does not allow it; 422: bad input."""
+and outcomes. 403: this person may not (a person with a part in a proposal does not chair its
+item); 404: not found or not visible; 409: the meeting is not quorate, has not happened yet,
+already has the proposal on its agenda, or the state does not allow it; 422: bad input (a
+back-dated seat)."""
 
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,7 @@ from assure.panels import selectors, services
 from assure.people.models import User
 
 from .schemas import Error
+from .types import IsoDate
 
 router = Router(tags=["panels"])
 
@@ -26,8 +28,8 @@ router = Router(tags=["panels"])
 class MemberIn(Schema):
     username: str = Field(max_length=150)
     panel_role: Literal["chair", "member", "legal_adviser", "independent_member"]
-    from_date: dt.date | None = None
-    to_date: dt.date | None = None
+    from_date: IsoDate | None = None
+    to_date: IsoDate | None = None
 
 
 class MemberOut(Schema):
@@ -41,7 +43,7 @@ class MemberOut(Schema):
 
 class MeetingIn(Schema):
     panel: str = Field(max_length=60)
-    date: dt.date
+    date: IsoDate
     attendees: list[str] = Field(default_factory=list, max_length=100)
 
 
@@ -79,12 +81,6 @@ class OutcomeOut(Schema):
     recorded_at: dt.datetime
 
 
-def _message(exc: Exception) -> str:
-    if isinstance(exc, DjangoValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "You may not do this."
-
-
 def _users(usernames: list[str]) -> list[User]:
     users = list(User.objects.filter(username__in=usernames, is_active=True))
     unknown = sorted(set(usernames) - {u.username for u in users})
@@ -118,17 +114,14 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:
     user = User.objects.filter(username=payload.username, is_active=True).first()
     if user is None:
         return 422, {"detail": f"Unknown user {payload.username}."}
-    try:
-        member = services.panel_member_add(
-            panel=panel,
-            user=user,
-            panel_role=payload.panel_role,
-            actor=request.user,
-            from_date=payload.from_date,
-            to_date=payload.to_date,
-        )
-    except DjangoValidationError as exc:
-        return 422, {"detail": _message(exc)}
+    member = services.panel_member_add(
+        panel=panel,
+        user=user,
+        panel_role=payload.panel_role,
+        actor=request.user,
+        from_date=payload.from_date,
+        to_date=payload.to_date,
+    )
     return 201, {
         "id": member.pk,
         "panel": panel.slug,
@@ -146,18 +139,31 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:
 )
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
     panel = selectors.panel_get(slug=payload.panel)
-    try:
-        meeting = services.meeting_create(
-            panel=panel,
-            date=payload.date,
-            attendees=_users(payload.attendees),
-            actor=request.user,
-        )
-    except PermissionDenied as exc:
-        return 403, {"detail": _message(exc)}
-    except DjangoValidationError as exc:
-        return 422, {"detail": _message(exc)}
+    meeting = services.meeting_create(
+        panel=panel,
+        date=payload.date,
+        attendees=_users(payload.attendees),
+        actor=request.user,
+    )
     return 201, _meeting_out(meeting.pk)
+
+
+class AttendanceIn(Schema):
+    attendees: list[str] = Field(default_factory=list, max_length=100)
+
+
+@router.put(
+    "/panel-meetings/{meeting_id}/attendance",
+    response={200: MeetingOut, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="Record who attended a meeting (its chair or the assurance lead), on or after its "
+    "day and before any outcome; the answer says whether it is quorate",
+)
+def set_attendance(request: HttpRequest, meeting_id: int, payload: AttendanceIn) -> Any:
+    meeting = selectors.meeting_get(pk=meeting_id)
+    services.meeting_set_attendance(
+        meeting=meeting, attendees=_users(payload.attendees), actor=request.user
+    )
+    return 200, _meeting_out(meeting.pk)
 
 
 @router.get(
@@ -173,7 +179,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
 
 @router.post(
     "/panel-meetings/{meeting_id}/items",
-    response={201: Created, 403: Error, 404: Error, 422: Error},
+    response={201: Created, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Put a proposal (or a child with a question) on a meeting's agenda",
 )
 def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Any:
@@ -188,18 +194,13 @@ def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Any:
         child = get_object_or_404(access.visible_children(request.user), child_id=payload.child_id)
     else:
         return 422, {"detail": "Give a proposal_id, or a child_id with a question."}
-    try:
-        item = services.agenda_item_add(
-            meeting=meeting,
-            child=child,
-            proposal=proposal,
-            question=payload.question,
-            actor=request.user,
-        )
-    except PermissionDenied as exc:
-        return 403, {"detail": _message(exc)}
-    except DjangoValidationError as exc:
-        return 422, {"detail": _message(exc)}
+    item = services.agenda_item_add(
+        meeting=meeting,
+        child=child,
+        proposal=proposal,
+        question=payload.question,
+        actor=request.user,
+    )
     return 201, {"id": item.pk}
 
 
@@ -210,20 +211,13 @@ def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Any:
 )
 def record_outcome(request: HttpRequest, item_id: int, payload: OutcomeIn) -> Any:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=item_id)
-    try:
-        outcome = services.outcome_record(
-            item=item,
-            recommendation=payload.recommendation,
-            conditions=payload.conditions,
-            actions=payload.actions,
-            actor=request.user,
-        )
-    except PermissionDenied as exc:
-        return 403, {"detail": _message(exc)}
-    except services.NotQuorate as exc:
-        return 409, {"detail": _message(exc)}
-    except DjangoValidationError as exc:
-        return 422, {"detail": _message(exc)}
+    outcome = services.outcome_record(
+        item=item,
+        recommendation=payload.recommendation,
+        conditions=payload.conditions,
+        actions=payload.actions,
+        actor=request.user,
+    )
     return 200, {
         "id": outcome.pk,
         "item": item.pk,

@@ -13,12 +13,13 @@ from assure.core import access, clock
 from assure.tracker import rules, selectors
 
 from .schemas import Error
+from .types import IsoDate
 
 router = Router(tags=["tracker"])
 
 
 class TrackerQuery(Schema):
-    as_of: str | None = Field(
+    as_of: IsoDate | None = Field(
         None, description="The date to compute the tracker at (YYYY-MM-DD); today by default."
     )
     plan: str | None = Field(
@@ -52,13 +53,32 @@ class TrackerItem(Schema):
     permanence_plan: str | None
     permanence_plan_agreed: dt.date | None
     parallel_plan: str | None
+    proceedings_application_type: str | None = Field(
+        None, description="The application of the earliest-issued open proceedings."
+    )
     proceedings_issue_date: dt.date | None
-    proceedings_week: int | None
-    proceedings_limit_date: dt.date | None
+    proceedings_week: int | None = Field(
+        None,
+        description=(
+            "Week of the 26-week timescale (care and supervision applications only): the "
+            "issue day is day 0 of week 1."
+        ),
+    )
+    proceedings_limit_date: dt.date | None = Field(
+        None,
+        description="The last day inside the 26-week limit (issue + 181 days), or the extension.",
+    )
+    proceedings_extended_to: dt.date | None = Field(
+        None, description="The end of a timetable the court has extended (s32(5)), if any."
+    )
     next_hearing_date: dt.date | None
     next_hearing_type: str | None
     last_review_date: dt.date | None
     next_review_due: dt.date | None
+    review_schedule: str | None = Field(
+        None,
+        description="The review schedule in use: ordinary, short_breaks or adoption.",
+    )
     latest_panel_outcome: str | None
     next_panel: str | None
     proposals: str | None
@@ -69,26 +89,6 @@ class TrackerItem(Schema):
 class TrackerPage(Schema):
     count: int
     items: list[TrackerItem]
-
-
-def parse_as_of(value: str | None) -> dt.date:
-    """The as-at date, or today by the clock. Anything but a real YYYY-MM-DD date is a 422."""
-    if not value:
-        return clock.today()
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(
-            [
-                {
-                    "loc": ["query", "as_of"],
-                    "msg": "Enter a real date as YYYY-MM-DD.",
-                    "type": "value_error",
-                }
-            ]
-        ) from None
 
 
 def _item(row: selectors.Row) -> dict[str, Any]:
@@ -108,13 +108,18 @@ def _item(row: selectors.Row) -> dict[str, Any]:
         "permanence_plan": row.plan_value,
         "permanence_plan_agreed": row.plan.agreed_date if row.plan else None,
         "parallel_plan": (row.plan.parallel_plan or None) if row.plan else None,
+        "proceedings_application_type": (
+            row.proceedings.application_type if row.proceedings else None
+        ),
         "proceedings_issue_date": row.proceedings.issue_date if row.proceedings else None,
         "proceedings_week": row.proceedings_week,
         "proceedings_limit_date": row.limit_date,
+        "proceedings_extended_to": row.timescale.extended_to if row.timescale else None,
         "next_hearing_date": row.next_hearing.hearing_date if row.next_hearing else None,
         "next_hearing_type": row.next_hearing.hearing_type if row.next_hearing else None,
         "last_review_date": row.last_review,
         "next_review_due": row.next_review.due if row.next_review else None,
+        "review_schedule": row.care.schedule.schedule.key if row.care.schedule else None,
         "rag": row.rag,
         "flags": [{"code": f.code, "message": f.message} for f in row.flags],
         "latest_panel_outcome": row.panel_outcome,
@@ -131,12 +136,12 @@ def _item(row: selectors.Row) -> dict[str, Any]:
 def tracker(request: HttpRequest, filters: Query[TrackerQuery]) -> Any:
     if not access.can(request.user, "view_children"):
         raise HttpError(403, "You may not see children's records.")
-    on = parse_as_of(filters.as_of)
+    on = filters.as_of or clock.today()
     if filters.flag and filters.flag not in rules.FLAG_TITLES:
         raise ValidationError(
             [{"loc": ["query", "flag"], "msg": "Unknown flag code.", "type": "value_error"}]
         )
-    rows = selectors.tracker_rows(
+    view = selectors.tracker_view(
         user=request.user,
         on=on,
         team_name=filters.team or "",
@@ -149,6 +154,6 @@ def tracker(request: HttpRequest, filters: Query[TrackerQuery]) -> Any:
     )
     start = (filters.page - 1) * filters.page_size
     return {
-        "count": len(rows),
-        "items": [_item(row) for row in rows[start : start + filters.page_size]],
+        "count": view.count(),
+        "items": [_item(row) for row in view.built(start, start + filters.page_size)],
     }

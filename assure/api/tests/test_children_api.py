@@ -5,8 +5,19 @@ import datetime as dt
 import pytest
 
 from assure.children.models import Episode
+from assure.core.models import AccessEvent
 from assure.people.services import api_token_create
-from tests.factories import ChildFactory, EpisodeFactory, TeamFactory, UserFactory
+from tests.factories import (
+    ChildFactory,
+    EpisodeFactory,
+    SocialCareEventFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+# GET /api/v1/children/{id}: the token, the child through the access policy and the read's
+# log, the care record, and the social care events in one query whatever their number.
+QUERIES = 13
 
 
 @pytest.fixture
@@ -180,3 +191,106 @@ def test_episodes_are_ordered_even_when_inserted_out_of_order(client, bearer, ch
     )
     body = client.get("/api/v1/children/C3", **bearer).json()
     assert [e["start_date"] for e in body["episodes"]] == ["2024-01-01", "2024-06-01"]
+
+
+def _events(child):
+    """A referral with its details, a plan still open, and a visit, written out of order."""
+    SocialCareEventFactory(child=child, start_date=dt.date(2024, 3, 1))
+    SocialCareEventFactory(
+        child=child,
+        kind="child_protection",
+        start_date=dt.date(2023, 9, 4),
+        source_list="List 7",
+        details=[["Initial category of abuse", "Neglect"], ["Child seen alone", "Yes"]],
+    )
+    SocialCareEventFactory(
+        child=child,
+        kind="referral",
+        start_date=dt.date(2023, 8, 1),
+        end_date=None,
+        source_list="List 3",
+        details=[["Referral source", "6: Police"], ["No further action", ""]],
+    )
+
+
+def test_detail_social_care_events_in_date_order_with_every_field(client, bearer, children):
+    _events(children["in_care"])
+    SocialCareEventFactory(child=children["left"], start_date=dt.date(2023, 1, 1))
+    body = client.get("/api/v1/children/A1", **bearer).json()
+    assert body["social_care_events"] == [
+        {
+            "kind": "referral",
+            "start_date": "2023-08-01",
+            "end_date": None,
+            "source_list": "List 3",
+            # A column left blank is left out, as on the child's page.
+            "details": [{"label": "Referral source", "value": "6: Police"}],
+        },
+        {
+            "kind": "child_protection",
+            "start_date": "2023-09-04",
+            "end_date": None,
+            "source_list": "List 7",
+            "details": [
+                {"label": "Initial category of abuse", "value": "Neglect"},
+                {"label": "Child seen alone", "value": "Yes"},
+            ],
+        },
+        {
+            "kind": "social_work_visit",
+            "start_date": "2024-03-01",
+            "end_date": None,
+            "source_list": "List 8",
+            "details": [],
+        },
+    ]
+    assert client.get("/api/v1/children/C3", **bearer).json()["social_care_events"] == []
+
+
+def test_the_schema_types_social_care_events(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    event = schema["SocialCareEventOut"]
+    assert set(event["properties"]) == {
+        "kind",
+        "start_date",
+        "end_date",
+        "source_list",
+        "details",
+    }
+    assert "section_47" in schema["SocialCareKind"]["enum"]
+    assert set(schema["SocialCareDetail"]["properties"]) == {"label", "value"}
+
+
+def test_another_teams_restricted_child_is_404_events_and_all(client, children):
+    north_worker = UserFactory(roles=["practitioner"], teams=[children["in_care"].team])
+    _, raw = api_token_create(user=north_worker)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    hidden = ChildFactory(child_id="R9", team=children["left"].team, restricted=True)
+    _events(hidden)
+    _events(children["in_care"])
+
+    response = client.get("/api/v1/children/R9", **bearer)
+    assert response.status_code == 404
+    assert "social_care_events" not in response.json()
+    assert not AccessEvent.objects.filter(child=hidden).exists()
+    # Their own team's child, events included, is read and the read logged.
+    body = client.get("/api/v1/children/A1", **bearer).json()
+    assert len(body["social_care_events"]) == 3
+    assert AccessEvent.objects.filter(
+        child=children["in_care"], user=north_worker, via="api"
+    ).exists()
+
+
+def test_detail_query_count_is_the_same_for_one_event_as_for_many(
+    client, bearer, children, django_assert_num_queries
+):
+    SocialCareEventFactory(child=children["in_care"])
+    client.get("/api/v1/children/A1", **bearer)  # the token's first use updates it
+    with django_assert_num_queries(QUERIES):
+        assert len(client.get("/api/v1/children/A1", **bearer).json()["social_care_events"]) == 1
+    for n in range(40):
+        SocialCareEventFactory(
+            child=children["in_care"], start_date=dt.date(2024, 3, 1) + dt.timedelta(days=n)
+        )
+    with django_assert_num_queries(QUERIES):
+        assert len(client.get("/api/v1/children/A1", **bearer).json()["social_care_events"]) == 41
