@@ -156,6 +156,7 @@ def _worker(args: argparse.Namespace) -> int:
         "seed_cpu_seconds": round(cpu_seconds, 2),
         "rows_per_second": round(seeded.total_rows / seconds),
         "rows_by_table": seeded.rows,
+        "tracker_snapshot": tracker_bench.snapshot_times(),
         "pages": _time_pages(runs=args.runs),
         "tracker": _time_tracker(runs=args.runs),
         "export_903": imports_bench.export_903(VAR / f"bench-903-{args.name}"),

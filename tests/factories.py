@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 
 from assure.children import models as child_models
+from assure.core import clock
 from assure.people.models import StaffMember, Team, User, UserRole
 
 
@@ -74,6 +75,20 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     home_postcode = "AB1 2CD"
     placement_postcode = "AB3 4EF"
     urn = "SC123456"
+
+
+class SocialCareEventFactory(factory.django.DjangoModelFactory):
+    """An event as the Annex A importer stores it (a social work visit unless told)."""
+
+    class Meta:
+        model = child_models.SocialCareEvent
+
+    child = factory.SubFactory(ChildFactory)
+    kind = child_models.SocialCareEvent.Kind.SOCIAL_WORK_VISIT
+    start_date = dt.date(2024, 2, 1)
+    source_list = "List 8"
+    recorded_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyFunction(clock.now)
 
 
 class ProceedingsFactory(factory.django.DjangoModelFactory):

@@ -33,7 +33,7 @@ def test_lead_restricts_a_record_and_names_who_may_see_it(pages: Pages, council:
     response = practitioner.goto("/children/NA1001/")
     assert response is not None and response.status == 404
 
-    lead.get_by_label("User name of the person to add").fill("priya")
+    lead.get_by_label("Person to add").select_option(label="Priya Shah")  # by name
     lead.get_by_label("Reason they need access").fill("Allocated social worker")
     lead.get_by_role("button", name="Add to the access list").click()
     expect(lead.get_by_role("table")).to_contain_text("Allocated social worker")

@@ -167,7 +167,7 @@ def test_a_family_audit_from_the_family_page(stones, live_server, page: Page) ->
     form = page.locator("form[action$='/findings/']")
     expect(form.get_by_label(re.compile("^Every child"))).to_be_checked()
     form.get_by_label("Question it relates to").select_option(index=1)
-    form.get_by_label("Type of finding").select_option(label="Strength")
+    form.get_by_role("group", name="Type of finding").get_by_label("Strength").check()
     form.get_by_label("Finding", exact=True).fill(
         "The siblings' relationship is kept at the centre."
     )
@@ -178,7 +178,8 @@ def test_a_family_audit_from_the_family_page(stones, live_server, page: Page) ->
     form = page.locator("form[action$='/findings/']")
     form.get_by_label("Only Leo Stone (FAM2)").check()
     form.get_by_label("Question it relates to").select_option(index=1)
-    form.get_by_label("Type of finding").select_option(label="Area for development")
+    finding_type = form.get_by_role("group", name="Type of finding")
+    finding_type.get_by_label("Area for development").check()
     form.get_by_label("Finding", exact=True).fill("Leo's wishes about contact were not recorded.")
     form.get_by_role("button", name="Add the finding").click()
     findings = page.get_by_test_id("family-findings")

@@ -46,7 +46,7 @@ def test_upload_dry_run_apply_and_history(page: Page, officer, tmp_path: Path) -
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least one file")
     assert_accessible(page)
 
-    page.get_by_label("Files").set_input_files(str(episodes))
+    page.get_by_label("Files", exact=True).set_input_files(str(episodes))
     page.get_by_role("button", name="Upload and check").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("SSDA903 return import")
     expect(page.get_by_test_id("upload-status")).to_have_text("Checked")
