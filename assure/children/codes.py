@@ -120,6 +120,16 @@ class ReasonCeased(models.TextChoices):
     E17 = "E17", "Aged 18 and remained with current carers (staying put)"
 
 
+class ReasonPlacedCeased(models.TextChoices):
+    """Why a child should no longer be placed for adoption (PlacedAdoption's
+    REASON_PLACED_CEASED, Annex A list 10), in the words of the DfE's guide to the return."""
+
+    RD1 = "RD1", "The child's needs changed subsequent to the decision"
+    RD2 = "RD2", "The court did not make a placement order"
+    RD3 = "RD3", "Prospective adopters could not be found"
+    RD4 = "RD4", "Any other reason"
+
+
 class ReasonPlaceChange(models.TextChoices):
     ALLEG = "ALLEG", "Allegation (s47)"
     APPRR = "APPRR", "Approval removed"

@@ -8,8 +8,9 @@ spaces, apostrophes) and matched by pattern to a field of its list. Values often
 list's own prefixes ("b) Female", "C2: FCO", "f) U6: Foster placement - not FFA"): the
 prefix letter is dropped and a code before a colon is taken as the code. Coded columns may
 also be written in words ("ICO", "Full care order", "Foster placement - long term"): WORDS
-holds, beside the code lists, the words that mean one code; a word that could mean several is
-left blank with a warning, never guessed.
+holds, beside the code lists, the words that mean one code; a word that could mean several
+(AMBIGUOUS) is never guessed: it refuses the row where the care record depends on the field,
+and is left blank with a warning elsewhere.
 
 Each field has a reader and says whether a bad value is an **error** (the row's child, its
 dates and the codes the care history needs: the row is not stored) or a **warning** (a
@@ -263,7 +264,9 @@ def list_from_fields(fields_of: Callable[[int], set[str]]) -> int | None:
 
 BLANKS = {"", "#n/a", "n/a", "na", "#na", "null", "none"}
 _LETTER = re.compile(r"^\(?[a-z]{1,2}\d?\)\s*", re.IGNORECASE)
-_CODE = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*(?::|-|\s-\s|$)")
+# A code before a colon or a dash: hyphen, or the en or em dash Excel's autocorrect makes of
+# " - " ("RD1 – The child's needs changed...").
+_CODE = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*(?:[:\-\u2013\u2014]|$)")
 
 
 def text(value: Any) -> str:
@@ -386,6 +389,25 @@ WORDS: dict[type, dict[str, str]] = {
         "voluntary third sector": "PR5",
     },
     codes.CategoryOfNeed: {"parental disability or illness": "N3"},
+    # List 10's reason a child is no longer to be adopted: the DfE's wording (the code's label)
+    # without "the", and liiatools' short names ("child's needs changed", "no placement
+    # order", "adopters not found", "other": RD4 is the only reason that says "other").
+    codes.ReasonPlacedCeased: {
+        "childs needs changed subsequent to the decision": "RD1",
+        "childs needs changed": "RD1",
+        "the childs needs changed": "RD1",
+        "needs changed": "RD1",
+        "court did not make a placement order": "RD2",
+        "no placement order": "RD2",
+        "placement order not made": "RD2",
+        "placement order refused": "RD2",
+        "adopters could not be found": "RD3",
+        "adopters not found": "RD3",
+        "no adopters found": "RD3",
+        "prospective adopters not found": "RD3",
+        "other reason": "RD4",
+        "other": "RD4",
+    },
 }
 
 # Words that could mean several codes: the 903 code says which (relative or other carer, in
@@ -394,6 +416,7 @@ WORDS: dict[type, dict[str, str]] = {
 _ADOPTED = tuple(sorted(exits.ADOPTION_EXIT_CODES))
 _RETURNED_HOME = tuple(sorted(exits.RETURN_HOME_PLANNED_CODES | exits.RETURN_HOME_UNPLANNED_CODES))
 _SGO = tuple(sorted(exits.CURRENT_SGO_EXIT_CODES))
+_REVERSED = tuple(codes.ReasonPlacedCeased.values)
 AMBIGUOUS: dict[type, dict[str, tuple[str, ...]]] = {
     codes.LegalStatus: {
         "care order": ("C1", "C2"),
@@ -421,6 +444,17 @@ AMBIGUOUS: dict[type, dict[str, tuple[str, ...]]] = {
         "moved into independent living": ("E5", "E6"),
         "sgo": _SGO,
         "special guardianship order": _SGO,
+    },
+    # Every reversal is a change of plan: the words do not say why. A placement order revoked
+    # was made, so it is not RD2 (the court did not make one), but may be any other reason.
+    codes.ReasonPlacedCeased: {
+        "change of plan": _REVERSED,
+        "change of care plan": _REVERSED,
+        "plan changed": _REVERSED,
+        "care plan changed": _REVERSED,
+        "decision reversed": _REVERSED,
+        "placement order revoked": ("RD1", "RD3", "RD4"),
+        "revocation of placement order": ("RD1", "RD3", "RD4"),
     },
 }
 # A word that could mean several codes: never guessed. An error in a field the record
@@ -744,7 +778,7 @@ FIELDS: dict[str, Field] = {
     "no_longer_date": _date("Decision that the child should no longer be placed for adoption"),
     "no_longer_reason": Field(
         "Reason no longer to be placed for adoption",
-        codes_reader({"RD1", "RD2", "RD3", "RD4"}, what="reason (RD1 to RD4)"),
+        code_reader(codes.ReasonPlacedCeased, what="reason (RD1 to RD4)"),
         strict=True,
     ),
     # list 11

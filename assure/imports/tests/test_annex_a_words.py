@@ -1,6 +1,7 @@
 """Annex A coded columns written in words, as councils and liiatools write them: a word that
-means one code is read as that code; a word that could mean several is left blank with a
-warning; a word Assure does not know is treated as any unknown value."""
+means one code is read as that code; a word that could mean several refuses the row where the
+record depends on the field and is left blank with a warning elsewhere; a word Assure does not
+know is treated as any unknown value."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from assure.children.models import Episode, SocialCareEvent
+from assure.children.models import Episode, PlacedForAdoption, SocialCareEvent
 from assure.imports.annex_a import lists
 from assure.imports.services import import_execute
 
@@ -215,3 +216,86 @@ def test_the_words_in_the_tables_mean_real_codes_and_none_is_both_one_and_severa
             assert word == lists.normalise(word)
             assert len(could_be) > 1 and set(could_be) <= set(choices.values)
             assert word not in labels
+
+
+# List 10: the reason a child is no longer to be placed for adoption ------------------------
+
+LIST10 = [
+    "Child Unique ID",
+    "Gender",
+    "Date of Birth",
+    "Date the Child Entered Care",
+    "Date of Decision that Child Should be Placed for Adoption",
+    "Date of Decision that Child Should No Longer be Placed for Adoption",
+    "Reason Why Child No Longer Placed for Adoption",
+]
+
+
+def list10_workbook(path: Path, reasons: dict[str, str]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "List 10"
+    sheet.append(LIST10)
+    for child_id, reason in reasons.items():
+        dates = [D(2021, 5, 1), D(2022, 1, 3), D(2022, 6, 1), D(2023, 2, 1)]
+        sheet.append([child_id, "a) Male", *dates, reason])
+    book.save(path)
+    return path
+
+
+def reversal_reasons() -> dict[str, str]:
+    return dict(PlacedForAdoption.objects.values_list("child__child_id", "reason_placed_ceased"))
+
+
+def test_the_reason_no_longer_to_be_adopted_in_words_is_read_as_its_code(tmp_path):
+    path = list10_workbook(
+        tmp_path / "annex-a.xlsx",
+        {
+            "R1": "The child\u2019s needs changed subsequent to the decision",
+            "R1B": "a) RD1: Child's needs changed",
+            "R2": "No placement order",
+            "R2B": "RD2 - The Court did not make a placement order",
+            "R3": "Prospective adopters could not be found",
+            "R3B": "RD3 \u2013 Adopters not found",  # an en dash, as Excel's autocorrect makes
+            "R4": "d) Any other reason",
+            "R4B": "Other",
+        },
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "applied", result.errors
+    assert reversal_reasons() == {
+        "R1": "RD1",
+        "R1B": "RD1",
+        "R2": "RD2",
+        "R2B": "RD2",
+        "R3": "RD3",
+        "R3B": "RD3",
+        "R4": "RD4",
+        "R4B": "RD4",
+    }
+
+
+def test_a_reason_that_could_be_several_refuses_the_row_naming_them(tmp_path):
+    """Every reversal is a change of plan, and a revoked placement order was made (not RD2)
+    but says nothing of why: the row is refused, as an unknown reason always was."""
+    path = list10_workbook(
+        tmp_path / "annex-a.xlsx",
+        {
+            "P1": "Change of plan",
+            "P2": "Placement order revoked",
+            "P3": "Court",
+            "P4": "RD3",
+        },
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "rejected"
+    assert [(e.row, e.code) for e in result.errors] == [
+        (2, lists.AMBIGUOUS_CODE),
+        (3, lists.AMBIGUOUS_CODE),
+        (4, "unknown-code"),
+    ]
+    assert "RD1, RD2, RD3, RD4" in result.errors[0].message
+    assert "RD1, RD3, RD4" in result.errors[1].message
+    kept = import_execute(kind="annex_a", paths=[path], skip_invalid_rows=True)
+    assert kept.status == "applied"
+    assert reversal_reasons() == {"P4": "RD3"}
