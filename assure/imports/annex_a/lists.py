@@ -322,6 +322,11 @@ WORDS: dict[type, dict[str, str]] = {
         "epo": "L2",
         "child assessment order la accommodation": "L3",
         "remanded to la or youth detention": "J1",
+        # J1 is the only legal status that is a remand (a child held under PACE is J2, not
+        # remanded by a court).
+        "remand": "J1",
+        "remanded": "J1",
+        "on remand": "J1",
         "la accommodation under pace": "J2",
         "pace": "J2",
         "youth rehabilitation order": "J3",
@@ -378,6 +383,9 @@ WORDS: dict[type, dict[str, str]] = {
         "moved into independent living no support": "E6",
         "transferred to residential care funded by adult social services": "E7",
         "care ceased for any other reason": "E8",
+        "other reason": "E8",
+        "any other reason": "E8",
+        "remand ended": "E14",
         "age assessment determined child was 18 or over": "E15",
         "aged 18 and remained with current carers": "E17",
         "staying put": "E17",
@@ -423,6 +431,9 @@ AMBIGUOUS: dict[type, dict[str, tuple[str, ...]]] = {
         "short breaks": ("V3", "V4"),
         "short term breaks": ("V3", "V4"),
         "respite": ("V3", "V4"),
+        # liiatools reads any "police" as L1, but J2 is accommodation under the Police and
+        # Criminal Evidence Act: "police" alone could be either.
+        "police": ("L1", "J2"),
     },
     codes.PlacementType: {
         "foster placement": ("U1", "U2", "U3", "U4", "U5", "U6"),
@@ -434,6 +445,10 @@ AMBIGUOUS: dict[type, dict[str, tuple[str, ...]]] = {
         "connected carer": ("U1", "U2", "U3"),
         "placed for adoption": ("A3", "A4", "A5", "A6"),
         "supported accommodation": ("K3", "Z13"),
+        # Ofsted's "Other placements" is Z1 (in WORDS); from 2025/26 the other placements are
+        # Z11 to Z14, so "other" alone could be any of them.
+        "other": ("Z1", "Z11", "Z12", "Z13", "Z14"),
+        "other placement": ("Z1", "Z11", "Z12", "Z13", "Z14"),
     },
     codes.ReasonCeased: {
         "adopted": _ADOPTED,
@@ -444,6 +459,15 @@ AMBIGUOUS: dict[type, dict[str, tuple[str, ...]]] = {
         "moved into independent living": ("E5", "E6"),
         "sgo": _SGO,
         "special guardianship order": _SGO,
+        # A remand ends with the remand (E14) or with a sentence to custody (E9).
+        "remand": ("E9", "E14"),
+        # Ofsted's options say "other" for a reason (E8), a person (E13) and a special
+        # guardian (E46, E48).
+        "other": ("E8", "E13", "E46", "E48"),
+    },
+    codes.PlacementProvider: {
+        "other": ("PR2", "PR3"),
+        "other provision": ("PR2", "PR3"),
     },
     # Every reversal is a change of plan: the words do not say why. A placement order revoked
     # was made, so it is not RD2 (the court did not make one), but may be any other reason.

@@ -299,3 +299,80 @@ def test_a_reason_that_could_be_several_refuses_the_row_naming_them(tmp_path):
     kept = import_execute(kind="annex_a", paths=[path], skip_invalid_rows=True)
     assert kept.status == "applied"
     assert reversal_reasons() == {"P4": "RD3"}
+
+
+# liiatools' loose patterns: "police", "remand" and "other", column by column --------------
+
+
+def test_remand_and_other_reason_name_one_code_where_the_dfe_list_has_one(tmp_path):
+    path = workbook(
+        tmp_path / "annex-a.xlsx",
+        [
+            row(
+                "M1",
+                legal="Remanded",
+                placement="Children's Homes",
+                ceased=D(2024, 6, 3),
+                reason="Remand ended",
+            ),
+            row(
+                "M2",
+                legal="j) On remand",
+                placement="Children's Homes",
+                ceased=D(2024, 9, 2),
+                reason="Any other reason",
+            ),
+        ],
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "applied", result.errors
+    assert [w for w in result.warnings if w.code in {"unknown-code", lists.AMBIGUOUS_CODE}] == []
+    assert episode("M1") == ("J1", "K2", "PR1", "N1", "E14")
+    assert episode("M2") == ("J1", "K2", "PR1", "N1", "E8")
+
+
+def test_police_remand_and_other_that_could_be_several_codes_are_refused(tmp_path):
+    """ "Police" could be police protection (L1) or accommodation under the Police and
+    Criminal Evidence Act (J2); a remand may end in custody (E9) or not (E14); "other" is
+    in several of Ofsted's options. A word that names no code at all is unknown, as ever."""
+    path = workbook(
+        tmp_path / "annex-a.xlsx",
+        [
+            row("Q1", legal="Police", placement="Children's Homes"),
+            row(
+                "Q2",
+                legal="Remanded",
+                placement="Children's Homes",
+                ceased=D(2024, 6, 3),
+                reason="Remand",
+            ),
+            row(
+                "Q3",
+                legal="ICO",
+                placement="Other",
+                ceased=D(2024, 6, 3),
+                reason="Other",
+            ),
+            row("Q4", legal="Other", placement="Children's Homes", provider="Other"),
+            row("Q5", legal="ICO", placement="Children's Homes", provider="Other"),
+        ],
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "rejected"
+    refused = [(e.row, e.column, e.code) for e in result.errors]
+    assert refused == [
+        (2, "Child's Legal Status", lists.AMBIGUOUS_CODE),
+        (3, "Reason Ceased to be Looked After", lists.AMBIGUOUS_CODE),
+        (4, "Reason Ceased to be Looked After", lists.AMBIGUOUS_CODE),
+        (4, "Placement Type", lists.AMBIGUOUS_CODE),
+        (5, "Child's Legal Status", "unknown-code"),
+    ]
+    could_be = ["L1, J2", "E9, E14", "E8, E13, E46, E48", "Z1, Z11, Z12, Z13, Z14"]
+    for error, codes in zip(result.errors, could_be, strict=False):
+        assert f"could be any of {codes} (" in error.message
+    provider = [(w.row, w.code) for w in result.warnings if w.column == "Placement Provider"]
+    assert provider == [(5, lists.AMBIGUOUS_CODE), (6, lists.AMBIGUOUS_CODE)]
+    kept = import_execute(kind="annex_a", paths=[path], skip_invalid_rows=True)
+    assert kept.status == "applied"
+    assert episode("Q5") == ("C1", "K2", "", "N1", "")  # the provider left blank
+    assert not Episode.objects.exclude(child__child_id="Q5").exists()
