@@ -141,12 +141,15 @@ ACTIVITY_WORDS = {
     "G6": "Not in education, employment or training: pregnancy or parenting",
 }
 WORDS = {
+    "left_reason": dict(lists.AdopterLeft.choices),
     "in_touch": IN_TOUCH_WORDS,
     "suitability": SUITABILITY_WORDS,
     "accommodation": ACCOMMODATION_WORDS,
     "activity": ACTIVITY_WORDS,
 }
 DETAIL_LABELS = {"family_id": "Adoptive family"}
+# Codes shown with their number before their words ("2: Process put on hold").
+CODE_SHOWN = frozenset({"activity", "left_reason"})
 
 
 def _words(name: str, value: Any) -> str:
@@ -155,7 +158,8 @@ def _words(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if name in WORDS and value in WORDS[name]:
-        return f"{value}: {WORDS[name][value]}" if name == "activity" else WORDS[name][value]
+        shown = WORDS[name][value]
+        return f"{value}: {shown}" if name in CODE_SHOWN else shown
     return str(value)
 
 

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
+
 from assure.children import codes
 from assure.children.care import exits
 
@@ -266,7 +268,7 @@ BLANKS = {"", "#n/a", "n/a", "na", "#na", "null", "none"}
 _LETTER = re.compile(r"^\(?[a-z]{1,2}\d?\)\s*", re.IGNORECASE)
 # A code before a colon or a dash: hyphen, or the en or em dash Excel's autocorrect makes of
 # " - " ("RD1 – The child's needs changed...").
-_CODE = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*(?:[:\-\u2013\u2014]|$)")
+_CODE = re.compile(r"^([A-Z0-9][A-Z0-9]{0,3})\s*(?:[:\-\u2013\u2014]|$)")
 
 
 def text(value: Any) -> str:
@@ -294,6 +296,15 @@ def read_date_cell(value: Any) -> dt.date:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise BadValue("invalid-date", f"{value!r} is not an Excel date")
     return read_date(text(value))
+
+
+class AdopterLeft(models.TextChoices):
+    """List 11's reason an adopter left the adoption process: Ofsted's three numbered options,
+    as liiatools' Annex A config has them ("1 - Adopter withdrew from process")."""
+
+    WITHDREW = "1", "Adopter withdrew from process"
+    ON_HOLD = "2", "Process put on hold"
+    REFUSED = "3", "Application refused"
 
 
 # Coded columns written in words, as councils and liiatools write them: Ofsted's own option
@@ -416,6 +427,19 @@ WORDS: dict[type, dict[str, str]] = {
         "other reason": "RD4",
         "other": "RD4",
     },
+    # Only the adopter withdraws, only the process is put on hold, only the application is
+    # refused: each of these words fits one option.
+    AdopterLeft: {
+        "adopter withdrew": "1",
+        "adopters withdrew": "1",
+        "withdrew": "1",
+        "withdrawn": "1",
+        "application withdrawn": "1",
+        "put on hold": "2",
+        "on hold": "2",
+        "process on hold": "2",
+        "refused": "3",
+    },
 }
 
 # Words that could mean several codes: the 903 code says which (relative or other carer, in
@@ -479,6 +503,14 @@ AMBIGUOUS: dict[type, dict[str, tuple[str, ...]]] = {
         "decision reversed": _REVERSED,
         "placement order revoked": ("RD1", "RD3", "RD4"),
         "revocation of placement order": ("RD1", "RD3", "RD4"),
+    },
+    # The column is the reason for leaving: that they left says none.
+    AdopterLeft: {
+        "left": ("1", "2", "3"),
+        "left process": ("1", "2", "3"),
+        "left the process": ("1", "2", "3"),
+        "left adoption process": ("1", "2", "3"),
+        "process ended": ("1", "2", "3"),
     },
 }
 # A word that could mean several codes: never guessed. An error in a field the record
@@ -817,7 +849,10 @@ FIELDS: dict[str, Field] = {
     "matched_date": _date("Matched with a child"),
     "children_placed": _count("Children placed"),
     "left_date": _date("Left the adoption process"),
-    "left_reason": _choice("Reason for leaving the process"),
+    "left_reason": Field(
+        "Reason for leaving the process",
+        code_reader(AdopterLeft, what="reason for leaving the adoption process (1 to 3)"),
+    ),
 }
 
 # What each list's columns feed, and why a column is not used. A column a list has that is

@@ -376,3 +376,79 @@ def test_police_remand_and_other_that_could_be_several_codes_are_refused(tmp_pat
     assert kept.status == "applied"
     assert episode("Q5") == ("C1", "K2", "", "N1", "")  # the provider left blank
     assert not Episode.objects.exclude(child__child_id="Q5").exists()
+
+
+# List 11: the reason adopters left the adoption process -----------------------------------
+
+LIST11 = [
+    "Individual adopter identifier",
+    "Family identifier",
+    "Date enquiry received",
+    "Date application approved",
+    "Date of leaving adoption process",
+    "Reason for leaving adoption process",
+]
+
+
+def adopters_workbook(path: Path, reasons: dict[str, str]) -> Path:
+    """One child in list 10 for each adoptive family, and one adopter in each family with
+    the reason they left."""
+    book = Workbook()
+    children = book.active
+    children.title = "List 10"
+    children.append(["Child Unique ID", "Family identifier", *LIST10[1:5]])
+    adopters = book.create_sheet("List 11")
+    adopters.append(LIST11)
+    for n, (family, reason) in enumerate(reasons.items()):
+        children.append([f"K{n}", family, "a) Male", D(2021, 5, 1), D(2022, 1, 3), D(2022, 6, 1)])
+        adopters.append([f"AD{n}", family, D(2022, 1, 10), D(2022, 7, 1), D(2023, 3, 1), reason])
+    book.save(path)
+    return path
+
+
+def left_reasons() -> dict[str, str | None]:
+    found = {}
+    for event in SocialCareEvent.objects.filter(kind="adopters").select_related("child"):
+        details = dict(event.details)
+        found[details["Adoptive family"]] = details.get("Reason for leaving the process")
+    return found
+
+
+def test_the_reason_adopters_left_in_words_is_read_as_its_option(tmp_path):
+    path = adopters_workbook(
+        tmp_path / "annex-a.xlsx",
+        {
+            "F1": "1 - Adopter withdrew from process",
+            "F2": "Adopters withdrew",
+            "F3": "On hold",
+            "F4": "c) Application refused",
+            "F5": "Refused",
+        },
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "applied", result.errors
+    assert [w for w in result.warnings if w.code in {"unknown-code", lists.AMBIGUOUS_CODE}] == []
+    assert left_reasons() == {
+        "F1": "1: Adopter withdrew from process",
+        "F2": "1: Adopter withdrew from process",
+        "F3": "2: Process put on hold",
+        "F4": "3: Application refused",
+        "F5": "3: Application refused",
+    }
+
+
+def test_a_reason_for_leaving_that_says_only_that_they_left_is_left_blank(tmp_path):
+    """A descriptive field: the adopters are kept, the reason left blank with a warning."""
+    path = adopters_workbook(
+        tmp_path / "annex-a.xlsx",
+        {"G1": "Left the process", "G2": "Moved abroad", "G3": "3"},
+    )
+    result = import_execute(kind="annex_a", paths=[path])
+    assert result.status == "applied", result.errors
+    warned = [
+        (w.row, w.code)
+        for w in result.warnings
+        if w.column == "Reason for leaving adoption process"
+    ]
+    assert warned == [(2, lists.AMBIGUOUS_CODE), (3, "unknown-code")]
+    assert left_reasons() == {"G1": None, "G2": None, "G3": "3: Application refused"}
