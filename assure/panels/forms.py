@@ -50,12 +50,9 @@ class EndMembershipForm(GovUKFormMixin, forms.Form):
     )
 
 
-class MeetingForm(GovUKFormMixin, forms.Form):
-    date = forms.DateField(
-        label="Date of the meeting",
-        widget=GovUKDateInput(),
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
-    )
+class AttendanceForm(GovUKFormMixin, forms.Form):
+    """Who attended a meeting that has been held: the panel's members on its day."""
+
     attendees = forms.ModelMultipleChoiceField(
         label="Who attended",
         required=False,
@@ -67,10 +64,21 @@ class MeetingForm(GovUKFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         people = {m.user_id: m for m in members}
         field = self.fields["attendees"]
-        field.queryset = User.objects.filter(pk__in=people)
+        field.queryset = User.objects.filter(pk__in=people)  # type: ignore[attr-defined]
         field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
             f"{u.display_name} ({people[u.pk].get_panel_role_display().lower()})"
         )
+
+
+class MeetingForm(AttendanceForm):
+    """A meeting's date, and who attended once it has been held."""
+
+    field_order = ["date", "attendees"]
+    date = forms.DateField(
+        label="Date of the meeting",
+        widget=GovUKDateInput(),
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
 
 
 class TermsForm(GovUKFormMixin, forms.Form):
@@ -197,23 +205,3 @@ class OutcomeForm(GovUKFormMixin, forms.Form):
 
 class MinutesForm(GovUKFormMixin, forms.Form):
     minutes = forms.CharField(label="Minutes", widget=forms.Textarea(attrs={"rows": 8}))
-
-
-class AttendanceForm(GovUKFormMixin, forms.Form):
-    """Who attended a meeting that has been held: the panel's members on its day."""
-
-    attendees = forms.ModelMultipleChoiceField(
-        label="Who attended",
-        required=False,
-        queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        people = {m.user_id: m for m in members}
-        field = self.fields["attendees"]
-        field.queryset = User.objects.filter(pk__in=people)  # type: ignore[attr-defined]
-        field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
-            f"{u.display_name} ({people[u.pk].get_panel_role_display().lower()})"
-        )
