@@ -284,14 +284,12 @@ def proposals_waiting_for(*, user: Any) -> list[tuple[DeletionProposal, str]]:
     table says who may (its guards are checked when the move is made)."""
     if not access.can(user, "approve_deletion"):
         return []
-    from .workflow import APPROVE, DELETE, WORKFLOW
+    from .workflow import APPROVE, DELETE, offered
 
     waiting = []
     proposals = DeletionProposal.objects.filter(status__in=OPEN).select_related("proposed_by")
     for proposal in proposals.order_by("proposed_at", "id"):
-        moves = {
-            m.action for m in WORKFLOW.allowed(state=proposal.status, record=proposal, user=user)
-        }
+        moves = offered(user=user, proposal=proposal)
         move = APPROVE if APPROVE in moves else DELETE if DELETE in moves else None
         if move:
             waiting.append((proposal, move))

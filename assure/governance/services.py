@@ -23,7 +23,7 @@ from assure.core.models import AccessEvent
 
 from . import erasure, retention, selectors
 from .models import DeletionItem, DeletionProposal, Kind, LegalHold, RetentionRule
-from .workflow import APPROVE, DELETE, REJECT, WORKFLOW, Refused
+from .workflow import APPROVE, DELETE, REJECT, WORKFLOW, Refused, offered
 
 
 def _person(user: Any) -> dict[str, Any]:
@@ -334,5 +334,5 @@ def deletion_carry_out(*, actor: Any, proposal: DeletionProposal) -> DeletionPro
 
 def may(user: Any, proposal: DeletionProposal) -> dict[str, bool]:
     """Which of the proposal's moves this person is offered (the page's buttons)."""
-    moves = {m.action for m in WORKFLOW.allowed(state=proposal.status, record=proposal, user=user)}
+    moves = offered(user=user, proposal=proposal)
     return {action: action in moves for action in (APPROVE, REJECT, DELETE)}

@@ -124,3 +124,9 @@ WORKFLOW = Workflow(
     refused=Refused,
     guard_error=Refused,
 )
+
+
+def offered(*, user: Any, proposal: DeletionProposal) -> set[str]:
+    """The moves of this proposal the workflow's table offers this person now (its guards
+    are checked when a move is made): the page's buttons and the home page's work."""
+    return {m.action for m in WORKFLOW.allowed(state=proposal.status, record=proposal, user=user)}
