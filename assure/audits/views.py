@@ -539,10 +539,18 @@ def escalations(request: HttpRequest) -> HttpResponse:
         "audits/escalations.html",
         {
             "escalations": selectors.escalations_unacknowledged(user=request.user),
+            "mine": _acknowledgeable(request),
             "form": forms.AcknowledgeForm(),
             "now": clock.now(),
         },
     )
+
+
+def _acknowledgeable(request: HttpRequest) -> set[int]:
+    """The escalations this person may acknowledge: only they are offered the form, so
+    that the lead or the director, who see every escalation, are not given a button the
+    service refuses."""
+    return set(selectors.escalations_to_acknowledge(user=request.user).values_list("pk", flat=True))
 
 
 @require_POST
@@ -566,6 +574,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         "audits/escalations.html",
         {
             "escalations": selectors.escalations_unacknowledged(user=request.user),
+            "mine": _acknowledgeable(request),
             "form": form,
             "failed": escalation.pk,
             "now": clock.now(),

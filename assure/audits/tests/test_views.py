@@ -271,3 +271,20 @@ def test_escalation_notifies_and_is_acknowledged(
     assert '<span class="app-id">K1</span>' not in (
         client.get(reverse("audits:escalations")).content.decode()
     )
+
+
+def test_escalation_form_offered_only_to_those_who_may_acknowledge(client, people, audit):
+    """The lead and the director see every escalation but may not acknowledge one: they are
+    not given a button the service would refuse. The child's managers are."""
+    escalation = services.escalation_raise(audit=audit, concern="Unsafe.", actor=people.auditor)
+    form = f'action="{reverse("audits:acknowledge", args=[escalation.pk])}"'
+    for viewer in (people.lead, people.director):
+        client.force_login(viewer)
+        page = client.get(reverse("audits:escalations")).content.decode()
+        assert "Unsafe." in page
+        assert form not in page
+        assert "The child's team manager or head of service acknowledges it." in page
+    for manager in (people.manager, people.head):
+        client.force_login(manager)
+        page = client.get(reverse("audits:escalations")).content.decode()
+        assert form in page
