@@ -14,7 +14,7 @@ from assure.audits.models import Audit, CaseAction, Escalation, Notification, Qu
 from assure.core import clock
 from tests.factories import ChildFactory, EpisodeFactory, PermanencePlanFactory
 
-from .conftest import walk_to
+from .conftest import answer_everything, walk_to
 
 D = dt.date(2025, 6, 11)  # a Wednesday
 
@@ -142,6 +142,21 @@ def test_the_audit_form_saves_per_section_and_shows_errors(client, people, audit
     assert audit.answers.filter(is_current=True).count() == len(questions)
     page = client.get(url).content.decode()
     assert "Schedule topics on health missing." in page
+
+
+def test_submit_hint_counts_unanswered_questions_and_says_when_none_are_left(client, people, audit):
+    client.force_login(people.auditor)
+    url = reverse("audits:detail", args=[audit.pk])
+    client.post(reverse("audits:transition", args=[audit.pk]), {"to": "in_progress"})
+    required = Question.objects.filter(section__template=audit.template, required=True).count()
+    hint = re.compile(r'id="overall-hint">(.*?)</div>', re.S)
+    assert f"{required} required questions still unanswered." in hint.search(
+        client.get(url).content.decode()
+    ).group(1)
+    answer_everything(audit, people.auditor)
+    answered = hint.search(client.get(url).content.decode()).group(1)
+    assert "Every required question is answered." in answered
+    assert "still unanswered" not in answered
 
 
 def test_submit_moderate_regrade_and_close_through_the_pages(client, people, audit):
