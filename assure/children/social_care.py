@@ -74,6 +74,12 @@ def end_title(event: SocialCareEvent) -> str:
     return ENDS.get(event.kind, f"{event.get_kind_display()} ended")
 
 
+def is_open(event: SocialCareEvent) -> bool:
+    """Still running: a kind with an end (an early help assessment, a child in need episode,
+    a plan) whose end is not recorded, told apart on the page from a one-day event."""
+    return event.kind in ENDS and event.end_date is None
+
+
 def detail_lines(event: SocialCareEvent) -> list[str]:
     """The list's columns, as "Label: value"."""
     lines = []

@@ -4,8 +4,9 @@ whose 903 histories, court proceedings, plans and SGO assessments hang together.
 - `council.py`: services, teams, staff and one demo user per role;
 - `stories.py`: routes through care, told in days of a child's age;
 - `families.py`: stories anchored in the calendar and cut at today, as plain data;
-- `social_care.py`: each child's social care events (Ofsted Annex A's contacts, referrals,
-  enquiries, plans, visits, care leavers' contact, adoption steps), from the episodes;
+- `social_care.py`: each child's social care events (Ofsted Annex A's contacts, early help,
+  referrals, enquiries, child in need episodes, plans, visits, care leavers' contact,
+  adoption steps), from the episodes;
 - `writer.py`: bulk inserts.
 
 Deterministic: the same seed on the same day gives the same children. Dates are relative to

@@ -4,14 +4,17 @@ What Ofsted's Annex A lists would have given a council over the years, told from
 episodes once `families.py` has anchored them in the calendar:
 
 - before each period of care, the way in: a contact, a referral, a single assessment and, for
-  many, a section 47 enquiry and a child protection plan (lists 1, 3, 4, 5 and 7);
+  many, a section 47 enquiry and a child protection plan (lists 1, 3, 4, 5 and 7); for some,
+  early help before the referral (list 2), and for most a child in need episode from the
+  referral that closes when the child becomes looked after (list 6);
 - while looked after, social work visits, IRO contacts, health assessments and dental checks
   (list 8), and pathway plan reviews from 16 (list 9);
 - after leaving care at 18, pathway plan reviews and the council keeping in touch (list 9);
 - the steps to adoption for those adopted or on their way (lists 10 and 11);
 - after an exit home or to a permanent carer, for a minority, a new referral, and for fewer
   a section 47 enquiry and a child protection plan: what the exits page counts as outcomes
-  after an exit.
+  after an exit; after going home, for some a step-down child in need plan, and for a few
+  early help (which the exits page does not count).
 
 Determinism without disturbing the rest of the demo: every draw here comes from its own
 `random.Random`, seeded by the demo's seed and a child's ID (or the eldest sibling's, for what
@@ -32,6 +35,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..codes import CategoryOfNeed
 from .stories import YEAR, pick
 
 RECURRING_YEARS = 2
@@ -179,23 +183,39 @@ def child_events(
     own = random.Random(f"{seed}/{child_id}")  # noqa: S311 - demo data, reproducible
     window = today - dt.timedelta(days=RECURRING_YEARS * YEAR)
     events: list[EventSpec] = []
+    ways_in: list[WayIn] = []
     for index, period in enumerate(periods):
         shared = random.Random(f"{seed}/{family_key}/{index}")  # noqa: S311
         previous_end = periods[index - 1].end if index else None
-        events += _before_care(
+        before = _before_care(
             shared, period, dob=dob, uasc=uasc, previous_end=previous_end, today=today
         )
+        events += before
+        ways_in.append(WayIn.of(before))
         if previous_end and (period.start - previous_end).days <= 365:
             events.append(EventSpec("returned_to_care", period.start, source_list="List 8"))
         events += _while_looked_after(own, period, dob=dob, today=today, window=window)
         events += _adoption(shared, period, family_key=family_key, index=index)
+    later: WayIn | None = None
     if periods and periods[-1].end:
         last = periods[-1]
         shared = random.Random(f"{seed}/{family_key}/after")  # noqa: S311
-        events += _after_exit(shared, last, dob=dob, today=today)
+        after = _after_exit(shared, last, dob=dob, today=today)
+        events += after
+        later = WayIn.of(after) if after else None
         if last.reason in CARE_LEAVERS:
             adviser = worker or own.choice(PERSONAL_ADVISERS)
             events += _care_leaver(own, last, dob=dob, today=today, window=window, pa=adviser)
+    events += _help_and_need(
+        periods,
+        ways_in=ways_in,
+        later=later,
+        seed=seed,
+        family_key=family_key,
+        dob=dob,
+        uasc=uasc,
+        today=today,
+    )
     kept: dict[tuple[str, dt.date], EventSpec] = {}
     for event in events:
         if event.start <= today:
@@ -604,3 +624,212 @@ def _after_exit(
     if rng.random() < SECTION_47_SHARE:
         events += _enquiry(rng, referral + _days(0, 10, rng), before=None, today=today)
     return events
+
+
+# Early help and children in need ------------------------------------------------------------
+
+# The chance of an early help assessment (Annex A list 2) in the two years before the referral
+# that led to care, by the first legal status: families whose children came in through care
+# proceedings or under section 20 have often had early help first. None before an emergency,
+# a remand or an unaccompanied child's arrival: nothing came before those.
+EARLY_HELP_BEFORE = {"C1": 0.45, "V2": 0.4}
+# After an exit home or to a permanent carer, for a few, by reason ceased (and for a quarter
+# of those whose step-down child in need plan closed, early help after it).
+EARLY_HELP_AFTER = {"E4A": 0.1, "E4B": 0.1, "E13": 0.06, "E41": 0.05}
+EARLY_HELP_AFTER |= dict.fromkeys(("E45", "E46", "E47", "E48"), 0.03)
+EARLY_HELP_AFTER_PLAN = 0.25
+EARLY_HELP_BY = {
+    "Family hub": 0.4,
+    "Early help team": 0.18,
+    "School": 0.2,
+    "Health visiting service": 0.12,
+    "Youth service": 0.05,
+    "Voluntary sector": 0.05,
+}
+# A child in need episode (list 6) opens at the referral, as the children in need census
+# counts one, when there was time to work with the family at home before care (a fortnight
+# or more); none for an unaccompanied child or a remand, who came straight in.
+NEED_LEAD_DAYS = 14
+# After going home, a step-down child in need plan for some, by reason ceased.
+NEED_AFTER_HOME = {"E4A": 0.3, "E4B": 0.15}
+SERVICES_CEASED = "RC7 - Services ceased for any other reason, including child no longer in need"
+NEED_WORDS = dict(CategoryOfNeed.choices)
+
+
+@dataclass
+class WayIn:
+    """Of the events a referral began (before care, or after an exit): the referral's date and
+    when the child protection plan that followed it ends (None if there was none)."""
+
+    referral: dt.date
+    plan_end: dt.date | None
+
+    @classmethod
+    def of(cls, events: list[EventSpec]) -> WayIn:
+        referral = next(e.start for e in events if e.kind == "referral")
+        plans = [e.end for e in events if e.kind == "child_protection" and e.end]
+        return cls(referral, max(plans, default=None))
+
+    def into_care(self, entry: dt.date) -> dt.date:
+        """The day work at home ended: the child became looked after, or the plan before
+        care ended at its next conference, weeks later."""
+        return max(entry, self.plan_end or entry)
+
+
+def _help_and_need(
+    periods: list[Period],
+    *,
+    ways_in: list[WayIn],
+    later: WayIn | None,
+    seed: int,
+    family_key: str,
+    dob: dt.date,
+    uasc: bool,
+    today: dt.date,
+) -> list[EventSpec]:
+    """Early help assessments (list 2) and child in need episodes (list 6) around the periods
+    of care: for many, early help months before the referral that led to care, and a child in
+    need episode from that referral that closes when the child becomes looked after; after
+    going home, for some a step-down child in need plan, and for a few early help; after a
+    referral following an exit, a child in need episode, open while the child is still in
+    need. One episode at a time: one still open when the child is referred again carries on.
+    From the family's own random streams (siblings share their early help and go home
+    together), so nothing else the seed gives changes."""
+    adult = dob + dt.timedelta(days=18 * YEAR)
+    events: list[EventSpec] = []
+    free_from = dob  # nothing before birth, nor over the last episode of help or need
+    carried = False  # the previous step-down plan was still open at this referral
+    for index, (period, way_in) in enumerate(zip(periods, ways_in, strict=True)):
+        rng = random.Random(f"{seed}/{family_key}/{index}/help")  # noqa: S311
+        direct = uasc or period.first_ls.startswith("J")
+        if not (carried or direct) and rng.random() < EARLY_HELP_BEFORE.get(period.first_ls, 0):
+            start = way_in.referral - _days(60, 730, rng)
+            events += _early_help(rng, start=start, before=way_in.referral, free_from=free_from)
+        if not (carried or direct) and (period.start - way_in.referral).days >= NEED_LEAD_DAYS:
+            end = way_in.into_care(period.start)
+            need = period.episodes[0].cin
+            events.append(
+                _need(
+                    rng,
+                    start=way_in.referral,
+                    end=end,
+                    need=need,
+                    today=today,
+                    status="Looked after child",
+                )
+            )
+        if period.end is None:
+            break
+        home = random.Random(f"{seed}/{family_key}/{index}/home")  # noqa: S311
+        following = ways_in[index + 1] if index + 1 < len(periods) else later
+        back = periods[index + 1].start if index + 1 < len(periods) else None
+        after, carried, free_from = _after_going_home(
+            home, period, following=following, back=back, adult=adult, today=today
+        )
+        events += after
+    if later and not carried and later.referral < adult:
+        rng = random.Random(f"{seed}/{family_key}/later")  # noqa: S311
+        end = _need_end(rng, later, adult=adult)
+        need = periods[-1].episodes[-1].cin
+        status = _status(end, later, today=today)
+        events.append(
+            _need(rng, start=later.referral, end=end, need=need, today=today, status=status)
+        )
+    return events
+
+
+def _after_going_home(
+    rng: random.Random,
+    period: Period,
+    *,
+    following: WayIn | None,
+    back: dt.date | None,
+    adult: dt.date,
+    today: dt.date,
+) -> tuple[list[EventSpec], bool, dt.date]:
+    """After an exit: for some who went home a step-down child in need plan for four months to
+    a year; early help for a few. A plan still open at the next referral carries on, until
+    the child is looked after again (`back`) or is no longer in need. Gives the events,
+    whether a plan carried on, and the day after which the next help may start."""
+    assert period.end is not None
+    events: list[EventSpec] = []
+    free_from = period.end
+    carried = False
+    start = period.end + _days(0, 14, rng)
+    plan = (
+        rng.random() < NEED_AFTER_HOME.get(period.reason, 0)
+        and start < adult - dt.timedelta(days=30)
+        and (following is None or start < following.referral)
+    )
+    if plan:
+        end = min(start + _days(120, 365, rng), adult - dt.timedelta(days=1))
+        carried = following is not None and end >= following.referral
+        if carried and back:
+            status = "Looked after child"
+            end = following.into_care(back)
+        elif carried:
+            end = max(end, _need_end(rng, following, adult=adult))
+            status = _status(end, following, today=today)
+        else:
+            status = _status(end, None, today=today)
+        need = period.episodes[-1].cin
+        events.append(_need(rng, start=start, end=end, need=need, today=today, status=status))
+        free_from = end
+    chance = EARLY_HELP_AFTER_PLAN if plan else EARLY_HELP_AFTER.get(period.reason, 0)
+    if not carried and rng.random() < chance:
+        start = free_from + _days(14, 300, rng)
+        if start < adult:
+            before = following.referral if following else None
+            help_ = _early_help(rng, start=start, before=before, free_from=free_from)
+            events += help_
+            free_from = help_[0].end if help_ else free_from
+    return events, carried, free_from
+
+
+def _early_help(
+    rng: random.Random, *, start: dt.date, before: dt.date | None, free_from: dt.date
+) -> list[EventSpec]:
+    """An early help assessment as list 2 gives it: started, completed within weeks, and by
+    whom. None if it would start before `free_from` or not be complete before `before` (the
+    referral it came before)."""
+    end = start + _days(10, 45, rng)
+    if start <= free_from or (before and end >= before):
+        return []
+    by = [["Organisation completing the assessment", pick(rng, EARLY_HELP_BY)]]
+    return [EventSpec("early_help", start, end, by, "List 2")]
+
+
+def _need_end(rng: random.Random, way_in: WayIn, *, adult: dt.date) -> dt.date:
+    """When a child in need episode from a referral after an exit closes: months after, or
+    after the child protection plan within it ends; before 18."""
+    if way_in.plan_end:
+        end = way_in.plan_end + _days(30, 180, rng)
+    else:
+        end = way_in.referral + _days(90, 540, rng)
+    return min(end, adult - dt.timedelta(days=1))
+
+
+def _status(end: dt.date, way_in: WayIn | None, *, today: dt.date) -> str:
+    """List 6's case status of an episode at home: closed by today, or open on a child
+    protection plan or a child in need plan."""
+    if end <= today:
+        return "Closed"
+    on_plan = way_in is not None and way_in.plan_end is not None and way_in.plan_end > today
+    return "Child protection plan" if on_plan else "Child in need plan"
+
+
+def _need(
+    rng: random.Random, *, start: dt.date, end: dt.date, need: str, today: dt.date, status: str
+) -> EventSpec:
+    """A child in need episode as list 6 gives it: the primary need (the category of need of
+    the child's episode of care), when the child was last seen, the case status and, for one
+    closed when the child was no longer in need, the reason. Open while `end` is to come."""
+    last_seen = max(start, min(end, today) - _days(0, 20, rng))
+    details = [
+        ["Primary need", f"{need} - {NEED_WORDS[need]}" if need in NEED_WORDS else need],
+        ["Child last seen", _words(last_seen)],
+    ]
+    if status == "Closed":
+        details.append(["Reason for closure", SERVICES_CEASED])
+    details.append(["Case status", status])
+    return EventSpec("child_in_need", start, end, details, "List 6")

@@ -17,6 +17,7 @@ def child_social_care_events(child: Any) -> list[dict[str, Any]]:
             "event": event,
             "title": social_care.title(event),
             "end_title": social_care.end_title(event) if event.end_date else "",
+            "open": social_care.is_open(event),
             "detail": social_care.detail_lines(event),
         }
         for event in social_care.events_for_child(child=child)

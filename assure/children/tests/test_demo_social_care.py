@@ -12,12 +12,14 @@ from django.urls import reverse
 
 from assure.children.care.exits import DECISION_ROUTES, route_of
 from assure.children.demo import digest, generate_children, seed_demo
-from assure.children.demo.social_care import RECURRING_YEARS
+from assure.children.demo.social_care import RECURRING_YEARS, SERVICES_CEASED
 from assure.children.models import SocialCareEvent
 from assure.core import clock
+from assure.families import chronology
 from assure.imports.annex_a import events as annex_events
 from assure.imports.annex_a import lists
 from assure.people.models import User
+from tests.factories import ChildFactory, SocialCareEventFactory, UserFactory
 
 TODAY = dt.date(2026, 6, 15)
 SEED = 42
@@ -196,7 +198,109 @@ def test_details_and_lists_are_those_the_annex_a_importer_writes(council):
                 if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", value):
                     # The importer's date words, and nothing told before it happened.
                     assert dt.datetime.strptime(value, "%d %b %Y").date() <= TODAY, event
-    assert kinds == set(SocialCareEvent.Kind.values) - {"early_help", "child_in_need"}
+    assert kinds == set(SocialCareEvent.Kind.values)
+
+
+def _periods_of_care(child):
+    """(start, end, reason ceased, first category of need, last category of need)."""
+    found = []
+    for e in child.episodes:
+        if e.rne == "S":
+            found.append([e.start, e.end, e.rec, e.cin, e.cin])
+        else:
+            found[-1][1:3] = [e.end, e.rec]
+            found[-1][4] = e.cin
+    return found
+
+
+def _looked_after_on(periods, day):
+    return any(start <= day and (end is None or day < end) for start, end, *_ in periods)
+
+
+def test_early_help_comes_before_the_care_it_led_to_or_after_an_exit(council):
+    before = after = periods_count = 0
+    for child in council:
+        periods = _periods_of_care(child)
+        periods_count += len(periods)
+        referrals = [e.start for e in _of(child, "referral")]
+        for help_ in _of(child, "early_help"):
+            assert help_.source_list == "List 2"
+            assert dict(help_.details)["Organisation completing the assessment"]
+            assert child.dob < help_.start < help_.end <= help_.start + dt.timedelta(days=45)
+            # Never while looked after: before a period of care, or after one ended.
+            assert not _looked_after_on(periods, help_.start)
+            assert not _looked_after_on(periods, help_.end)
+            care = [p for p in periods if p[0] > help_.end]
+            if care:
+                # Completed before the referral that led to the care, weeks to two years on.
+                referral = min(r for r in referrals if r > help_.end)
+                assert referral <= care[0][0]
+                assert (referral - help_.start).days <= 730
+            earlier = [p for p in periods if p[0] < help_.start]
+            before += not earlier
+            after += bool(earlier)
+            if earlier:
+                assert earlier[-1][2] in {"E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48"}
+        if child.uasc:
+            assert not _of(child, "early_help")
+    # Many families had early help before care; a few after an exit.
+    assert 0.15 <= before / periods_count <= 0.45
+    assert 0 < after < before / 5
+
+
+def test_a_child_in_need_episode_closes_when_the_child_becomes_looked_after(council):
+    into_care = at_home = without = 0
+    for child in council:
+        periods = _periods_of_care(child)
+        episodes = _of(child, "child_in_need")
+        without += not episodes
+        referrals = {e.start for e in _of(child, "referral")}
+        for cin in episodes:
+            details = dict(cin.details)
+            assert cin.source_list == "List 6"
+            assert cin.start in referrals or any(
+                end and end <= cin.start <= end + dt.timedelta(days=14) for _, end, *_ in periods
+            ), "a child in need episode opens at a referral, or as a step-down on going home"
+            assert not _looked_after_on(periods, cin.start)
+            assert datetime_words(details["Child last seen"]) >= cin.start
+            entered = [p for p in periods if cin.start < p[0] and (cin.end or TODAY) >= p[0]]
+            if entered:
+                # It closed the day the child came into care, or when the plan before care
+                # ended weeks later; the category of need is the 903's.
+                into_care += 1
+                start, *_, first_need, _ = entered[0]
+                # (Open today only if the child came in within the month.)
+                assert start <= (cin.end or TODAY) <= start + dt.timedelta(days=30)
+                assert details["Case status"] == "Looked after child"
+                assert "Reason for closure" not in details
+                if cin.start in referrals:
+                    assert details["Primary need"].startswith(f"{first_need} - ")
+            else:
+                at_home += 1
+                home = [p for p in periods if p[1] and p[1] <= cin.start]
+                assert details["Primary need"].startswith(f"{home[-1][4]} - ")
+                if cin.end is None:
+                    assert details["Case status"] in {"Child in need plan", "Child protection plan"}
+                else:
+                    assert details["Reason for closure"] == SERVICES_CEASED
+                    assert details["Case status"] == "Closed"
+                assert (cin.end or TODAY) < child.dob + dt.timedelta(days=18 * 365 + 5)
+        spans = sorted(
+            (e.start, e.end or TODAY)
+            for e in child.events
+            if e.kind in {"early_help", "child_in_need"}
+        )
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False)), child.child_id
+        if child.uasc:
+            assert not _of(child, "child_in_need")
+    assert into_care > 1000
+    assert 0 < at_home < into_care / 5
+    # Some children came straight into care: no episode at home before.
+    assert 0.03 <= without / len(council) <= 0.3
+
+
+def datetime_words(value):
+    return dt.datetime.strptime(value, "%d %b %Y").date()
 
 
 @pytest.fixture
@@ -243,3 +347,48 @@ def test_the_exits_page_shows_outcomes_after_exit_and_the_child_page_the_events(
         page = client.get(reverse("children:detail", args=[child.child_id])).content.decode()
     assert "events from Ofsted Annex A" in page
     assert "Child protection plan started" in page
+
+
+def test_the_child_page_and_the_chronology_tell_early_help_and_children_in_need(seeded, client):
+    lead = User.objects.get(username="lead")
+    client.force_login(lead)
+    child = (
+        SocialCareEvent.objects.filter(
+            kind="early_help", child__social_care_events__kind="child_in_need"
+        )
+        .select_related("child")
+        .first()
+        .child
+    )
+    help_ = child.social_care_events.get(kind="early_help")
+    need = child.social_care_events.filter(kind="child_in_need", end_date__isnull=False).first()
+    with clock.frozen_at(TODAY):
+        page = client.get(reverse("children:detail", args=[child.child_id])).content.decode()
+        events = chronology.build(children=[child], user=lead)
+    assert "Early help assessment started" in page
+    assert "Organisation completing the assessment: " in page
+    assert "Child in need episode started" in page
+    assert "Primary need: N" in page
+    assert "From Ofsted Annex A, List 6" in page
+    summaries = {(e.date, e.kind, e.summary) for e in events}
+    assert (help_.start_date, "help_protection", "Early help assessment started") in summaries
+    assert (help_.end_date, "help_protection", "Early help assessment completed") in summaries
+    assert (need.start_date, "help_protection", "Child in need episode started") in summaries
+    assert (need.end_date, "help_protection", "Child in need episode closed") in summaries
+
+
+def test_an_episode_still_open_says_so_on_the_child_page(db, client):
+    child = ChildFactory()
+    SocialCareEventFactory(
+        child=child,
+        kind="child_in_need",
+        start_date=dt.date(2026, 3, 2),
+        details=[["Case status", "Child in need plan"]],
+        source_list="List 6",
+    )
+    SocialCareEventFactory(child=child, start_date=dt.date(2026, 3, 9))  # a visit: one day
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    page = client.get(reverse("children:detail", args=[child.child_id])).content.decode()
+    cells = re.findall(r"<td class=\"govuk-table__cell[^\"]*\">([^<]*)</td>", page)
+    assert cells[cells.index("Child in need episode started") + 1] == "Open"
+    assert cells[cells.index("Social work visit") + 1] == "–"
