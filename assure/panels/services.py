@@ -367,7 +367,7 @@ def outcome_record(
 
 
 def _not_quorate(meeting: Meeting, *, quorum: Quorum, parts: conflicts.Parts) -> str:
-    words = f"The meeting is not quorate for this item: {', '.join(quorum.missing)} missing."
+    words = f"The meeting is not quorate for this item. Missing: {', '.join(quorum.missing)}."
     aside = sorted(u.display_name for u in meeting.attendees.all() if u.pk in parts)
     if aside:
         words += f" Not counted, for their part in the proposal: {', '.join(aside)}."

@@ -107,6 +107,29 @@ def test_outcome_form_refused_at_a_non_quorate_meeting(panel, lead, seats, clien
     assert not Outcome.objects.exists()
 
 
+def test_no_outcome_form_at_a_meeting_that_was_not_quorate(
+    panel, lead, seats, client, on_meeting_day
+):
+    """The chair is not offered a form the service would refuse; the warning says what was
+    missing, and recording the attendance that makes a quorum brings the form back."""
+    meeting = services.meeting_create(
+        panel=panel, date=DAY, attendees=[seats["chair"], seats["member1"]], actor=lead
+    )
+    services.agenda_item_add(meeting=meeting, child=ChildFactory(), actor=lead, question="?")
+    client.force_login(seats["chair"])
+    url = reverse("panels:meeting", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert "No outcome can be recorded: the meeting was not quorate. Missing: a legal adviser." in (
+        page
+    )
+    assert "Record an outcome" not in page
+    assert 'value="outcome"' not in page
+    meeting.attendees.add(seats["adviser"])
+    page = client.get(url).content.decode()
+    assert "No outcome can be recorded" not in page
+    assert "Record an outcome" in page
+
+
 def test_practitioner_may_not_see_panels(world_practitioner, client):
     client.force_login(world_practitioner)
     assert client.get(reverse("panels:list")).status_code == 403
