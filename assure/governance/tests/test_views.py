@@ -280,6 +280,14 @@ def test_a_rule_is_changed_as_a_new_version_never_below_the_law(client, staff):
     assert "80 years" in rules and "Version 2" in rules
 
 
+def test_the_list_of_proposals_reads_right_with_one_proposal(client, staff):
+    _proposal(staff)
+    client.force_login(staff["officer"])
+    page = client.get(reverse("governance:deletions")).content.decode()
+    assert "Proposals, latest first</caption>" in page
+    assert "The latest 1 proposal" not in page
+
+
 @pytest.mark.parametrize("many", [1, 15])
 def test_the_lists_of_proposals_and_holds_cost_the_same_for_many(
     client, staff, many, django_assert_max_num_queries
