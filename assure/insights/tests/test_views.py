@@ -145,6 +145,19 @@ def test_rare_routes_are_charted_as_days_between_events(client, data):
     assert client.get("/insights/exits/exits-sgo.csv" + QUERY).status_code == 404
 
 
+def test_a_measure_with_nothing_in_the_period_says_so_in_its_table(client, data):
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    page = client.get(URL + QUERY).content.decode()
+    adoption = section(page, "exits-adoption")  # nobody in `data` left care by adoption
+    body = adoption.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0]
+    assert re.fullmatch(
+        r'\s*<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="6"'
+        r' data-testid="no-numbers-exits-adoption">None in the period.</td></tr>\s*',
+        body,
+    )
+    assert "None in the period." not in section(page, "exits-sgo")
+
+
 def test_a_practitioner_sees_only_their_teams_figures(client, data):
     client.force_login(UserFactory(username="w", roles=["practitioner"], teams=[data["south"]]))
     page = client.get(URL + QUERY).content.decode()
