@@ -12,6 +12,8 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Locator, Page, expect
 
+from assure.core import clock
+
 from .helpers import FOCUS_YELLOW, PASSWORD, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -33,7 +35,7 @@ def stones(transactional_db):  # type: ignore[no-untyped-def]
         username="fa_lead", roles=["assurance_lead"], password=PASSWORD, first_name="Lena"
     )
     user_create(username="fa_auditor", roles=["auditor"], password=PASSWORD, first_name="Alex")
-    today = dt.date.today()
+    today = clock.today()
     children = []
     for child_id, first, restricted in (
         ("FAM1", "Maya", False),

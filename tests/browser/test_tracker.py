@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from assure.core import clock
+
 from .harness import Council
 from .helpers import assert_accessible, sign_in
 
@@ -145,7 +147,7 @@ def busy_council(council: Council) -> Council:
     several flags each, so that the first page is full and its rows are as full as they get."""
     from assure.tracker.tests.helpers import child_in_care, plan_for, proceedings_for
 
-    today = dt.date.today()
+    today = clock.today()
     for n in range(60):
         child = child_in_care(
             child_id=f"NB{n:04d}",

@@ -8,6 +8,7 @@ from django.utils.html import escape
 
 from assure.audits import services
 from assure.audits.models import ActionAgreement
+from assure.core import clock
 from assure.core.models import DomainEvent
 
 
@@ -29,7 +30,7 @@ def collaborative(people, child):
         audit=audit,
         description="Update the contact plan",
         owner=people.practitioner,
-        due_date=dt.date.today() + dt.timedelta(days=30),
+        due_date=clock.today() + dt.timedelta(days=30),
         priority="high",
         actor=people.auditor,
     )
@@ -63,7 +64,7 @@ def test_paper_audits_have_no_agreement(people, audit):
         audit=audit,
         description="Chase the support plan",
         owner=people.practitioner,
-        due_date=dt.date.today() + dt.timedelta(days=7),
+        due_date=clock.today() + dt.timedelta(days=7),
         priority="medium",
         actor=people.auditor,
     )

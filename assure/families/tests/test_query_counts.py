@@ -1,14 +1,13 @@
 """The family page and API cost the same number of queries for 2 children as for 8
 (ARCHITECTURE rule 8)."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assure.audits import services as audit_services
 from assure.audits.models import Escalation, Finding, Question
+from assure.core import clock
 from assure.families.models import Family, FamilyMember
 from tests.factories import ChildFactory, UserFactory
 
@@ -109,4 +108,4 @@ def test_families_list_does_not_grow(client, team, lead):
     for n in range(5):
         _family(f"MORE{n}", 4, team)
     assert _count(client, "/families/") == small
-    assert dt.date.today()  # the list is not dated
+    assert clock.today()  # the list is not dated

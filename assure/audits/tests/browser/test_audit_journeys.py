@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
+from assure.core import clock
 from tests.browser.govuk_forms import fill_date
 from tests.browser.helpers import PASSWORD, assert_accessible, expect_gov_uk_focus, sign_in
 
@@ -28,7 +29,7 @@ def team(transactional_db):  # type: ignore[no-untyped-def]
     ship = importlib.import_module("assure.audits.migrations.0002_default_templates").ship
     ship(django_apps, None)
     north = TeamFactory(name="North Children in Care")
-    today = dt.date.today()
+    today = clock.today()
     left = ChildFactory(child_id="NA2001", team=north, first_name="Oliver", last_name="Ward")
     EpisodeFactory(
         child=left,
@@ -103,7 +104,7 @@ def test_paper_audit_from_queue_to_closed(pages, team) -> None:  # type: ignore[
     # Taking it set its due date (no programme is running: 28 days, on a working day).
     from assure.core.working_days import working_day_on_or_before
 
-    due = working_day_on_or_before(dt.date.today() + dt.timedelta(days=28))
+    due = working_day_on_or_before(clock.today() + dt.timedelta(days=28))
     expect(page.locator("xpath=//dt[normalize-space()='Due']/following-sibling::dd")).to_have_text(
         f"{due.day} {due:%B %Y}"
     )
@@ -130,7 +131,7 @@ def test_paper_audit_from_queue_to_closed(pages, team) -> None:  # type: ignore[
     expect(page.get_by_text("Support plan review is overdue.")).to_be_visible()
     page.get_by_label("Action", exact=True).fill("Hold the support plan review.")
     page.get_by_label("Owner").select_option(value="priya")
-    fill_date(page, "Due date", dt.date.today() + dt.timedelta(days=14))
+    fill_date(page, "Due date", clock.today() + dt.timedelta(days=14))
     page.get_by_role("group", name="Priority").get_by_label("High").check()
     page.get_by_role("button", name="Add the action").click()
     expect(page.get_by_text("Hold the support plan review.")).to_be_visible()
@@ -244,7 +245,7 @@ def test_the_leads_tools_page(pages, team) -> None:  # type: ignore[no-untyped-d
     from assure.audits import services
     from assure.audits.models import Programme
 
-    today = dt.date.today()
+    today = clock.today()
     Programme.objects.create(
         name="SGO assurance", start_date=today, end_date=today + dt.timedelta(days=90)
     )

@@ -35,7 +35,7 @@ def people(transactional_db):  # type: ignore[no-untyped-def]
         (getattr(loaded, "ship", None) or loaded.create)(django_apps, None)
     north = TeamFactory(name="North Children in Care")
     child = ChildFactory(child_id="NA3001", team=north, first_name="Amelia", last_name="Hart")
-    EpisodeFactory(child=child, start_date=dt.date.today() - dt.timedelta(days=500))
+    EpisodeFactory(child=child, start_date=clock.today() - dt.timedelta(days=500))
 
     def person(username, roles, teams=(north.name,)):  # type: ignore[no-untyped-def]
         return user_create(
@@ -159,14 +159,15 @@ def test_sign_off_journey(pages, people):  # type: ignore[no-untyped-def]
     from assure.panels.models import Panel
 
     panel = Panel.objects.get(slug="permanence-panel")
+    month_ago = clock.today() - dt.timedelta(days=30)
     for who, role in (("chair", "chair"), ("adviser", "legal_adviser"), ("member", "member")):
-        with clock.frozen_at(dt.date.today() - dt.timedelta(days=30)):
+        with clock.frozen_at(month_ago):
             panel_services.panel_member_add(
                 panel=panel,
                 user=people[who],
                 panel_role=role,
                 actor=people["lead"],
-                from_date=dt.date.today() - dt.timedelta(days=30),
+                from_date=month_ago,
             )
     lead = pages.open()
     sign_in(lead, username="lena", check=False)
@@ -174,7 +175,7 @@ def test_sign_off_journey(pages, people):  # type: ignore[no-untyped-def]
     assert_accessible(lead)
     lead.get_by_role("link", name="Permanence panel").click()
     assert_accessible(lead)
-    fill_date(lead, "Date of the meeting", dt.date.today())
+    fill_date(lead, "Date of the meeting", clock.today())
     lead.get_by_label("Chris Test (chair)").check()
     lead.get_by_label("Alex Test (legal adviser)").check()
     lead.get_by_label("Morgan Test (member)").check()

@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
+from assure.core import clock
 from tests.browser.govuk_forms import fill_date
 from tests.browser.helpers import PASSWORD, assert_accessible, sign_in
 
@@ -33,7 +34,7 @@ def council(transactional_db):  # type: ignore[no-untyped-def]
         django_apps, None
     )
     north = TeamFactory(name="North Children in Care")
-    last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    last_month = clock.today().replace(day=1) - dt.timedelta(days=1)
     # Three or four SGO exits a month for the 23 months before last month (not rare: an XmR
     # chart), then a spike of 12.
     month_end, n = last_month, 0

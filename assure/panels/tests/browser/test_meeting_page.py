@@ -33,7 +33,7 @@ def world(transactional_db):  # type: ignore[no-untyped-def]
         (getattr(loaded, "ship", None) or loaded.create)(django_apps, None)
     north = TeamFactory(name="North Children in Care")
     child = ChildFactory(child_id="NA4001", team=north, first_name="Isla", last_name="Reed")
-    EpisodeFactory(child=child, start_date=dt.date.today() - dt.timedelta(days=500))
+    EpisodeFactory(child=child, start_date=clock.today() - dt.timedelta(days=500))
 
     def person(username, roles, teams=()):  # type: ignore[no-untyped-def]
         return user_create(
@@ -55,7 +55,7 @@ def world(transactional_db):  # type: ignore[no-untyped-def]
         "member": person("morgan", ["panel_member"]),
     }
     panel = Panel.objects.get(slug="permanence-panel")
-    with clock.frozen_at(dt.date.today() - dt.timedelta(days=30)):
+    with clock.frozen_at(clock.today() - dt.timedelta(days=30)):
         for who, role in (
             ("chair", "chair"),
             ("tm", "chair"),
@@ -75,12 +75,12 @@ def world(transactional_db):  # type: ignore[no-untyped-def]
     decisions.proposal_submit(proposal=proposal, actor=people["sw"])
     decisions.proposal_decide(proposal=proposal, decision="approve", actor=people["tm"])
     today = panels.meeting_create(
-        panel=panel, date=dt.date.today(), attendees=[], actor=people["lead"]
+        panel=panel, date=clock.today(), attendees=[], actor=people["lead"]
     )
     panels.agenda_item_add(meeting=today, child=child, proposal=proposal, actor=people["lead"])
     coming = panels.meeting_create(
         panel=panel,
-        date=dt.date.today() + dt.timedelta(days=14),
+        date=clock.today() + dt.timedelta(days=14),
         attendees=[],
         actor=people["lead"],
     )
