@@ -1,10 +1,13 @@
 """`assure seed-demo-audits` builds audits at every stage on the demo council."""
 
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from assure.audits.demo import DemoAudits
+from assure.audits.management.commands.seed_demo_audits import seeded_summary
 from assure.audits.models import Audit, Escalation, FamilyAudit, Finding, Programme
 from assure.children.demo import seed_demo
 from assure.core.models import DomainEvent
@@ -14,7 +17,9 @@ def test_demo_audits(db):
     with pytest.raises(CommandError, match="run seed-demo first"):
         call_command("seed_demo_audits")
     seed_demo(children=150, seed=903)
-    call_command("seed_demo_audits", count=6)
+    out = StringIO()
+    call_command("seed_demo_audits", count=6, stdout=out)
+    assert "Seeded 6 demo audits, 1 family audit and 1 escalation." in out.getvalue()
     single = Audit.objects.filter(family_audit__isnull=True)
     assert Counter(single.values_list("status", flat=True)) == {
         "closed": 2,
@@ -38,3 +43,9 @@ def test_demo_audits(db):
         call_command("seed_demo_audits")
     call_command("seed_demo_audits", if_empty=True)  # as `make demo` runs it every time
     assert single.count() == 6
+
+
+def test_the_seeded_summary_counts_in_words():
+    assert seeded_summary(DemoAudits(audits=1, escalations=2, family_audits=0)) == (
+        "Seeded 1 demo audit, 0 family audits and 2 escalations."
+    )

@@ -3,8 +3,9 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.defaultfilters import pluralize
 
-from assure.audits.demo import seed_demo_audits
+from assure.audits.demo import DemoAudits, seed_demo_audits
 from assure.audits.models import Audit
 from assure.people.models import User
 
@@ -43,9 +44,13 @@ class Command(BaseCommand):
                 f"The demo users are missing ({', '.join(sorted(missing))}): run seed-demo first."
             )
         result = seed_demo_audits(count=count, seed=seed)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Seeded {result.audits} demo audits, {result.family_audits} family audit(s) "
-                f"and {result.escalations} escalation(s)."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(seeded_summary(result)))
+
+
+def seeded_summary(result: DemoAudits) -> str:
+    """What was seeded, in words that count ("1 escalation", "2 escalations")."""
+    return (
+        f"Seeded {result.audits} demo audit{pluralize(result.audits)}, "
+        f"{result.family_audits} family audit{pluralize(result.family_audits)} "
+        f"and {result.escalations} escalation{pluralize(result.escalations)}."
+    )
