@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -281,6 +281,8 @@ def _meetings(user: Any) -> list[InboxItem]:
     )
     meetings = (
         Meeting.objects.filter(Exists(seat), date__gte=today, date__lte=today + MEETINGS_AHEAD)
+        # The seat held on the meeting's day, for the hint (a chair's seat before a member's).
+        .annotate(seat_role=Subquery(seat.order_by(_SEAT_FIRST, "id").values("panel_role")[:1]))
         .select_related("panel")
         .prefetch_related(Prefetch("items", queryset=agenda, to_attr="agenda"))
         .order_by("date", "id")
@@ -298,12 +300,24 @@ def _meetings(user: Any) -> list[InboxItem]:
                 url=reverse("panels:meeting", args=[meeting.pk]),
                 due_date=meeting.date,
                 since=meeting.date,
-                hint="You sit on this panel.",
+                hint=SEAT_HINTS.get(meeting.seat_role, "You sit on this panel."),
                 details=[_agenda_line(item) for item in meeting.agenda],
                 key=f"meeting:{meeting.pk}",
             )
         )
     return items
+
+
+# What the home page says of the person's seat on a meeting's panel.
+SEAT_HINTS = {
+    "chair": "You chair this panel.",
+    "legal_adviser": "You are this panel's legal adviser.",
+    "member": "You are a member of this panel.",
+    "independent_member": "You are an independent member of this panel.",
+}
+_SEAT_FIRST = Case(
+    When(panel_role="chair", then=0), When(panel_role="legal_adviser", then=1), default=2
+)
 
 
 def _agenda_line(item: Any) -> str:

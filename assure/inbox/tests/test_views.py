@@ -233,6 +233,30 @@ def test_a_panel_members_home_has_the_coming_meeting_with_its_agenda(world, subm
     assert "Amelia Hart (SGO1): Care plan changes to special guardianship" in html
 
 
+@pytest.mark.parametrize(
+    ("seat", "says"),
+    [
+        ("chair", "You chair this panel."),
+        ("legal_adviser", "You are this panel&#x27;s legal adviser."),
+        ("member", "You are a member of this panel."),
+    ],
+)
+def test_the_coming_meeting_says_which_seat_the_person_holds(world, client, seat, says):
+    import datetime as dt
+
+    from assure.core import clock
+    from assure.panels import services as panels
+    from assure.panels.models import Panel
+
+    panel = Panel.objects.get(slug="permanence-panel")
+    panels.panel_member_add(panel=panel, user=world["panel"], panel_role=seat, actor=world["lead"])
+    panels.meeting_create(
+        panel=panel, date=clock.today() + dt.timedelta(days=7), attendees=[], actor=world["lead"]
+    )
+    html = _html(client, world["panel"])
+    assert says in html and "You sit on this panel" not in html
+
+
 def test_opening_a_notification_marks_it_read_and_goes_to_the_work(world, submitted, client):
     note = Notification.objects.get(user=world["tm"])
     client.force_login(world["sm"])
