@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Case, When
 
 from assure.core import access, clock
 from assure.core.forms import GovUKDateInput, GovUKFormMixin, PersonField
@@ -62,9 +63,14 @@ class AttendanceForm(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = {m.user_id: m for m in members}
+        # In seat order, as the members table lists them: the chair, the legal adviser, then
+        # the members by name.
+        people = {m.user_id: m for m in sorted(members, key=lambda m: m.seat_order)}
         field = self.fields["attendees"]
         field.queryset = User.objects.filter(pk__in=people)  # type: ignore[attr-defined]
+        if people:
+            position = Case(*(When(pk=pk, then=i) for i, pk in enumerate(people)))
+            field.queryset = field.queryset.order_by(position)  # type: ignore[attr-defined]
         field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
             f"{u.display_name} ({people[u.pk].get_panel_role_display().lower()})"
         )

@@ -122,6 +122,14 @@ class PanelMember(models.Model):
     def active_on(self, day) -> bool:  # type: ignore[no-untyped-def]
         return self.from_date <= day and (self.to_date is None or self.to_date >= day)
 
+    @property
+    def seat_order(self) -> tuple[int, str, str, str]:
+        """Where the seat comes in a list of members: the chair, the legal adviser, then the
+        members (independent or not) by surname and first name."""
+        rank = {PanelRole.CHAIR: 0, PanelRole.LEGAL_ADVISER: 1}.get(self.panel_role, 2)
+        user = self.user
+        return (rank, user.last_name.casefold(), user.first_name.casefold(), user.username)
+
 
 class Meeting(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")

@@ -98,7 +98,10 @@ def member_get(*, pk: int) -> PanelMember:
 
 
 def members_of(*, panel: Panel) -> list[PanelMember]:
-    return list(panel.members.select_related("user").order_by("panel_role", "user__username"))
+    """The panel's seats, past and present, in seat order (chair, legal adviser, members by
+    name); a person's earlier seat before a later one."""
+    members = panel.members.select_related("user").order_by("from_date", "id")
+    return sorted(members, key=lambda m: m.seat_order)
 
 
 def panels_overview() -> list[dict[str, Any]]:

@@ -176,7 +176,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_add = access.can(request.user, "put_to_panel") or access.can(request.user, "manage_panels")
     may_minute = is_chair or access.can(request.user, "manage_panels")
     held = meeting.date <= clock.today()
-    members_that_day = [m for m in meeting.panel.members.all() if m.active_on(meeting.date)]
+    members_that_day = sorted(
+        (m for m in meeting.panel.members.all() if m.active_on(meeting.date)),
+        key=lambda m: m.seat_order,
+    )
     action = request.POST.get("action", "")
     awaiting = selectors.proposals_awaiting(meeting=meeting, user=request.user) if may_add else []
     item_form = ItemForm(

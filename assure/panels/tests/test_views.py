@@ -274,3 +274,40 @@ def test_a_chair_may_not_record_an_outcome_for_a_child_they_may_not_see(
     )
     assert response.status_code == 404
     assert not Outcome.objects.exists()
+
+
+def _named(seats):
+    """Names whose order differs from the usernames', the roles' codes' and the rows'."""
+    names = {
+        "chair": ("Zoe", "Zimmer"),
+        "adviser": ("Yusuf", "Young"),
+        "member1": ("Alan", "Wood"),
+        "member2": ("Beth", "Abbott"),
+        "indie": ("Cara", "Morris"),
+    }
+    for username, (first, last) in names.items():
+        seats[username].first_name, seats[username].last_name = first, last
+        seats[username].save(update_fields=["first_name", "last_name"])
+    # The chair, the legal adviser, then the members (independent or not) by surname.
+    return [seats[u].pk for u in ("chair", "adviser", "member2", "indie", "member1")]
+
+
+def _checkbox_order(html, name):
+    import re
+
+    return [int(v) for v in re.findall(rf'name="{name}" id="[^"]+" value="(\d+)"', html)]
+
+
+def test_who_attended_lists_the_chair_the_adviser_then_members_by_name(
+    panel, lead, seats, client, on_meeting_day
+):
+    order = _named(seats)
+    meeting = services.meeting_create(panel=panel, date=DAY, attendees=[], actor=lead)
+    client.force_login(lead)
+    html = client.get(reverse("panels:meeting", args=[meeting.pk])).content.decode()
+    assert _checkbox_order(html, "attendance-attendees") == order
+    html = client.get(reverse("panels:detail", args=["permanence-panel"])).content.decode()
+    assert _checkbox_order(html, "meeting-attendees") == order
+    members_table = html.split('data-testid="members"')[1].split("</table>")[0]
+    people = sorted(seats.values(), key=lambda u: members_table.index(u.display_name))
+    assert [u.pk for u in people] == order
