@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assure.core import access, clock
+from assure.core.formats import moment_words
 
 from .models import Notification
 
@@ -241,7 +242,7 @@ def _escalations(user: Any) -> list[InboxItem]:
             since=_local_date(e.raised_at),
             hint=(
                 f"Raised by {e.raised_by.display_name}. Acknowledge by "
-                f"{timezone.localtime(e.acknowledge_by):%-d %B %Y at %H:%M}, saying what was done."
+                f"{moment_words(e.acknowledge_by)}, saying what was done."
             ),
             key=f"escalation:{e.pk}",
         )
