@@ -72,8 +72,19 @@ class Measure:
     shadow_ok: bool = True
     exportable: bool = True
     note: str = ""
-    moved: bool = False
     depends_on: tuple[str, ...] = ()  # other measures whose counts its figures rest on
+
+    @property
+    def moved(self) -> bool:
+        """Special cause variation now, by the one rule (`spc.Chart.moved`)."""
+        return bool(self.spc and self.spc.chart.moved)
+
+    @property
+    def latest_label(self) -> str:
+        """The period (or, on a t chart, the day) of the latest point: MDC's "now"."""
+        if not self.spc or not self.spc.chart.points:
+            return ""
+        return self.spc.labels[self.spc.chart.points[-1].index]
 
     @property
     def variation(self) -> str | None:
@@ -272,32 +283,46 @@ def _when(charted: measures.MeasureChart, point: spc.Point) -> str:
     return charted.labels[point.index]
 
 
+MEANING_TEXT = {
+    spc.IMPROVEMENT: "an improvement",
+    spc.CONCERN: "a concern",
+    spc.NEITHER: "a real change (neither better nor worse by itself)",
+}
+
+
+def _signal_text(point: spc.Point) -> str:
+    way = "high" if point.side == "high" else "low"
+    return f"{spc.RULE_TEXT[point.signals[0]]}, {way}"
+
+
 def describe(charted: measures.MeasureChart) -> str:
-    """The sentence: the most recent signal and its date, what it means for the measure,
-    or that the variation is common cause."""
+    """The sentence, by Making Data Count's one rule for "now" (`spc.Chart.signal_now`: the
+    latest point): a special cause there, what it means for the measure and its date; or
+    common cause now, naming the last special cause before it, if there was one, as past."""
     spec, chart = charted.spec, charted.chart
     if len(chart.points) < 2:
         return f"{spec.subject}: too few points in the period to set process limits."
-    last = chart.latest_signal()
     base = (
         f"limits from the {chart.baseline_points} points before the programme start, "
         "carried forward"
         if chart.carried_forward
         else f"limits from all {chart.baseline_points} points"
     )
-    if last is None:
+    now = chart.signal_now()
+    if now is not None:
+        meaning = MEANING_TEXT[chart.meaning(now.side)]
+        return (
+            f"{spec.subject}: special cause at the latest point, {_when(charted, now)} "
+            f"({_signal_text(now)}): {meaning}. ({base.capitalize()}.)"
+        )
+    past = chart.latest_signal()
+    if past is None:
         return f"{spec.subject}: common cause variation only ({base}); no sign of a change."
-    rule = spc.RULE_TEXT[last.signals[0]]
-    meaning = {
-        spc.IMPROVEMENT: "an improvement",
-        spc.CONCERN: "a concern",
-        spc.NEITHER: "a real change (neither better nor worse by itself)",
-    }[chart.meaning(last.side)]
-    way = "high" if last.side == "high" else "low"
-    latest = "at the latest point" if last is chart.points[-1] else "most recently"
+    latest = _when(charted, chart.points[-1])
     return (
-        f"{spec.subject}: special cause {latest}, {_when(charted, last)} ({rule}, {way}): "
-        f"{meaning}. ({base.capitalize()}.)"
+        f"{spec.subject}: common cause variation at the latest point, {latest}: no sign of a "
+        f"change now. The last special cause was earlier, {_when(charted, past)} "
+        f"({_signal_text(past)}). ({base.capitalize()}.)"
     )
 
 
@@ -347,7 +372,6 @@ def _spc_measure(charted: measures.MeasureChart, base: Base) -> Measure:
         guide=spec.guide,
         spc=charted,
         note=charted.note,
-        moved=_moved(chart),
     )
     periods = charted.period_starts
     for row, p in enumerate(chart.points):
@@ -442,15 +466,6 @@ def _spc_measure(charted: measures.MeasureChart, base: Base) -> Measure:
     else:
         measure.headers = ["Month", "Count", "Mean", "Lower limit", "Upper limit", "Special cause"]
     return measure
-
-
-RECENT_POINTS = 6
-
-
-def _moved(chart: spc.Chart) -> bool:
-    """A chart moved when one of its last six points carries a signal."""
-    last = chart.latest_signal()
-    return last is not None and last.index >= len(chart.points) - RECENT_POINTS
 
 
 def _count_terms(spec: measures.MeasureSpec, base: Base, period: dt.date) -> Terms:
@@ -1388,15 +1403,16 @@ def build(
         sections.append(graded)
     sections += [breakdowns, _outcomes(analysis, base, events)]
     for m in spc_measures:
-        if m.moved and m.spc:
-            last = m.spc.chart.latest_signal()
+        # The summary names the charts that moved by the same rule as their list and their
+        # sentences (`spc.Chart.moved`), in those sentences' words.
+        if m.moved:
             findings.append(
                 Finding(
                     text=m.sentence,
                     anchor=m.slug,
                     guide="reading-the-charts",
                     rests_on=tuple((m.slug, r, c) for (r, c) in m.terms),
-                    shadow_ok=m.exportable and last is not None,
+                    shadow_ok=m.exportable,
                 )
             )
     ledger = disclosure.Ledger(base=dict(base.cells), identities=base.identities, fixed=base.fixed)

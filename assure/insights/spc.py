@@ -42,12 +42,19 @@ recorded and confirmed by a person, the chart shows a shift beginning within the
 points of the new phase against the limits in force, and the new phase has at least
 `MIN_PHASE` points; a recorded rebase that fails these is reported, not applied.
 
-**Variation and assurance** (MDC's two icons). The variation of a chart is read from its
-latest point: `common_cause` when it carries no signal; otherwise `improvement` or `concern`
-by the measure's improvement direction and whether the signal is high or low, or `neither`
-for a measure with no direction. Assurance needs a target and a direction: `pass` when the
-latest limits are all on the good side of the target (it is met consistently), `fail` when
-they are all on the wrong side, `hit_and_miss` when the target lies between them.
+**Variation now, and assurance** (MDC's two icons). "Now" is the latest point, as MDC's
+variation icon reads it, and this is the one rule for every place that says whether a chart
+has moved: the icon, the sentence under the chart, the list of charts that moved and the
+page's summary. The latest point carries a signal when it breaks a rule itself or belongs to
+the points that make one (a run of seven on one side of the mean or seven rising or falling
+that reaches it, or two of three beyond a two-sigma line of which it is one). Its variation
+is then `improvement` or `concern` by the measure's improvement direction and whether the
+signal is high or low, or `neither` for a measure with no direction; otherwise it is
+`common_cause`, whatever earlier points did: a special cause before the latest point is
+history, named as such (`Chart.latest_signal`), not a change now (`signal_now`).
+Assurance needs a target and a direction: `pass` when the latest limits are all on the good
+side of the target (it is met consistently), `fail` when they are all on the wrong side,
+`hit_and_miss` when the target lies between them.
 """
 
 from __future__ import annotations
@@ -146,7 +153,17 @@ class Chart:
         return assurance_of(self.points, self.improvement, self.target)
 
     def latest_signal(self) -> Point | None:
+        """The most recent point with a signal, however long ago (for the record: whether
+        the chart has moved is `signal_now`)."""
         return next((p for p in reversed(self.points) if p.special), None)
+
+    def signal_now(self) -> Point | None:
+        return signal_now(self.points)
+
+    @property
+    def moved(self) -> bool:
+        """Whether the chart shows special cause variation now (at its latest point)."""
+        return signal_now(self.points) is not None
 
     def meaning(self, side: str) -> str:
         """What a high or low signal means for this measure: improvement, concern or
@@ -157,13 +174,22 @@ class Chart:
         return IMPROVEMENT if side == good else CONCERN
 
 
+def signal_now(points: Sequence[Point]) -> Point | None:
+    """The special cause now: the latest point, when it carries a signal (the one rule for
+    "now"; see the module's docstring)."""
+    last = points[-1] if points else None
+    return last if last is not None and last.special else None
+
+
 def variation_of(points: Sequence[Point], improvement: str | None) -> str:
-    if not points or not points[-1].signals:
+    """MDC's variation now, from the signal now and the measure's direction."""
+    now = signal_now(points)
+    if now is None:
         return COMMON
     if improvement is None:
         return NEITHER
     good = "high" if improvement == UP else "low"
-    return IMPROVEMENT if points[-1].side == good else CONCERN
+    return IMPROVEMENT if now.side == good else CONCERN
 
 
 def assurance_of(

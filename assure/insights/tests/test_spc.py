@@ -182,6 +182,25 @@ def test_variation_reads_the_latest_point_and_the_direction(improvement, variati
     assert earlier.variation == spc.COMMON  # the latest point is ordinary again
 
 
+def test_now_is_the_latest_point_and_a_run_that_reaches_it():
+    # Limits from the twelve alternating points, carried forward; then seven at 11.5, inside
+    # every line but all above the mean: a shift, and the latest point is one of it.
+    run = spc.xmr([*ALTERNATING, *[11.5] * 7], improvement=spc.UP, programme_start=12)
+    assert run.points[-1].signals == (spc.SHIFT,)  # inside every line: the run alone
+    assert run.signal_now() is run.points[-1]
+    assert run.moved and run.variation == spc.IMPROVEMENT
+    # One point back below the mean ends the run: the shift is history, not now.
+    ended = spc.xmr([*ALTERNATING, *[11.5] * 7, 9.0], improvement=spc.UP, programme_start=12)
+    assert ended.latest_signal().index == 18
+    assert ended.signal_now() is None
+    assert not ended.moved and ended.variation == spc.COMMON
+    # A lone point outside the limits is now only while it is the latest point.
+    spike = spc.xmr([*ALTERNATING, 20.0])
+    assert spike.moved and spike.signal_now().index == 12
+    assert not spc.xmr([*ALTERNATING, 20.0, 10.0]).moved
+    assert not spc.xmr(ALTERNATING).moved and not spc.xmr([]).moved
+
+
 def test_assurance_against_a_target():
     chart = spc.xmr(ALTERNATING, improvement=spc.UP, target=3)
     assert chart.assurance == spc.PASS  # lower limit 4.68 is above 3

@@ -117,23 +117,67 @@ def test_the_page_opens_with_the_answer_then_every_measure(client, data):
         )
 
 
-def test_the_sentence_names_the_most_recent_signal_and_its_date(client, dense):
+def moved_list(page: str) -> str:
+    found = re.search(r'data-testid="moved">(.*?)</ul>', page, re.S)
+    return found[1] if found else ""
+
+
+def findings_of(page: str) -> list[str]:
+    return re.findall(r'<li data-testid="finding">(.*?)</li>', page, re.S)
+
+
+def test_an_old_special_cause_is_named_as_past_and_the_chart_did_not_move(client, dense):
     client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
     page = client.get(URL + DENSE).content.decode()
     sgo = section(page, "exits-sgo")
     sentence = re.search(r'data-testid="sentence-exits-sgo">([^<]+)<', sgo)[1].strip()
     assert sentence.startswith(
-        "Exits through special guardianship orders: special cause most recently, March 2026 "
-        "(a point outside the process limits, high): a real change (neither better nor worse "
-        "by itself)."
+        "Exits through special guardianship orders: common cause variation at the latest point, "
+        "April 2026: no sign of a change now. The last special cause was earlier, March 2026 "
+        "(a point outside the process limits, high)."
     )
-    # The variation icon reads the latest point (April, ordinary again); March's marker is
-    # purple, MDC's colour for a change that is neither improvement nor concern.
+    # The variation icon reads the same latest point (April, ordinary again); March's marker
+    # is purple, MDC's colour for a change that is neither improvement nor concern.
     assert "Common cause variation" in sgo
     assert 'fill="#4c2c92"' in sgo
     assert "Outside limit</text>" in sgo and "<polygon" in sgo  # labelled, shaped marker
     assert 'stroke-dasharray="8 5"' in sgo  # limits dashed, not told apart by colour
     assert "(no direction is better by itself)" in sgo
+    # Not a chart that moved, and the summary does not call it a change.
+    assert "Exits through special guardianship" not in moved_list(page)
+    assert not any("Exits through special guardianship" in f for f in findings_of(page))
+
+
+def test_a_special_cause_now_is_listed_and_every_place_agrees(client, dense):
+    client.force_login(UserFactory(username="lead", roles=["assurance_lead"]))
+    page = client.get(URL + DENSE.replace("2026-04-30", "2026-03-31")).content.decode()
+    sgo = section(page, "exits-sgo")
+    sentence = re.search(r'data-testid="sentence-exits-sgo">([^<]+)<', sgo)[1].strip()
+    expected = (
+        "Exits through special guardianship orders: special cause at the latest point, March "
+        "2026 (a point outside the process limits, high): a real change (neither better nor "
+        "worse by itself)."
+    )
+    assert sentence.startswith(expected)
+    assert "Special cause variation: neither improvement nor concern" in sgo
+    assert re.search(
+        r'href="#exits-sgo">Exits through special guardianship orders</a>: special cause '
+        r"variation: neither improvement nor concern \(latest point, March 2026\)",
+        moved_list(page),
+    )
+    assert [f for f in findings_of(page) if f.startswith(expected)]
+    # Every chart listed as moved says so in its own words, and no other chart does.
+    checked = []
+    for slug in re.findall(r'<section id="([^"]+)"[^>]*data-testid="measure-', page):
+        part = section(page, slug)
+        icon = re.search(r'data-testid="variation-[^"]+">.*?<strong>([^<]+)</strong>', part, re.S)
+        if icon is None:
+            continue  # not an SPC chart
+        now = icon[1] != "Common cause variation"
+        assert (f'href="#{slug}"' in moved_list(page)) == now, slug
+        assert ("special cause at the latest point" in part) == now, slug
+        checked.append(slug)
+    assert len(checked) == 13 and "exits-sgo" in checked
 
 
 def test_rare_routes_are_charted_as_days_between_events(client, data):
