@@ -10,6 +10,7 @@ it out, and how many rows of each kind went, never the deleted records themselve
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 class Kind(models.TextChoices):
@@ -93,6 +94,19 @@ class LegalHold(models.Model):
         return self.lifted_at is None
 
 
+# A proposal's records counted in words: the kind's noun for one record and for many.
+KIND_NOUNS = {
+    Kind.LOOKED_AFTER_CHILD: ("looked-after child's record", "looked-after children's records"),
+    Kind.ADOPTED_CHILD: ("adopted child's record", "adopted children's records"),
+    Kind.OTHER_CHILD: (
+        "record of a child never looked after",
+        "records of children never looked after",
+    ),
+    Kind.ACCESS_LOG: ("access log entry", "access log entries"),
+    Kind.IMPORT_RUN: ("import record", "import records"),
+}
+
+
 class DeletionProposal(models.Model):
     """Records past their retention period, proposed for deletion: one kind of record under
     one rule version. For children, `items` name them until the deletion is carried out;
@@ -143,6 +157,25 @@ class DeletionProposal(models.Model):
 
     def __str__(self) -> str:
         return f"Deletion proposal {self.pk} ({self.get_kind_display()}, {self.status})"
+
+    @property
+    def records_in_words(self) -> str:
+        """ "3 import records", "1 adopted child's record"."""
+        one, many = KIND_NOUNS[Kind(self.kind)]
+        return f"{self.count} {one if self.count == 1 else many}"
+
+    @property
+    def title(self) -> str:
+        """What the proposal is, as people name it; its number is the `reference`."""
+        on = timezone.localtime(self.proposed_at)
+        return (
+            f"Deletion of {self.records_in_words} past retention, proposed "
+            f"{on.day} {on:%B %Y} by {self.proposed_by.display_name}"
+        )
+
+    @property
+    def reference(self) -> str:
+        return f"Proposal {self.pk}"
 
 
 class DeletionItem(models.Model):

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -326,3 +327,40 @@ def test_the_child_page_shows_a_standing_hold_to_those_who_place_holds(client, s
     services.legal_hold_lift(actor=staff["lead"], hold=hold, reason="Proceedings concluded.")
     client.force_login(staff["lead"])
     assert 'data-testid="legal-hold"' not in client.get(page).content.decode()
+
+
+def test_a_proposal_is_named_by_what_it_deletes_with_its_number_as_reference(client, staff):
+    proposal = _proposal(staff)
+    proposal.count = 3
+    proposal.save(update_fields=["count"])
+    name = (
+        "Deletion of 3 access log entries past retention, proposed 1 January 2026 by "
+        f"{escape(staff['officer'].display_name)}"
+    )
+    client.force_login(staff["other_officer"])
+    listed = client.get(reverse("governance:deletions")).content.decode()
+    assert f">{name}</a>" in listed and f"Proposal {proposal.pk}<" in listed
+    page = client.get(reverse("governance:deletion", kwargs={"pk": proposal.pk})).content
+    page = page.decode()
+    assert f"<title>{name} (proposal {proposal.pk})" in page
+    assert f'<h1 class="govuk-heading-l">{name} ' in page
+    home = client.get(reverse("core:home")).content.decode()
+    assert "the deletion of 3 access log entries past retention</a>" in home
+    assert f"Proposal {proposal.pk}, proposed 1 January 2026 by" in home
+
+
+def test_rejecting_an_approved_proposal_says_it_cancels_the_deletion(client, staff):
+    old, _ = _past_and_kept(staff)
+    client.force_login(staff["officer"])
+    client.post(reverse("governance:propose"), {"kind": "looked_after_child"})
+    proposal = DeletionProposal.objects.get()
+    url = reverse("governance:deletion", kwargs={"pk": proposal.pk})
+    assert 'data-testid="reject-approved"' not in client.get(url).content.decode()
+    client.force_login(staff["other_officer"])
+    client.post(url, {"action": "approve"})
+    page = client.get(url).content.decode()
+    assert 'data-testid="reject-approved"' in page
+    assert "Rejecting the proposal now cancels it: nothing is deleted" in page
+    client.post(url, {"action": "reject", "reason": "A claim has been made."})
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected" and Child.objects.filter(pk=old.pk).exists()
