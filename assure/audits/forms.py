@@ -4,7 +4,9 @@ from django import forms
 
 from assure.core import access
 from assure.core.forms import GovUKDateField, GovUKFormMixin, PeopleField, PersonField
+from assure.people.models import User
 
+from . import selectors
 from .models import CaseAction, Finding, Mode, Question, Theme
 
 TEMPLATE_CHOICES = [
@@ -103,11 +105,13 @@ class ActionForm(GovUKFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Describe the action."},
     )
-    # An action on a child's case is owned by someone who works with children's records.
+    # Filled in for the audit's child: those who work the case or manage it, and the
+    # assurance team (`selectors.action_owners`, which the service holds to as well).
     owner = PersonField(
         label="Owner",
-        queryset=access.holders("view_children"),
+        queryset=User.objects.none(),
         empty_label="Choose an owner",
+        help_text="Someone who works the child's case or manages it, or the assurance team.",
         error_messages={
             "required": "Choose who owns the action.",
             "invalid_choice": "Choose who owns the action from the list.",
@@ -120,6 +124,13 @@ class ActionForm(GovUKFormMixin, forms.Form):
     priority = forms.ChoiceField(
         label="Priority", choices=CaseAction.Priority.choices, widget=forms.RadioSelect
     )
+
+    def __init__(self, *args, audit, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # In name order, as every person picker lists people.
+        self.fields["owner"].queryset = selectors.action_owners(child=audit.child).order_by(
+            "first_name", "last_name", "username"
+        )
 
 
 class CompleteActionForm(GovUKFormMixin, forms.Form):

@@ -197,6 +197,26 @@ def workload(*, user: Any) -> list[dict[str, Any]]:
     return list(rows)
 
 
+def action_owners(*, child: Any) -> QuerySet[Any]:
+    """Who may own an action from an audit of this child: the people who work the child's
+    case or manage it (its allocated worker and the people of its team who may own case
+    actions: practitioners, team manager, service manager, head of service) and the
+    assurance team, for their own follow-ups. Only people who see the child: an action on a
+    record its owner cannot open could never be done. The form offers these and
+    `services.action_add` refuses anyone else."""
+    from assure.people.models import User
+
+    case = Q(staff_record__allocated_children=child.pk)
+    if child.team_id is not None:
+        case |= Q(teams=child.team_id)
+    works_the_case = access.holders("own_case_actions").filter(case)
+    assurance = access.holders("audit_cases")
+    return User.objects.filter(
+        Q(pk__in=works_the_case.values("pk")) | Q(pk__in=assurance.values("pk")),
+        access.sees_child_q(child),
+    )
+
+
 def actions_for(*, user: Any, owner: Any = None, open_only: bool = True) -> QuerySet[CaseAction]:
     actions = CaseAction.objects.filter(access.child_visibility_q(user, "audit__child__"))
     if owner is not None:

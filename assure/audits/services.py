@@ -18,6 +18,7 @@ from assure.core.errors import NotNow
 from assure.core.workflow import Move, Workflow
 from assure.people.models import User
 
+from . import selectors
 from .models import (
     ActionAgreement,
     Answer,
@@ -670,6 +671,12 @@ def action_add(
         errors["priority"] = "Choose high, medium or low."
     if due_date < clock.today():
         errors["due_date"] = "The due date must be today or later."
+    if not selectors.action_owners(child=audit.child).filter(pk=owner.pk).exists():
+        errors["owner"] = (
+            f"{owner.display_name} cannot own an action on this child's case. Choose someone "
+            "who works the case or manages it (its worker, the team's practitioners, team "
+            "manager, service manager or head of service), or the assurance team."
+        )
     if errors:
         raise ValidationError(errors)
     action = CaseAction.objects.create(

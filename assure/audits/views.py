@@ -270,7 +270,7 @@ def _render_detail(
         "answer_errors": bound.pop("answer_errors", {}),
         "transition_form": forms.TransitionForm(),
         "finding_form": forms.FindingForm(audit=audit),
-        "action_form": forms.ActionForm(),
+        "action_form": forms.ActionForm(audit=audit),
         "participants_form": forms.ParticipantsForm(
             initial={
                 "practitioner": getattr(audit.practitioner, "username", None),
@@ -389,7 +389,7 @@ def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_action(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk)
-    form = forms.ActionForm(request.POST)
+    form = forms.ActionForm(request.POST, audit=audit)
     return _run(
         request,
         audit,

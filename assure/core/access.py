@@ -113,6 +113,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Manage the people of their teams: complete their actions, join their collaborative
     # audits as their manager.
     "manage_team_members": frozenset({Role.TEAM_MANAGER}),
+    # Own an action agreed in an audit of a child of their own teams: the people who work
+    # the case or manage it (its worker and the team's practitioners, the team manager, the
+    # service manager and the head of service). Not the director, whose part is the scheme
+    # of delegation, nor those who only read the file (performance, legal, the IRO). The
+    # assurance team owns its own follow-ups through `audit_cases`
+    # (`audits.selectors.action_owners`).
+    "own_case_actions": TEAM_ROLES,
     # The overdue actions of the people of their teams, on the home page.
     "oversee_team_actions": TEAM_ROLES - {Role.PRACTITIONER},
     # Every overdue action, on the home page.
@@ -201,6 +208,26 @@ def holds_for_team(user: Any, action: str, *, team_id: int | None) -> bool:
     if team_id is None or not can(user, action):
         return False
     return user.teams.filter(pk=team_id).exists()
+
+
+def sees_child_q(child: Any) -> Q:
+    """A Q over User: the people whose roles and teams let them see this child, the policy
+    of `child_visibility_q` turned round for one child. A panel member's window on an
+    agenda is left out: it lets them read the papers, not work the case."""
+    from assure.children.models import ChildAccess
+    from assure.people.models import User, UserRole
+
+    def holding(roles: frozenset[str]) -> Q:
+        return Q(pk__in=UserRole.objects.filter(role__in=roles).values("user_id"))
+
+    if child.restricted:
+        listed = ChildAccess.objects.filter(child_id=child.pk).values("user_id")
+        return holding(frozenset({Role.ASSURANCE_LEAD})) | (holding(CHILD_ROLES) & Q(pk__in=listed))
+    allowed = holding(ALL_UNRESTRICTED_ROLES)
+    if child.team_id is not None:
+        members = User.teams.through.objects.filter(team_id=child.team_id).values("user_id")
+        allowed |= holding(TEAM_ROLES) & Q(pk__in=members)
+    return allowed
 
 
 def shares_a_team_q(user: Any, prefix: str = "") -> Q:
