@@ -99,58 +99,113 @@ def _children(people: dict[str, Any]) -> list[Child]:
     return children
 
 
-def _carer_words(child: Child) -> tuple[str, str]:
-    """Who the child's SGO plan names, and how far their full assessment has gone, in the
-    words of the child's own record (a proposal written for another child reads wrongly)."""
+@dataclass(frozen=True)
+class CarerStory:
+    """What the child's own record says of the carer the SGO plan names: the words a
+    proposal's rationale uses, and the due-diligence items the record shows were done."""
+
+    carer: str
+    assessed: str
+    supported: str
+    done: dict[str, str]
+
+
+def _day(date: dt.date) -> str:
+    return f"{date:%-d %B %Y}"
+
+
+def _relation(assessment: Any) -> str:
+    """The carer's relationship to the child in brackets; nothing when it is only "other"."""
+    if assessment.relationship in {"", codes.CarerRelationship.OTHER}:
+        return ""
+    return f" ({assessment.get_relationship_display().lower()})"
+
+
+def _carer_story(child: Child) -> CarerStory:
+    """Who the child's SGO plan names and how far their assessments and support plan have
+    gone, in the words of the child's own record (a proposal written for another child, or
+    a checklist that says less than its rationale, reads wrongly). An item the record does
+    not show done is left for the proposer to record."""
     plans = child.permanence_plans.filter(plan=codes.PermanencePlanType.SGO)
     plan = plans.order_by("-agreed_date", "-pk").first()
     carer = (plan.carer_name if plan else "") or "the prospective special guardian"
-    full = (
-        child.sgo_assessments.filter(stage=codes.AssessmentStage.FULL, carer_name=carer)
-        .order_by("-start_date", "-pk")
-        .first()
+    assessments = list(child.sgo_assessments.order_by("start_date", "pk"))
+    done: dict[str, str] = {}
+    viability = [a for a in assessments if a.stage == codes.AssessmentStage.VIABILITY]
+    if viability and all(a.completed_date for a in viability):
+        done["viability_assessments"] = "; ".join(
+            f"{a.carer_name}{_relation(a)}: "
+            f"{a.get_recommendation_display().lower() or 'complete'}, {_day(a.completed_date)}"
+            for a in viability
+        )
+    full = next(
+        (
+            a
+            for a in reversed(assessments)
+            if a.stage == codes.AssessmentStage.FULL and a.carer_name == carer
+        ),
+        None,
     )
     if full is None:
-        return carer, f"the full assessment of {carer} is still to start"
-    if full.completed_date is None:
-        return carer, f"the full assessment of {carer} began on {full.start_date:%-d %B %Y}"
-    outcome = (full.get_recommendation_display() or "complete").lower()
-    return carer, f"the full assessment of {carer} was {outcome} ({full.completed_date:%-d %B %Y})"
+        assessed = f"the full assessment of {carer} is still to start"
+    elif full.completed_date is None:
+        assessed = f"the full assessment of {carer} began on {_day(full.start_date)}"
+    else:
+        outcome = (full.get_recommendation_display() or "complete").lower()
+        assessed = f"the full assessment of {carer} was {outcome} ({_day(full.completed_date)})"
+        done["full_assessment"] = (
+            f"Full assessment of {carer}, begun {_day(full.start_date)}, completed "
+            f"{_day(full.completed_date)}: {outcome}"
+        )
+    support = (
+        child.sgo_support_plans.filter(agreed_date__isnull=False).order_by("-agreed_date").first()
+    )
+    if support is None:
+        supported = "the support plan is still to be agreed"
+    else:
+        supported = f"the support plan was agreed with the carers on {_day(support.agreed_date)}"
+        done["support_plan"] = (
+            f"Agreed with the carers on {_day(support.agreed_date)}"
+            + (f", review due {_day(support.review_date)}" if support.review_date else "")
+            + (f": {support.summary}" if support.summary else "")
+        )
+    return CarerStory(carer=carer, assessed=assessed, supported=supported, done=done)
 
 
 def _raise(child: Child, people: dict[str, Any], *, kind: str = "sgo_care_plan") -> Proposal:
-    carer, assessed = _carer_words(child)
+    story = _carer_story(child)
     plans = {
         "sgo_care_plan": (
-            f"Special guardianship order to {carer}",
-            f"{child.first_name or 'The child'} is settled in the placement; {assessed}; the "
-            "support plan is agreed with the carers.",
+            f"Special guardianship order to {story.carer}",
+            f"{child.first_name or 'The child'} is settled in the placement; {story.assessed}; "
+            f"{story.supported}.",
+            # What the record shows done; the rest (the child's wishes and feelings, the
+            # checks, time with the carers, the contact plan, legal advice) is what the
+            # story leaves open, for the proposer and the panel.
+            story.done,
         ),
         "sgo_financial_support": (
-            f"Special guardianship allowance to {carer}, reviewed yearly",
+            f"Special guardianship allowance to {story.carer}, reviewed yearly",
             "Means test done; the support plan sets the allowance.",
+            ALLOWANCE_CHECKS,
         ),
     }
-    plan, why = plans[kind]
+    plan, why, checklist = plans[kind]
     return services.proposal_create(
         child=child,
         decision_type=kind,
         proposed_plan=plan,
         rationale=why,
         actor=people["practitioner"],
-        checklist=CHECKS[kind],
+        checklist=checklist,
     )
 
 
-# What the demo's proposers record. The care plans leave most items to record (the page
-# shows which), the allowance records all three, so its last approval needs no confirmation.
-CHECKS = {
-    "sgo_care_plan": {"support_plan": "Agreed with the carers"},
-    "sgo_financial_support": {
-        "means_test": "Means test done on 3 March; in the case record",
-        "support_plan": "Agreed with the carers",
-        "amount_and_review": "Weekly allowance, reviewed every year",
-    },
+# The allowance records all three of its items, so its last approval needs no confirmation.
+ALLOWANCE_CHECKS = {
+    "means_test": "Means test done on 3 March; in the case record",
+    "support_plan": "Agreed with the carers",
+    "amount_and_review": "Weekly allowance, reviewed every year",
 }
 
 

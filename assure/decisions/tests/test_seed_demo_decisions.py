@@ -104,3 +104,35 @@ def test_demo_meetings_fall_on_working_days_when_made_at_a_weekend():
         assert _working_day(-35) == dt.date(2026, 10, 30)  # a Sunday: back to the Friday
         assert _working_day(-1) == dt.date(2026, 12, 4)  # Saturday: back to the Friday
         assert _working_day(3) == dt.date(2026, 12, 9)  # a Wednesday stays
+
+
+@pytest.mark.django_db
+def test_demo_proposals_record_what_the_childs_record_shows_done():
+    seed_demo(children=60)
+    call_command("seed_demo_decisions", "--if-empty", stdout=StringIO())
+    care_plans = Proposal.objects.filter(scheme__decision_type__slug="sgo_care_plan")
+    recorded = set()
+    for proposal in care_plans.select_related("child"):
+        child, checks = proposal.child, proposal.checklist
+        carer = child.permanence_plans.filter(plan="sgo").latest("agreed_date").carer_name
+        full = child.sgo_assessments.filter(stage="full", carer_name=carer).last()
+        if full is not None and full.completed_date:
+            # The rationale's positive full assessment is on the checklist, with its date.
+            when = f"{full.completed_date:%-d %B %Y}"
+            assert when in proposal.rationale and when in checks["full_assessment"]
+        else:
+            assert "full_assessment" not in checks, proposal.rationale
+        support = child.sgo_support_plans.filter(agreed_date__isnull=False).first()
+        assert ("support_plan" in checks) == (support is not None)
+        assert ("support plan was agreed" in proposal.rationale) == (support is not None)
+        viability = list(child.sgo_assessments.filter(stage="viability"))
+        if viability and all(a.completed_date for a in viability):
+            for assessment in viability:
+                assert assessment.carer_name in checks["viability_assessments"]
+        else:
+            assert "viability_assessments" not in checks
+        # What the story leaves open stays for the proposer and the panel (the deferred
+        # panel asks for the contact plan and the legal advice).
+        assert not {"wishes_and_feelings", "contact_plan", "legal_advice"} & set(checks)
+        recorded |= set(checks)
+    assert {"viability_assessments", "full_assessment", "support_plan"} <= recorded
