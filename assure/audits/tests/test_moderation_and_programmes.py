@@ -176,7 +176,8 @@ def test_home_panels_by_role(client, people, audit):
         client.force_login(people.practitioner)
         home = client.get(reverse("core:home")).content.decode()
         assert home.count("Chase the health assessment") == 1 and "Overdue" in home
-        assert home.count(f"Take part in the audit of {escape(collaborative.child.display_name)}") == 1
+        invited = escape(collaborative.child.display_name)
+        assert home.count(f"Take part in the audit of {invited}") == 1
         client.force_login(people.manager)
         home = client.get(reverse("core:home")).content.decode()
         assert "Your team&#x27;s overdue actions" in home or "Your team's overdue actions" in home
