@@ -1,6 +1,7 @@
 """Reads of children, always through the access policy (core.access)."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +12,7 @@ from assure.core import access, clock
 from assure.people.models import StaffMember, Team
 
 from . import codes
-from .care import history, periods
+from .care import history, periods, sgo
 from .care import plans as plans_rules
 from .care.history import CareFacts
 from .models import Child, Episode, Hearing, PermanencePlan, Proceedings
@@ -135,11 +136,71 @@ class TimelineEntry:
 
 
 @dataclass
+class PermanenceBefore:
+    """What permanence a child had before one period of care (903 PrevPerm), in words."""
+
+    period_start: dt.date
+    period_end: dt.date | None
+    words: list[str]
+    broke_down: bool  # an SGO broke down before this period (P2)
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{2}|zz)/(\d{2}|zz)/(\d{4})$", re.IGNORECASE)
+
+
+def date_of_permanence_words(value: str) -> str:
+    """DATE_PERM in the house date format: "29 Apr 2024", "Apr 2024" or "2024" when parts are
+    not known (zz), "" when the year is not known either or the date is not a real one."""
+    match = _PARTIAL_DATE.match((value or "").strip())
+    if not match:
+        return ""
+    day, month, year = match.groups()
+    try:
+        if day.isdigit() and month.isdigit():
+            return f"{int(day)} {dt.date(int(year), int(month), int(day)):%b %Y}"
+        if month.isdigit():
+            return f"{dt.date(int(year), int(month), 1):%b %Y}"
+    except ValueError:
+        return ""
+    return year
+
+
+def _permanence_words(code: str, when: str) -> str:
+    if code == codes.PreviousPermanence.Z1:
+        return "None"
+    if code == codes.PreviousPermanence.P4:
+        return "Not known"
+    known = code in codes.PreviousPermanence.values
+    label = codes.PreviousPermanence(code).label if known else code
+    shown = date_of_permanence_words(when)
+    return f"{label}, {shown}" if shown else f"{label}, date not known"
+
+
+def _permanence_before(episodes: list[Episode], previous: list[Any]) -> list[PermanenceBefore]:
+    """Each period of care with the permanence before it (care.sgo decides which period a
+    record belongs to), latest period first."""
+    ends = {x.period_start: x.date for x in periods.exits_of(episodes)}
+    by_period = sgo.previous_permanence_by_period(
+        [(p.previous_permanence, p.date_of_permanence) for p in previous],
+        periods.period_starts(episodes),
+    )
+    return [
+        PermanenceBefore(
+            period_start=start,
+            period_end=ends.get(start),
+            words=[_permanence_words(code, when) for code, when in records],
+            broke_down=any(code == codes.PreviousPermanence.P2 for code, _ in records),
+        )
+        for start, records in reversed(by_period.items())
+    ]
+
+
+@dataclass
 class ChildRecord:
     child: Child
     episodes: list[Episode]
     reviews: list[Any]
-    previous_permanence: list[Any]
+    permanence_before: list[PermanenceBefore]  # by period of care, latest first
     proceedings: list[Proceedings]
     plans: list[PermanencePlan]
     assessments: list[Any]
@@ -163,6 +224,12 @@ class ChildRecord:
     @property
     def exits(self) -> list[periods.Exit]:
         return periods.exits_of(self.episodes)
+
+    @property
+    def permanence_before_now(self) -> PermanenceBefore | None:
+        """The permanence before the period of care the child stands in today."""
+        start = self.facts.period_start
+        return next((p for p in self.permanence_before if p.period_start == start), None)
 
 
 def child_record(*, child: Child) -> ChildRecord:
@@ -198,7 +265,7 @@ def child_record(*, child: Child) -> ChildRecord:
         child=child,
         episodes=episodes,
         reviews=reviews,
-        previous_permanence=previous,
+        permanence_before=_permanence_before(episodes, previous),
         proceedings=proceedings,
         plans=plans,
         assessments=assessments,

@@ -14,6 +14,10 @@ child stands on the way to an order.
 - **A broken-down SGO** (903 PrevPerm P2) belongs to the period of care that starts after the
   order's date (DATE_PERM; parts may be unknown, `zz`, and then the earliest date it could be
   is used). With no date at all, it belongs to the child's latest period.
+- **Previous permanence by period.** Every PrevPerm record describes the period of care it
+  was returned for. A record of an order (P1 to P3) belongs to a period by the rule above;
+  "none" (Z1) and "not known" (P4), which the 903 returns without a date, belong to the latest
+  period that no order belongs to, and to none when every period has one.
 - **Where a child stands on the way to an SGO** at a date (the audit queue's order, DOMAIN.md
   section 4), for a child looked after then: 1, an SGO application before the court, or open
   proceedings with a plan that includes an SGO; 2, a full assessment completed with a
@@ -152,6 +156,29 @@ def breakdown_in_period(
         code == "P2" and period_after_order(period_starts, when) == period_start
         for code, when in previous
     )
+
+
+# The 903 returns "none" (Z1) and "not known" (P4) without a date: they say what came before
+# a period that no order came before.
+UNDATED_CODES = frozenset({"Z1", "P4"})
+
+
+def previous_permanence_by_period(
+    previous: Iterable[tuple[str, str]], period_starts: Sequence[dt.date]
+) -> dict[dt.date, list[tuple[str, str]]]:
+    """The (PREV_PERM, DATE_PERM) records each period of care has, by its start, oldest
+    period first (see the module's notes). Periods with none are left out."""
+    records = list(previous)
+    placed: dict[dt.date, list[tuple[str, str]]] = {}
+    for code, when in records:
+        start = None if code in UNDATED_CODES else period_after_order(period_starts, when)
+        if start is not None:
+            placed.setdefault(start, []).append((code, when))
+    free = [s for s in period_starts if s not in placed]
+    for code, when in records:
+        if code in UNDATED_CODES and free:
+            placed.setdefault(max(free), []).append((code, when))
+    return dict(sorted(placed.items()))
 
 
 # On the way to an order --------------------------------------------------------------------

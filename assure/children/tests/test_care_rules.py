@@ -428,6 +428,32 @@ def test_a_p2_record_belongs_to_the_period_after_the_order():
     assert not sgo.breakdown_in_period([("P1", "01/05/2015")], starts, D(2016, 9, 1))
 
 
+def test_previous_permanence_is_shown_for_the_period_it_was_returned_for():
+    starts = [D(2021, 3, 4), D(2024, 10, 6)]
+    # A first period with none before it, and one after an SGO of 29 April 2024 broke down.
+    both = [("Z1", ""), ("P2", "29/04/2024")]
+    assert sgo.previous_permanence_by_period(both, starts) == {
+        D(2021, 3, 4): [("Z1", "")],
+        D(2024, 10, 6): [("P2", "29/04/2024")],
+    }
+    # The order came before the first period: "none" is the second period's.
+    early = [("P2", "zz/zz/2019"), ("Z1", "")]
+    assert sgo.previous_permanence_by_period(early, starts) == {
+        D(2021, 3, 4): [("P2", "zz/zz/2019")],
+        D(2024, 10, 6): [("Z1", "")],
+    }
+    # An order for every period leaves no period to "not known"; one period has it all.
+    full = [("P3", "01/01/2020"), ("P2", "01/05/2024"), ("P4", "")]
+    assert list(sgo.previous_permanence_by_period(full, starts)) == starts
+    assert ("P4", "") not in sum(sgo.previous_permanence_by_period(full, starts).values(), [])
+    assert sgo.previous_permanence_by_period([("Z1", "")], starts[:1]) == {
+        D(2021, 3, 4): [("Z1", "")]
+    }
+    # An order dated after every period belongs to none, as for the broken-down SGO.
+    assert sgo.previous_permanence_by_period([("P1", "01/01/2025")], starts) == {}
+    assert sgo.previous_permanence_by_period([("Z1", "")], []) == {}
+
+
 # Exits and re-entry -------------------------------------------------------------------------
 
 
