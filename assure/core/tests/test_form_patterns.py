@@ -25,7 +25,7 @@ from assure.core.forms import (
     PeopleField,
     PersonField,
 )
-from tests.factories import UserFactory
+from tests.factories import ChildFactory, UserFactory
 
 # Fields that name a person. Each must be picked from a list: a PersonField or PeopleField,
 # or (where a form builds its own list) radios or checkboxes of names.
@@ -92,7 +92,8 @@ def _arguments(people: list[Any]) -> dict[str, Any]:
         "children": [],
         "user": people[0],
         "reviewers": people,
-        "audit": None,
+        # An audit of a child no one here works: its pickers offer the assurance team.
+        "audit": lambda: SimpleNamespace(child=ChildFactory(), template_id=None),
         "audits": [],
         "sections": ["One"],
         "theme_choices": [],
