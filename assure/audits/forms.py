@@ -142,18 +142,32 @@ class CompleteActionForm(GovUKFormMixin, forms.Form):
 
 
 class ParticipantsForm(GovUKFormMixin, forms.Form):
+    # Both filled in for the audit's child: the people who work the case or manage it
+    # (`selectors.case_team`, which the service holds to as well).
     practitioner = PersonField(
         label="Practitioner",
-        queryset=access.holders("view_children"),
+        queryset=User.objects.none(),
         required=False,
         empty_label="Nobody yet",
+        help_text="Someone who works the child's case, usually its allocated worker.",
+        error_messages={"invalid_choice": "Choose the practitioner from the list."},
     )
     manager = PersonField(
         label="Their manager",
-        queryset=access.holders("view_children"),
+        queryset=User.objects.none(),
         required=False,
         empty_label="Nobody yet",
+        help_text="Someone who manages the child's case, usually the team manager.",
+        error_messages={"invalid_choice": "Choose their manager from the list."},
     )
+
+    def __init__(self, *args, audit, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        team = selectors.case_team(child=audit.child).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["practitioner"].queryset = team
+        self.fields["manager"].queryset = team
 
 
 class ContributionForm(GovUKFormMixin, forms.Form):

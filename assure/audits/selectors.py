@@ -197,22 +197,34 @@ def workload(*, user: Any) -> list[dict[str, Any]]:
     return list(rows)
 
 
-def action_owners(*, child: Any) -> QuerySet[Any]:
-    """Who may own an action from an audit of this child: the people who work the child's
-    case or manage it (its allocated worker and the people of its team who may own case
-    actions: practitioners, team manager, service manager, head of service) and the
-    assurance team, for their own follow-ups. Only people who see the child: an action on a
-    record its owner cannot open could never be done. The form offers these and
-    `services.action_add` refuses anyone else."""
+def case_team(*, child: Any) -> QuerySet[Any]:
+    """The people who work this child's case or manage it: its allocated worker and the
+    people of its team who may own case actions (practitioners, team manager, service
+    manager, head of service), and only those who see the child (for a restricted child, the
+    ones on its access list). They are whom a collaborative audit invites as its practitioner
+    and manager (`services.participants_invite` refuses anyone else), and, with the
+    assurance team, who may own the audit's actions (`action_owners`)."""
     from assure.people.models import User
 
     case = Q(staff_record__allocated_children=child.pk)
     if child.team_id is not None:
         case |= Q(teams=child.team_id)
     works_the_case = access.holders("own_case_actions").filter(case)
+    return User.objects.filter(pk__in=works_the_case.values("pk")).filter(
+        access.sees_child_q(child)
+    )
+
+
+def action_owners(*, child: Any) -> QuerySet[Any]:
+    """Who may own an action from an audit of this child: the child's case team
+    (`case_team`) and the assurance team, for their own follow-ups. Only people who see the
+    child: an action on a record its owner cannot open could never be done. The form offers
+    these and `services.action_add` refuses anyone else."""
+    from assure.people.models import User
+
     assurance = access.holders("audit_cases")
     return User.objects.filter(
-        Q(pk__in=works_the_case.values("pk")) | Q(pk__in=assurance.values("pk")),
+        Q(pk__in=case_team(child=child).values("pk")) | Q(pk__in=assurance.values("pk")),
         access.sees_child_q(child),
     )
 

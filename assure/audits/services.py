@@ -766,7 +766,8 @@ def is_participant(user: Any, audit: Audit) -> bool:
 def participants_invite(
     *, audit: Audit, practitioner: User | None, manager: User | None, actor: Any
 ) -> Audit:
-    """Invite the practitioner and their manager to a collaborative audit."""
+    """Invite the practitioner and their manager to a collaborative audit: people of the
+    child's case team (`selectors.case_team`), or nobody yet."""
     if not (is_audits_auditor(actor, audit) or may_allocate(actor)):
         raise Forbidden(
             "Only the audit's auditor or whoever allocates audits invites participants."
@@ -775,6 +776,20 @@ def participants_invite(
         raise Conflict("Only a collaborative audit has participants.")
     if audit.status == Status.CLOSED:
         raise Conflict("A closed audit is read-only.")
+    # A collaborative audit is done with the people who work the case and manage it; the
+    # form offers only them, and the API or a stale page must not get round it.
+    team = selectors.case_team(child=audit.child)
+    errors = {
+        field: (
+            f"{person.display_name} does not work this child's case or manage it. Invite "
+            "the child's worker or someone of the child's team who works the case or "
+            "manages it (a practitioner, the team manager, service manager or head of service)."
+        )
+        for field, person in (("practitioner", practitioner), ("manager", manager))
+        if person is not None and not team.filter(pk=person.pk).exists()
+    }
+    if errors:
+        raise ValidationError(errors)
     audit.practitioner, audit.manager = practitioner, manager
     audit.save(update_fields=["practitioner", "manager"])
     events.record(

@@ -272,10 +272,11 @@ def _render_detail(
         "finding_form": forms.FindingForm(audit=audit),
         "action_form": forms.ActionForm(audit=audit),
         "participants_form": forms.ParticipantsForm(
+            audit=audit,
             initial={
                 "practitioner": getattr(audit.practitioner, "username", None),
                 "manager": getattr(audit.manager, "username", None),
-            }
+            },
         ),
         "contribution_form": forms.ContributionForm(),
         "escalation_form": forms.EscalationForm(),
@@ -445,7 +446,7 @@ def agree_action(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def participants(request: HttpRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk)
-    form = forms.ParticipantsForm(request.POST)
+    form = forms.ParticipantsForm(request.POST, audit=audit)
     return _run(
         request,
         audit,

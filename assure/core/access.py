@@ -110,15 +110,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "see_escalations": frozenset(
         {Role.ASSURANCE_LEAD, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.TEAM_MANAGER}
     ),
-    # Manage the people of their teams: complete their actions, join their collaborative
-    # audits as their manager.
+    # Manage the people of their teams: complete their actions.
     "manage_team_members": frozenset({Role.TEAM_MANAGER}),
     # Own an action agreed in an audit of a child of their own teams: the people who work
     # the case or manage it (its worker and the team's practitioners, the team manager, the
     # service manager and the head of service). Not the director, whose part is the scheme
     # of delegation, nor those who only read the file (performance, legal, the IRO). The
     # assurance team owns its own follow-ups through `audit_cases`
-    # (`audits.selectors.action_owners`).
+    # (`audits.selectors.action_owners`). The same people, the case team, are whom a
+    # collaborative audit of the child invites (`audits.selectors.case_team`).
     "own_case_actions": TEAM_ROLES,
     # The overdue actions of the people of their teams, on the home page.
     "oversee_team_actions": TEAM_ROLES - {Role.PRACTITIONER},
