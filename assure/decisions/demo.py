@@ -10,11 +10,16 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from assure.children import codes
+from assure.children.care import exits as care_exits
+from assure.children.care import periods as care_periods
+from assure.children.care import plans as care_plans
+from assure.children.care import sgo as care_sgo
 from assure.children.demo.council import DEMO_PASSWORD
-from assure.children.models import Child
+from assure.children.models import Child, Episode, SGOSupportPlan
 from assure.core import access, clock
 from assure.core.working_days import is_working_day
 from assure.panels import services as panels
@@ -47,7 +52,11 @@ SEATS = (
     ("sgo-discharge-panel", "panelmember3", "member"),
     ("sgo-discharge-panel", "panel", "member"),
 )
-CHILDREN_NEEDED = 6
+# Children in care with an SGO plan for the care-plan proposals (the SGO discharge panel's
+# question takes one more).
+PROPOSALS_IN_CARE = 4
+# When the SGO discharge panel was asked about discharging a care order (days from today).
+DISCHARGE_ASKED = -21
 
 
 @dataclass(frozen=True)
@@ -85,18 +94,86 @@ def _let_the_chair_sign_in(chair: Any) -> None:
         chair.save(update_fields=["password"])
 
 
-def _children(people: dict[str, Any]) -> list[Child]:
-    """Children with an SGO plan that the practitioner and the whole chain can see."""
+def _team_children(people: dict[str, Any]) -> Any:
+    """The unrestricted children the practitioner and the whole chain can see."""
     chain_teams = people["teammanager"].teams.values("pk")
-    children = list(
-        access.visible_children(people["practitioner"])
-        .filter(team_id__in=chain_teams, restricted=False, permanence_plans__plan="sgo")
-        .distinct()
-        .order_by("child_id")[:CHILDREN_NEEDED]
+    return access.visible_children(people["practitioner"]).filter(
+        team_id__in=chain_teams, restricted=False
     )
-    if len(children) < CHILDREN_NEEDED:
-        raise ValidationError("Too few children with an SGO plan in the demo team.")
-    return children
+
+
+def _children(people: dict[str, Any]) -> list[Child]:
+    """Children for the four care-plan proposals and the panel's question: looked after today
+    (a care plan changes, and a care order is discharged, only for a child in care) with a
+    plan in force that includes an SGO, by the care-history rules."""
+    today = clock.today()
+    children = list(
+        _team_children(people)
+        .filter(care_periods.looked_after_exists(today))
+        .annotate(
+            plan_now=care_plans.plan_at_subquery(today),
+            parallel_now=care_plans.plan_at_subquery(today, "parallel_plan"),
+        )
+        .filter(care_plans.includes_q(care_plans.SGO, "plan_now", "parallel_now"))
+        .order_by("child_id")
+    )
+    # The discharge panel turns the question down because the carers have no support plan
+    # yet: a child whose record agrees on the day it was asked, taken after the first four
+    # where one fits (they go to the proposals), else from among them.
+    asked = _working_day(DISCHARGE_ASKED)
+    question = next(
+        (
+            child
+            for child in [*children[PROPOSALS_IN_CARE:], *children[:PROPOSALS_IN_CARE]]
+            if not care_sgo.support_plan_agreed(
+                child.sgo_support_plans.values_list("agreed_date", flat=True), asked
+            )
+        ),
+        None,
+    )
+    proposals = [child for child in children if child != question][:PROPOSALS_IN_CARE]
+    if len(proposals) < PROPOSALS_IN_CARE or question is None:
+        raise ValidationError("Too few children in care with an SGO plan in the demo team.")
+    return [*proposals, question]
+
+
+def _allowance_child(people: dict[str, Any], *, besides: list[Child]) -> Child:
+    """A child an SGO allowance fits: one who left care through an SGO, or whose plan
+    includes one, with a support plan agreed that gives financial support (the allowance is
+    paid under it). Children who left care through an order come first: the allowance is
+    most often paid once the order is made."""
+    today = clock.today()
+    left_through_sgo = Exists(
+        Episode.objects.filter(
+            child=OuterRef("pk"),
+            reason_ceased__in=care_exits.SGO_EXIT_CODES,
+            end_date__lte=today,
+        )
+    )
+    financial = SGOSupportPlan.objects.filter(
+        child=OuterRef("pk"), agreed_date__lte=today, financial_support=True
+    )
+    child = (
+        _team_children(people)
+        .exclude(pk__in=[c.pk for c in besides])
+        .annotate(
+            left_through_sgo=left_through_sgo,
+            plan_now=care_plans.plan_at_subquery(today),
+            parallel_now=care_plans.plan_at_subquery(today, "parallel_plan"),
+        )
+        .filter(Exists(financial))
+        .filter(
+            Q(left_through_sgo=True)
+            | care_plans.includes_q(care_plans.SGO, "plan_now", "parallel_now")
+        )
+        .order_by("-left_through_sgo", "child_id")
+        .first()
+    )
+    if child is None:
+        raise ValidationError(
+            "No child in the demo team has an agreed SGO support plan with financial support."
+        )
+    return child
 
 
 @dataclass(frozen=True)
@@ -172,48 +249,91 @@ def _carer_story(child: Child) -> CarerStory:
     return CarerStory(carer=carer, assessed=assessed, supported=supported, done=done)
 
 
-def _raise(child: Child, people: dict[str, Any], *, kind: str = "sgo_care_plan") -> Proposal:
+def _raise(child: Child, people: dict[str, Any]) -> Proposal:
+    """A care-plan change to special guardianship, written from the child's record."""
     story = _carer_story(child)
-    plans = {
-        "sgo_care_plan": (
-            f"Special guardianship order to {story.carer}",
-            f"{child.first_name or 'The child'} is settled in the placement; {story.assessed}; "
-            f"{story.supported}.",
-            # What the record shows done; the rest (the child's wishes and feelings, the
-            # checks, time with the carers, the contact plan, legal advice) is what the
-            # story leaves open, for the proposer and the panel.
-            story.done,
-        ),
-        "sgo_financial_support": (
-            f"Special guardianship allowance to {story.carer}, reviewed yearly",
-            "Means test done; the support plan sets the allowance.",
-            ALLOWANCE_CHECKS,
-        ),
-    }
-    plan, why, checklist = plans[kind]
     return services.proposal_create(
         child=child,
-        decision_type=kind,
-        proposed_plan=plan,
-        rationale=why,
+        decision_type="sgo_care_plan",
+        proposed_plan=f"Special guardianship order to {story.carer}",
+        rationale=(
+            f"{child.first_name or 'The child'} is settled in the placement; {story.assessed}; "
+            f"{story.supported}."
+        ),
         actor=people["practitioner"],
-        checklist=checklist,
+        # What the record shows done; the rest (the child's wishes and feelings, the checks,
+        # time with the carers, the contact plan, legal advice) is what the story leaves
+        # open, for the proposer and the panel.
+        checklist=story.done,
     )
 
 
-# The allowance records all three of its items, so its last approval needs no confirmation.
-ALLOWANCE_CHECKS = {
-    "means_test": "Means test done on 3 March; in the case record",
-    "support_plan": "Agreed with the carers",
-    "amount_and_review": "Weekly allowance, reviewed every year",
-}
+def _raise_allowance(child: Child, people: dict[str, Any]) -> Proposal:
+    """An SGO allowance under the child's agreed support plan. The record holds no financial
+    assessment, so the means test is left for the proposer to record: the checklist says
+    only what the record shows (the support plan) and what the proposal itself sets (the
+    amount's review)."""
+    story = _carer_story(child)
+    support = (
+        child.sgo_support_plans.filter(agreed_date__isnull=False, financial_support=True)
+        .order_by("-agreed_date", "-pk")
+        .first()
+    )
+    left = (
+        child.episodes.filter(reason_ceased__in=care_exits.SGO_EXIT_CODES)
+        .order_by("-end_date")
+        .first()
+    )
+    name = child.first_name or "The child"
+    standing = (
+        f"{name} left care on {_day(left.end_date)} under a special guardianship order to "
+        f"{story.carer}"
+        if left
+        else f"{name}'s plan is a special guardianship order to {story.carer}"
+    )
+    checks = {
+        "support_plan": (
+            f"Agreed with the carers on {_day(support.agreed_date)}, with financial support"
+            + (f", review due {_day(support.review_date)}" if support.review_date else "")
+            + (f": {support.summary}" if support.summary else "")
+        ),
+        "amount_and_review": "Weekly allowance, reviewed every year",
+    }
+    return services.proposal_create(
+        child=child,
+        decision_type="sgo_financial_support",
+        proposed_plan=f"Special guardianship allowance to {story.carer}, reviewed yearly",
+        rationale=(
+            f"{standing}; the support plan agreed with the carers on "
+            f"{_day(support.agreed_date)} includes financial support, which this allowance pays."
+        ),
+        actor=people["practitioner"],
+        checklist=checks,
+    )
 
 
-def _approve(proposal: Proposal, people: dict[str, Any], *who: str) -> Proposal:
+# The means test is not in the demo's records: the last approver approves the allowance with
+# it unrecorded and says why, as the sign-off page asks.
+MEANS_TEST_REASON = (
+    "The allowance starts once the financial assessment is on the case record; the support "
+    "plan already commits to it."
+)
+
+
+def _approve(
+    proposal: Proposal, people: dict[str, Any], *who: str, unrecorded_reason: str = ""
+) -> Proposal:
+    """Submit, then approve by each of `who` in turn; `unrecorded_reason` is the last
+    approver's word for the checks left unrecorded."""
     proposal = services.proposal_submit(proposal=proposal, actor=people["practitioner"])
-    for username in who:
+    for n, username in enumerate(who, start=1):
+        reason = unrecorded_reason if n == len(who) else ""
         proposal = services.proposal_decide(
-            proposal=proposal, decision="approve", actor=people[username]
+            proposal=proposal,
+            decision="approve",
+            actor=people[username],
+            confirm_unrecorded=bool(reason),
+            unrecorded_reason=reason,
         )
     return proposal
 
@@ -264,13 +384,18 @@ def seed_demo_decisions() -> DemoDecisions:
                 actor=lead,
                 from_date=start,
             )
-    drafted, with_tm, gated, panel_met, money, question = _children(people)
+    drafted, with_tm, gated, panel_met, question = chosen = _children(people)
+    money = _allowance_child(people, besides=chosen)
     _raise(drafted, people)
     waiting_tm = _approve(_raise(with_tm, people), people)
     no_gates = _approve(_raise(gated, people), people, "teammanager", "servicemanager")
     audit_only = _approve(_raise(panel_met, people), people, "teammanager", "servicemanager")
     _approve(
-        _raise(money, people, kind="sgo_financial_support"), people, "teammanager", "servicemanager"
+        _raise_allowance(money, people),
+        people,
+        "teammanager",
+        "servicemanager",
+        unrecorded_reason=MEANS_TEST_REASON,
     )
     chair = people["panelchair"]
     # Ten weeks ago: no legal adviser came, so nothing could be recommended.
@@ -296,7 +421,7 @@ def seed_demo_decisions() -> DemoDecisions:
             ],
         )
         panels.outcome_record(item=supported, recommendation="support", actor=chair)
-    discharge = _meeting("sgo-discharge-panel", -21, people)
+    discharge = _meeting("sgo-discharge-panel", DISCHARGE_ASKED, people)
     asked = panels.agenda_item_add(
         meeting=discharge, child=question, actor=lead, question="Discharge of the care order"
     )

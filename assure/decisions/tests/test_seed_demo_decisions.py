@@ -3,6 +3,7 @@ proposals at each state, all recorded as events; the same every time; --if-empty
 
 import datetime as dt
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from assure.children.care import exits as care_exits
+from assure.children.care import periods as care_periods
+from assure.children.care import plans as care_plans
+from assure.children.care import sgo as care_sgo
 from assure.children.demo import seed_demo
 from assure.core import clock
 from assure.core.models import DomainEvent
@@ -17,7 +22,7 @@ from assure.core.working_days import is_working_day
 from assure.decisions import services
 from assure.decisions.gates import unmet_gates
 from assure.decisions.models import Proposal
-from assure.panels.models import Meeting, Outcome, PanelMember
+from assure.panels.models import AgendaItem, Meeting, Outcome, PanelMember
 from assure.panels.services import meeting_quorum
 from assure.people.models import User
 
@@ -90,9 +95,11 @@ def test_seed_demo_decisions():
     with pytest.raises(CommandError, match="proposals already"):
         call_command("seed_demo_decisions", stdout=StringIO())
 
-    # Deterministic: the children are the first of the demo team's SGO children by ID.
-    ids = [child_id for child_id, *_ in first]
-    assert ids == sorted(ids) and len(set(ids)) == 5
+    # Deterministic: the care-plan children are the first of the demo team's children in
+    # care with an SGO plan, by ID; the allowance's child is another.
+    care_plan_ids = [child_id for child_id, kind, *_ in first if kind == "sgo_care_plan"]
+    assert care_plan_ids == sorted(care_plan_ids) and len(care_plan_ids) == 4
+    assert len({child_id for child_id, *_ in first}) == 5
 
 
 def test_demo_meetings_fall_on_working_days_when_made_at_a_weekend():
@@ -136,3 +143,66 @@ def test_demo_proposals_record_what_the_childs_record_shows_done():
         assert not {"wishes_and_feelings", "contact_plan", "legal_advice"} & set(checks)
         recorded |= set(checks)
     assert {"viability_assessments", "full_assessment", "support_plan"} <= recorded
+
+
+def _record_on(child, on: dt.date):
+    """What the child's record says on a date, through the care-history rules."""
+    episodes = list(child.episodes.all())
+    plan = care_plans.plan_at(child.permanence_plans.order_by("pk"), on)
+    left_through_sgo = any(
+        e.end_date is not None and e.end_date <= on and care_exits.is_sgo_exit(e.reason_ceased)
+        for e in episodes
+    )
+    return SimpleNamespace(
+        looked_after=care_periods.looked_after_on(episodes, on),
+        plan_includes_sgo=care_plans.includes_sgo(plan),
+        left_through_sgo=left_through_sgo,
+        financial_support_agreed=care_sgo.support_plan_agreed(
+            child.sgo_support_plans.filter(financial_support=True).values_list(
+                "agreed_date", flat=True
+            ),
+            on,
+        ),
+    )
+
+
+@pytest.mark.django_db
+def test_every_demo_proposal_fits_its_childs_record():
+    seed_demo(children=60)
+    call_command("seed_demo_decisions", "--if-empty", stdout=StringIO())
+    proposals = Proposal.objects.select_related("child", "scheme__decision_type")
+    assert {p.scheme.decision_type.slug for p in proposals} == {
+        "sgo_care_plan",
+        "sgo_financial_support",
+    }
+    for proposal in proposals:
+        kind = proposal.scheme.decision_type.slug
+        on = timezone.localtime(proposal.created_at).date()
+        record = _record_on(proposal.child, on)
+        if kind == "sgo_financial_support":
+            # An allowance is paid to a special guardian under an agreed support plan that
+            # gives financial support: the child left care through an SGO or plans one.
+            assert record.left_through_sgo or record.plan_includes_sgo, proposal.child_id
+            assert record.financial_support_agreed, proposal.child_id
+            # No record holds a financial assessment: the means test stays unrecorded, and
+            # neither the checklist nor the story says it was done.
+            assert "means_test" not in proposal.checklist
+            assert "means test" not in proposal.rationale.lower()
+            assert set(proposal.checklist) == {"support_plan", "amount_and_review"}
+            assert ("left care" in proposal.rationale) == record.left_through_sgo
+            # Approved with the means test confirmed as unrecorded, and why.
+            last = proposal.decisions.order_by("-at", "-pk").first()
+            assert last.unrecorded_checks == ["Financial assessment (2005 Regulations, reg 13)"]
+            assert last.unrecorded_reason
+        else:
+            # Every other decision type changes the care plan of a child in care (or
+            # discharges their care order): looked after on the proposal's date.
+            assert record.looked_after, (proposal.child_id, kind)
+            assert record.plan_includes_sgo, (proposal.child_id, kind)
+    # The discharge panel's question is about a child on a care order with no support plan
+    # yet, as its outcome says.
+    for item in AgendaItem.objects.filter(proposal__isnull=True).select_related("meeting"):
+        child = item.child
+        assert care_periods.looked_after_on(list(child.episodes.all()), item.meeting.date)
+        agreed = child.sgo_support_plans.values_list("agreed_date", flat=True)
+        assert not care_sgo.support_plan_agreed(agreed, item.meeting.date), child.child_id
