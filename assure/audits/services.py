@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assure.core import access, clock, events, mail, working_days
 from assure.core.errors import NotNow
+from assure.core.formats import moment_words
 from assure.core.workflow import Move, Workflow
 from assure.people.models import User
 
@@ -897,7 +898,7 @@ def escalation_raise(*, audit: Audit, concern: str, actor: Any) -> Escalation:
         subject=f"Escalation: child {audit.child.child_id} may be unsafe now",
         body=(
             f"{text}.\n\nConcern: {escalation.concern}\n\nAcknowledge it in Assure by "
-            f"{escalation.acknowledge_by:%A %d %B %Y %H:%M}, and record what was done."
+            f"{moment_words(escalation.acknowledge_by)}, and record what was done."
         ),
         reason="escalation",
         child=audit.child,

@@ -269,6 +269,8 @@ def test_escalation_notifies_and_is_acknowledged(
     assert sorted(Notification.objects.values_list("user__username", flat=True)) == ["hos", "tm"]
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == ["hos@example.org", "tm@example.org"]
+    # The deadline in the council's time (10:00 UTC is 11am in June), as pages write it.
+    assert "Acknowledge it in Assure by 16 June 2025 at 11am," in mail.outbox[0].body
     for viewer in (people.lead, people.director, people.head):
         client.force_login(viewer)
         page = client.get(reverse("audits:escalations")).content.decode()
