@@ -142,8 +142,9 @@ class CompleteActionForm(GovUKFormMixin, forms.Form):
 
 
 class ParticipantsForm(GovUKFormMixin, forms.Form):
-    # Both filled in for the audit's child: the people who work the case or manage it
-    # (`selectors.case_team`, which the service holds to as well).
+    # Filled in for the audit's child: the practitioner from the people who work the case
+    # or manage it (`selectors.case_team`), the manager from those who manage it
+    # (`selectors.case_managers`); the service holds to both.
     practitioner = PersonField(
         label="Practitioner",
         queryset=User.objects.none(),
@@ -163,11 +164,11 @@ class ParticipantsForm(GovUKFormMixin, forms.Form):
 
     def __init__(self, *args, audit, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        team = selectors.case_team(child=audit.child).order_by(
-            "first_name", "last_name", "username"
-        )
-        self.fields["practitioner"].queryset = team
-        self.fields["manager"].queryset = team
+        # In name order, as every person picker lists people.
+        order = ("first_name", "last_name", "username")
+        child = audit.child
+        self.fields["practitioner"].queryset = selectors.case_team(child=child).order_by(*order)
+        self.fields["manager"].queryset = selectors.case_managers(child=child).order_by(*order)
 
 
 class ContributionForm(GovUKFormMixin, forms.Form):

@@ -202,8 +202,9 @@ def case_team(*, child: Any) -> QuerySet[Any]:
     people of its team who may own case actions (practitioners, team manager, service
     manager, head of service), and only those who see the child (for a restricted child, the
     ones on its access list). They are whom a collaborative audit invites as its practitioner
-    and manager (`services.participants_invite` refuses anyone else), and, with the
-    assurance team, who may own the audit's actions (`action_owners`)."""
+    (`services.participants_invite` refuses anyone else; its manager is one of
+    `case_managers`), and, with the assurance team, who may own the audit's actions
+    (`action_owners`)."""
     from assure.people.models import User
 
     case = Q(staff_record__allocated_children=child.pk)
@@ -213,6 +214,19 @@ def case_team(*, child: Any) -> QuerySet[Any]:
     return User.objects.filter(pk__in=works_the_case.values("pk")).filter(
         access.sees_child_q(child)
     )
+
+
+def case_managers(*, child: Any) -> QuerySet[Any]:
+    """The people who manage this child's case: those of the case team (`case_team`) who
+    manage the cases of the child's own team (`manage_cases`: its team manager, service
+    manager and head of service). Whom a collaborative audit invites as its manager; an
+    allocated worker from another team does not bring their own manager with them."""
+    from assure.people.models import User
+
+    if child.team_id is None:
+        return User.objects.none()
+    managers = access.holders("manage_cases", team_ids=[child.team_id])
+    return case_team(child=child).filter(pk__in=managers.values("pk"))
 
 
 def action_owners(*, child: Any) -> QuerySet[Any]:

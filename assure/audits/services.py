@@ -763,12 +763,43 @@ def is_participant(user: Any, audit: Audit) -> bool:
     return audit.mode == Mode.COLLABORATIVE and user.pk in {audit.practitioner_id, audit.manager_id}
 
 
+def _participants_check(*, audit: Audit, practitioner: User | None, manager: User | None) -> None:
+    """Refuse, on the field, a practitioner outside the case team, a manager who does not
+    manage the case, and one person in both places. The form offers only the right people;
+    a stale page or a script must not get round it."""
+    errors: dict[str, str] = {}
+    if practitioner is not None and not (
+        selectors.case_team(child=audit.child).filter(pk=practitioner.pk).exists()
+    ):
+        errors["practitioner"] = (
+            f"{practitioner.display_name} does not work this child's case or manage it. Invite "
+            "the child's worker or someone of the child's team who works the case or "
+            "manages it (a practitioner, the team manager, service manager or head of service)."
+        )
+    if manager is not None and manager == practitioner:
+        # The collaborative audit hears the practitioner and, separately, their manager.
+        errors["manager"] = (
+            f"{manager.display_name} is invited as the practitioner. Invite someone else as "
+            "their manager, or nobody yet."
+        )
+    elif manager is not None and not (
+        selectors.case_managers(child=audit.child).filter(pk=manager.pk).exists()
+    ):
+        errors["manager"] = (
+            f"{manager.display_name} does not manage this child's case. Invite the team "
+            "manager, service manager or head of service of the child's team."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def participants_invite(
     *, audit: Audit, practitioner: User | None, manager: User | None, actor: Any
 ) -> Audit:
-    """Invite the practitioner and their manager to a collaborative audit: people of the
-    child's case team (`selectors.case_team`), or nobody yet."""
+    """Invite the practitioner and their manager to a collaborative audit, or nobody yet:
+    the practitioner one of the child's case team (`selectors.case_team`), the manager one
+    of those who manage the case (`selectors.case_managers`), and two different people."""
     if not (is_audits_auditor(actor, audit) or may_allocate(actor)):
         raise Forbidden(
             "Only the audit's auditor or whoever allocates audits invites participants."
@@ -777,20 +808,7 @@ def participants_invite(
         raise Conflict("Only a collaborative audit has participants.")
     if audit.status == Status.CLOSED:
         raise Conflict("A closed audit is read-only.")
-    # A collaborative audit is done with the people who work the case and manage it; the
-    # form offers only them, and the API or a stale page must not get round it.
-    team = selectors.case_team(child=audit.child)
-    errors = {
-        field: (
-            f"{person.display_name} does not work this child's case or manage it. Invite "
-            "the child's worker or someone of the child's team who works the case or "
-            "manages it (a practitioner, the team manager, service manager or head of service)."
-        )
-        for field, person in (("practitioner", practitioner), ("manager", manager))
-        if person is not None and not team.filter(pk=person.pk).exists()
-    }
-    if errors:
-        raise ValidationError(errors)
+    _participants_check(audit=audit, practitioner=practitioner, manager=manager)
     audit.practitioner, audit.manager = practitioner, manager
     audit.save(update_fields=["practitioner", "manager"])
     events.record(

@@ -118,8 +118,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # of delegation, nor those who only read the file (performance, legal, the IRO). The
     # assurance team owns its own follow-ups through `audit_cases`
     # (`audits.selectors.action_owners`). The same people, the case team, are whom a
-    # collaborative audit of the child invites (`audits.selectors.case_team`).
+    # collaborative audit of the child invites as its practitioner
+    # (`audits.selectors.case_team`).
     "own_case_actions": TEAM_ROLES,
+    # Manage the cases of their teams' children: the team manager, the service manager and
+    # the head of service, not the practitioners who work them (nor `manage_team_members`,
+    # which is the team manager's alone and about people, not cases). They alone take the
+    # manager's place in a collaborative audit of such a child
+    # (`audits.selectors.case_managers`).
+    "manage_cases": TEAM_ROLES - {Role.PRACTITIONER},
     # The overdue actions of the people of their teams, on the home page.
     "oversee_team_actions": TEAM_ROLES - {Role.PRACTITIONER},
     # Every overdue action, on the home page.

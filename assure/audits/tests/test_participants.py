@@ -1,6 +1,9 @@
-"""Who takes part in a collaborative audit: the practitioner and manager are people who work
-the child's case or manage it (`selectors.case_team`); the picker offers exactly them and the
+"""Who takes part in a collaborative audit: the practitioner is someone who works the child's
+case or manages it (`selectors.case_team`), the manager someone who manages it
+(`selectors.case_managers`), and they are two people; the pickers offer exactly them and the
 service refuses anyone else."""
+
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -61,35 +64,101 @@ def test_a_child_without_a_team_has_nobody_to_invite(people, readers):
     assert _team(ChildFactory(child_id="T0", team=None)) == set()
 
 
-@pytest.mark.parametrize("field", ["practitioner", "manager"])
-@pytest.mark.parametrize("username", ["dir", "legal", "perf", "iro", "sw2", "tm2", "aud", "lead"])
-def test_the_service_refuses_anyone_outside_the_case(
-    people, readers, collaborative, field, username
-):
-    everyone = [*readers.values(), people.director, people.south_manager, people.auditor]
-    person = {u.username: u for u in [*everyone, people.lead]}[username]
-    chosen = {"practitioner": people.practitioner, "manager": people.manager, field: person}
+def _managers(child) -> set[str]:
+    return set(selectors.case_managers(child=child).values_list("username", flat=True))
+
+
+def test_the_case_managers_are_the_case_team_without_its_practitioners(people, readers, child):
+    assert _managers(child) == {"tm", "sm", "hos"}
+
+
+def test_a_restricted_childs_case_managers_are_on_its_access_list(people, readers, child):
+    child.restricted = True
+    # A manager from another team allocated as the child's worker works the case but does
+    # not manage it: the child's team does.
+    child.worker = StaffMemberFactory(name="Tina South", user=people.south_manager)
+    child.save()
+    for person in (people.south_manager, people.practitioner, people.head):
+        ChildAccess.objects.create(child=child, user=person, reason="Works the case")
+    assert _team(child) == {"tm2", "sw", "hos"}
+    assert _managers(child) == {"hos"}
+
+
+def test_a_child_without_a_team_has_no_case_managers(people, readers):
+    child = ChildFactory(child_id="T0", team=None, restricted=True)
+    child.worker = StaffMemberFactory(name="Tom North", user=people.manager)
+    child.save()
+    ChildAccess.objects.create(child=child, user=people.manager, reason="Allocated")
+    assert _team(child) == {"tm"}
+    assert _managers(child) == set()
+
+
+def _refused(audit, people, **chosen) -> dict[str, list[str]]:
+    """Invite, expecting a refusal; check nothing changed and return its messages."""
     with pytest.raises(ValidationError) as refused:
-        services.participants_invite(audit=collaborative, actor=people.auditor, **chosen)
-    assert list(refused.value.message_dict) == [field]
-    assert "does not work this child's case or manage it" in refused.value.message_dict[field][0]
-    collaborative.refresh_from_db()
-    assert (collaborative.practitioner, collaborative.manager) == (None, None)
+        services.participants_invite(audit=audit, actor=people.auditor, **chosen)
+    audit.refresh_from_db()
+    assert (audit.practitioner, audit.manager) == (None, None)
     assert not DomainEvent.objects.filter(verb="audit.participants_invited").exists()
+    return refused.value.message_dict
+
+
+OUTSIDERS = ["dir", "legal", "perf", "iro", "sw2", "tm2", "aud", "lead"]
+
+
+def _person(people, readers, username):
+    everyone = [*readers.values(), people.director, people.south_manager, people.auditor]
+    return {u.username: u for u in [*everyone, people.lead]}[username]
+
+
+@pytest.mark.parametrize("username", OUTSIDERS)
+def test_the_service_refuses_a_practitioner_outside_the_case(
+    people, readers, collaborative, username
+):
+    person = _person(people, readers, username)
+    problems = _refused(collaborative, people, practitioner=person, manager=people.manager)
+    assert list(problems) == ["practitioner"]
+    assert "does not work this child's case or manage it" in problems["practitioner"][0]
+
+
+@pytest.mark.parametrize("username", [*OUTSIDERS, "sw3"])
+def test_the_service_refuses_a_manager_who_does_not_manage_the_case(
+    people, readers, collaborative, username
+):
+    # sw3 works the case (a practitioner of the child's team) but does not manage it.
+    sw3 = UserFactory(username="sw3", roles=["practitioner"], teams=[people.north])
+    person = sw3 if username == "sw3" else _person(people, readers, username)
+    problems = _refused(collaborative, people, practitioner=people.practitioner, manager=person)
+    assert list(problems) == ["manager"]
+    assert "does not manage this child's case" in problems["manager"][0]
+
+
+@pytest.mark.parametrize("username", ["sw", "tm"])
+def test_the_service_refuses_one_person_in_both_places(people, collaborative, username):
+    person = {"sw": people.practitioner, "tm": people.manager}[username]
+    problems = _refused(collaborative, people, practitioner=person, manager=person)
+    assert list(problems) == ["manager"]
+    assert "is invited as the practitioner" in problems["manager"][0]
 
 
 @pytest.mark.parametrize(
     ("practitioner", "manager"),
-    [("practitioner", "manager"), ("practitioner", "head"), ("practitioner", None)],
+    [
+        ("practitioner", "manager"),
+        ("practitioner", "head"),
+        ("practitioner", None),
+        ("manager", "head"),
+        (None, "manager"),
+    ],
 )
 def test_the_service_invites_the_case_team(people, collaborative, practitioner, manager):
     invited = services.participants_invite(
         audit=collaborative,
-        practitioner=getattr(people, practitioner),
+        practitioner=getattr(people, practitioner) if practitioner else None,
         manager=getattr(people, manager) if manager else None,
         actor=people.auditor,
     )
-    assert invited.practitioner == getattr(people, practitioner)
+    assert invited.practitioner == (getattr(people, practitioner) if practitioner else None)
     assert invited.manager == (getattr(people, manager) if manager else None)
 
 
@@ -98,22 +167,37 @@ def _picker(page: str, name: str) -> str:
     return page[start : page.index("</select>", start)]
 
 
-def test_the_picker_offers_only_the_case_team_and_the_page_refuses_others(
+def test_the_pickers_offer_the_case_team_and_its_managers_and_the_page_refuses_others(
     client, people, readers, collaborative
 ):
     client.force_login(people.auditor)
     page = client.get(reverse("audits:detail", args=[collaborative.pk])).content.decode()
-    for name in ("practitioner", "manager"):
+    offered = {"practitioner": {"sw", "tm", "sm", "hos"}, "manager": {"tm", "sm", "hos"}}
+    for name, offers in offered.items():
         picker = _picker(page, name)
-        for offered in ("sw", "tm", "sm", "hos"):
-            assert f'value="{offered}"' in picker, (name, offered)
-        for refused in ("dir", "legal", "perf", "iro", "sw2", "tm2", "aud", "lead"):
-            assert f'value="{refused}"' not in picker, (name, refused)
-    answer = client.post(
-        reverse("audits:participants", args=[collaborative.pk]),
-        {"practitioner": "legal", "manager": "tm"},
-    )
+        for username in offers:
+            assert f'value="{username}"' in picker, (name, username)
+        for username in {"sw", "tm", "sm", "hos", *OUTSIDERS} - offers:
+            assert f'value="{username}"' not in picker, (name, username)
+    url = reverse("audits:participants", args=[collaborative.pk])
+    answer = client.post(url, {"practitioner": "legal", "manager": "tm"})
     assert answer.status_code == 400
     assert "Choose the practitioner from the list." in answer.content.decode()
+    # A practitioner in the manager's place is not on the list.
+    answer = client.post(url, {"practitioner": "tm", "manager": "sw"})
+    assert answer.status_code == 400
+    assert "Choose their manager from the list." in answer.content.decode()
+    # The same person in both places: the service's refusal, on the manager's field.
+    answer = client.post(url, {"practitioner": "tm", "manager": "tm"})
+    assert answer.status_code == 400
+    # The error summary links the refusal to the manager's picker.
+    assert re.search(r'href="#id_manager">[^<]*is invited as the practitioner', answer.text)
     collaborative.refresh_from_db()
     assert (collaborative.practitioner, collaborative.manager) == (None, None)
+    # The case team's practitioner and a manager of the case are invited.
+    assert client.post(url, {"practitioner": "sw", "manager": "sm"}).status_code == 302
+    collaborative.refresh_from_db()
+    assert (collaborative.practitioner, collaborative.manager) == (
+        people.practitioner,
+        readers["sm"],
+    )
