@@ -16,6 +16,8 @@ from .models import (
     User,
     UserRole,
 )
+from .selectors import user_facts
+from .services import user_admin_saved
 
 
 class UserRoleInline(admin.TabularInline):
@@ -46,10 +48,18 @@ class UserAdmin(RoleAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         """People added here sign in with single sign-on or a password they are given by
-        `assure create-user`; an account made here never has a usable blank password."""
+        `assure create-user`; an account made here never has a usable blank password.
+        The person as stored is read first, for the event `save_related` records."""
+        form.facts_before = user_facts(user=User.objects.get(pk=obj.pk)) if change else None
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        """Roles and teams are saved after the person: only then is the change complete,
+        and recorded (in the admin's own transaction) like every other write of a user."""
+        super().save_related(request, form, formsets, change)
+        user_admin_saved(user=form.instance, before=form.facts_before, actor=request.user)
 
 
 @admin.register(Team)

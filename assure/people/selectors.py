@@ -88,3 +88,19 @@ def password_refusal_reason(*, username: str) -> str:
     if not user.has_usable_password():
         return SignInEvent.Reason.NO_PASSWORD
     return SignInEvent.Reason.WRONG_PASSWORD
+
+
+def user_facts(*, user: User) -> dict[str, Any]:
+    """What an administrator may change about a person, as stored now: their details, whether
+    they may sign in, their roles and their teams (read fresh, not from cached properties), to
+    compare before and after a change."""
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "job_title": user.job_title,
+        "is_active": user.is_active,
+        "roles": sorted(user.roles.values_list("role", flat=True)),
+        "teams": sorted(user.teams.values_list("name", flat=True)),
+    }

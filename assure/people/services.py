@@ -11,7 +11,8 @@ from django.db import transaction
 from assure.core import access, clock, events
 
 from .models import ApiToken, SignInEvent, SingleSignOnLockout, Team, User, UserRole
-from .roles import ROLE_SLUGS
+from .roles import ROLE_SLUGS, Role
+from .selectors import user_facts
 
 
 @transaction.atomic
@@ -56,6 +57,53 @@ def user_create(
         data={"roles": roles, "teams": [t.name for t in team_objs]},
     )
     return user
+
+
+def _role_names(slugs: Iterable[str]) -> str:
+    return ", ".join(Role(slug).label for slug in slugs) or "no role"
+
+
+def _user_change_summary(*, username: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """In words, for the event list: roles and access first, as they decide what is seen."""
+    parts = []
+    if before["roles"] != after["roles"]:
+        parts.append(f"roles from {_role_names(before['roles'])} to {_role_names(after['roles'])}")
+    if before["teams"] != after["teams"]:
+        parts.append(f"teams {', '.join(after['teams']) or 'none'}")
+    if before["is_active"] != after["is_active"]:
+        parts.append("reactivated" if after["is_active"] else "deactivated")
+    access_keys = {"roles", "teams", "is_active"}
+    details = [k for k in after if k not in access_keys and before[k] != after[k]]
+    if details:
+        parts.append(f"changed {', '.join(k.replace('_', ' ') for k in details)}")
+    return f"{username}: {'; '.join(parts)}"
+
+
+@transaction.atomic
+def user_admin_saved(*, user: User, before: dict[str, Any] | None, actor: Any) -> None:
+    """Record what the administration site just saved about a person (Django's admin writes
+    the rows; this is the domain event every other write of a user has). `before` is
+    `selectors.user_facts` read before the save, or None for a person just added."""
+    after = user_facts(user=user)
+    if before is None:
+        events.record(
+            actor=actor,
+            verb="user_created",
+            obj=user,
+            summary=f"Created {user.username} as {_role_names(after['roles'])}",
+            data={"roles": after["roles"], "teams": after["teams"], "via": "administration site"},
+        )
+        return
+    changed = [k for k in after if before[k] != after[k]]
+    if not changed:
+        return
+    events.record(
+        actor=actor,
+        verb="user_changed",
+        obj=user,
+        summary=_user_change_summary(username=user.username, before=before, after=after),
+        data={"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}},
+    )
 
 
 @transaction.atomic

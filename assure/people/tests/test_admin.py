@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assure.core.models import DomainEvent
 from assure.people.models import User
-from tests.factories import UserFactory
+from tests.factories import TeamFactory, UserFactory
 
 from .helpers import confirmed_device, sign_in_with_second_factor
 
@@ -95,3 +95,83 @@ def test_people_without_the_admin_role_cannot_unlock(client):
     response = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def _user_form(**overrides):  # type: ignore[no-untyped-def]
+    """The administration site's user form as a browser posts it, with one role row."""
+    form = {
+        "username": "newbie",
+        "first_name": "New",
+        "last_name": "Person",
+        "email": "",
+        "job_title": "",
+        "is_active": "on",
+        "roles-TOTAL_FORMS": "1",
+        "roles-INITIAL_FORMS": "0",
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+        "roles-0-role": "auditor",
+    }
+    form.update(overrides)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+@pytest.mark.django_db
+def test_a_user_added_in_admin_is_recorded_with_roles_teams_and_who_added_them(admin_client):
+    team = TeamFactory(name="Children in Care North")
+    response = admin_client.post(reverse("admin:people_user_add"), _user_form(teams=[team.pk]))
+    assert response.status_code == 302, response.content[:2000]
+    newbie = User.objects.get(username="newbie")
+    assert list(newbie.teams.all()) == [team]
+    event = DomainEvent.objects.get(verb="user_created", object_id=str(newbie.pk))
+    assert event.actor.username == "root"
+    assert event.data["roles"] == ["auditor"]
+    assert event.data["teams"] == ["Children in Care North"]
+
+
+@pytest.mark.django_db
+def test_giving_a_role_and_deactivating_in_admin_are_recorded_before_and_after(admin_client):
+    """Who gave someone a role (and so the children they see), or took their access away, is
+    in the domain events as it is for every other write."""
+    pat = UserFactory(username="pat", roles=["auditor"])
+    role = pat.roles.get()
+    change = reverse("admin:people_user_change", args=[pat.pk])
+    form = _user_form(
+        username="pat",
+        is_active=None,  # unticked: deactivated
+        **{
+            "roles-TOTAL_FORMS": "2",
+            "roles-INITIAL_FORMS": "1",
+            "roles-0-id": str(role.pk),
+            "roles-0-user": str(pat.pk),
+            "roles-0-role": "auditor",
+            "roles-1-role": "assurance_lead",
+        },
+    )
+    response = admin_client.post(change, form)
+    assert response.status_code == 302, response.content[:2000]
+    event = DomainEvent.objects.get(verb="user_changed", object_id=str(pat.pk))
+    assert event.actor.username == "root"
+    assert event.data["before"]["roles"] == ["auditor"]
+    assert event.data["after"]["roles"] == ["assurance_lead", "auditor"]
+    assert event.data["before"]["is_active"] is True
+    assert event.data["after"]["is_active"] is False
+    assert "Assurance lead" in event.summary
+    assert "deactivated" in event.summary
+
+
+@pytest.mark.django_db
+def test_saving_a_user_unchanged_in_admin_records_nothing(admin_client):
+    pat = UserFactory(username="pat", roles=["auditor"], first_name="New", last_name="Person")
+    role = pat.roles.get()
+    form = _user_form(
+        username="pat",
+        **{
+            "roles-INITIAL_FORMS": "1",
+            "roles-0-id": str(role.pk),
+            "roles-0-user": str(pat.pk),
+        },
+    )
+    response = admin_client.post(reverse("admin:people_user_change", args=[pat.pk]), form)
+    assert response.status_code == 302, response.content[:2000]
+    assert not DomainEvent.objects.filter(verb="user_changed").exists()
