@@ -70,7 +70,7 @@ class UserRole(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_user_role")]
 
     def __str__(self) -> str:
-        return f"{self.user} as {self.role}"
+        return f"{self.user} as {self.get_role_display()}"
 
 
 class StaffMember(models.Model):

@@ -175,3 +175,9 @@ def test_saving_a_user_unchanged_in_admin_records_nothing(admin_client):
     response = admin_client.post(reverse("admin:people_user_change", args=[pat.pk]), form)
     assert response.status_code == 302, response.content[:2000]
     assert not DomainEvent.objects.filter(verb="user_changed").exists()
+
+
+@pytest.mark.django_db
+def test_a_role_row_names_the_role_not_its_code():
+    pat = UserFactory(username="pat", roles=["assurance_lead"])
+    assert str(pat.roles.get()) == "pat as Assurance lead"
