@@ -458,10 +458,14 @@ def run_apply(upload_id: int) -> None:
 
 
 def _options(upload: ImportUpload) -> dict[str, Any] | None:
-    """What the importer is told beyond the files (the 903: the council chosen)."""
+    """What the importer is told beyond the files (the 903: the council chosen, and the
+    names the person gave the files, from which it reads collection years; the stored
+    names are random)."""
     if upload.kind != ImportRun.Kind.SSDA903:
         return None
-    return {k: v for k, v in (upload.options or {}).items() if k in ("la", "year")} or None
+    chosen = {k: v for k, v in (upload.options or {}).items() if k in ("la", "year")}
+    names = {str(upload_dir() / item["stored"]): item["name"] for item in upload.files}
+    return {**chosen, "file_names": names}
 
 
 def upload_choose_council(*, upload: ImportUpload, actor: Any, la: str) -> None:

@@ -101,9 +101,18 @@ def year_of_date(day: dt.date) -> int:
 class SSDA903Importer:
     kind: ClassVar[str] = "ssda903"
 
-    def __init__(self, *, la: str | None = None, year: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        la: str | None = None,
+        year: int | None = None,
+        file_names: dict[str, str] | None = None,
+    ) -> None:
         self.la = (la or "").strip()
         self.year = year
+        # The names people gave the files, by the path they are read from: an upload is
+        # stored under a random name, and a collection year is read from the given one.
+        self.file_names = dict(file_names or {})
 
     # Reading -----------------------------------------------------------------------------
 
@@ -134,7 +143,7 @@ class SSDA903Importer:
             if not path.is_file():
                 problems.error(file_problem(path, "file-unreadable", "There is no such file."))
                 continue
-            if (named := year_from_name(path.name)) is not None:
+            if (named := year_from_name(self.file_names.get(str(path), path.name))) is not None:
                 name_years[index] = named
             for raw in read_file(path, summary, problems):
                 prepared.rows_read += 1

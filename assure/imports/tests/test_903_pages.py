@@ -176,3 +176,22 @@ def test_one_upload_limit_for_all_its_files(client, officer, settings):
     assert "bytes together; an upload can be 200 bytes in all" in response.content.decode()
     assert not ImportUpload.objects.exists()
     assert "Up to 0 MB in all" in client.get(reverse("imports:home")).content.decode()
+
+
+def test_an_uploads_collection_year_is_read_from_the_name_its_person_gave_it(
+    client, officer, monkeypatch
+):
+    """An upload is stored under a random name; the year comes from the name the person
+    gave the file, never from digits of the random one (which once read "2010")."""
+    from assure.imports import uploads
+
+    monkeypatch.setattr(uploads.secrets, "token_hex", lambda n: "a2010b" + "c" * (2 * n - 6))
+    episodes = f"{EPISODE_COLUMNS}\nC1,01/02/2020,S,C2,N1,U4,PR1,,,,,,\n"
+    _upload(client, "episodes 2019-20.csv", episodes)
+    upload = ImportUpload.objects.get()
+    assert upload.files[0]["stored"].startswith("a2010b")
+    (year,) = upload.check_result["collection_years"]
+    assert year["file"] == "episodes 2019-20.csv"
+    assert (year["year"], year["from"]) == ("2019/20", "file name")
+    page = client.get(reverse("imports:upload", args=[upload.pk])).content.decode()
+    assert "episodes 2019-20.csv: 2019/20 (from its name)" in page
