@@ -76,7 +76,7 @@ def test_taking_a_case_sets_its_due_date_and_the_queue_shows_names(client, peopl
     audit = Audit.objects.get(child=queued)
     assert (audit.queue_tier, audit.due_date) == (4, D + dt.timedelta(days=14))
     assert 'Ruby Stone<span class="govuk-visually-hidden">: open the audit</span>' in mine
-    assert "25 Jun 2025" in mine.split('data-testid="my-audits"')[1].split("</table>")[0]
+    assert "25 June 2025" in mine.split('data-testid="my-audits"')[1].split("</table>")[0]
 
 
 def test_a_date_given_is_kept(people, queued):
@@ -152,7 +152,7 @@ def test_the_childs_key_facts_sit_beside_the_form(client, people, queued):
         assert found, name
         return re.sub(r"<[^>]+>", "", found.group(1)).strip()
 
-    assert fact("plan") == "Special guardianship order, agreed 1 Mar 2024"
+    assert fact("plan") == "Special guardianship order, agreed 1 March 2024"
     assert fact("legal-status").startswith("C2")
     assert fact("proceedings").startswith("Week 11 of 26")  # issued 2 April 2025
     assert fact("last-review").startswith("20 May 2025")

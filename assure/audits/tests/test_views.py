@@ -305,3 +305,35 @@ def test_escalation_form_offered_only_to_those_who_may_acknowledge(client, peopl
         client.force_login(manager)
         page = client.get(reverse("audits:escalations")).content.decode()
         assert form in page
+
+
+# A day written any other way than the house's: "13 Jun 2025", or a 24-hour time "11:05".
+NOT_HOUSE_STYLE = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b|\b\d{2}:\d{2}\b(?!am|pm)")
+
+
+def test_audit_pages_write_dates_and_moments_in_the_house_style(client, people, audit):
+    # 10:05 UTC is 11:05am in the council's time in June.
+    friday = dt.datetime(2025, 6, 13, 10, 5, tzinfo=dt.UTC)
+    with clock.frozen_at(friday):
+        walk_to(audit, "in_progress", people)
+        services.action_add(
+            audit=audit,
+            description="Add the health assessment.",
+            owner=people.practitioner,
+            due_date=dt.date(2025, 6, 20),
+            priority="high",
+            actor=people.auditor,
+        )
+        services.escalation_raise(audit=audit, concern="Unsafe contact.", actor=people.auditor)
+    client.force_login(people.lead)
+    page = client.get(reverse("audits:detail", args=[audit.pk])).content.decode()
+    auditor = escape(people.auditor.display_name)
+    assert f"Raised by {auditor} on 13 June 2025 at 11:05am: Unsafe contact." in page
+    # The audit's history: when it was started, and by whom.
+    assert f'>13 June 2025 at 11:05am</td><td class="govuk-table__cell">{auditor}<' in page
+    assert re.search(r"<td[^>]*>20 June 2025", page)  # the action's due date
+    assert not NOT_HOUSE_STYLE.findall(page.split('id="main-content"')[1])
+    escalations = client.get(reverse("audits:escalations")).content.decode()
+    assert f"13 June 2025 at 11:05am by {auditor}" in escalations
+    assert "16 June 2025 at 11:05am" in escalations  # acknowledge by
+    assert not NOT_HOUSE_STYLE.findall(escalations.split('id="main-content"')[1])
