@@ -8,6 +8,8 @@ from assure.core.admin_site import RoleAdmin
 
 from .models import (
     ApiToken,
+    Authenticator,
+    PasswordLockout,
     Service,
     SignInEvent,
     SingleSignOnLockout,
@@ -106,7 +108,7 @@ for model in (Group, StaticDevice, TOTPDevice, AccessAttempt, AccessLog, AccessF
         admin.site.unregister(model)
 
 
-@admin.register(TOTPDevice)
+@admin.register(Authenticator)
 class AuthenticatorAdmin(RoleAdmin):
     """Deleting a person's authenticator lets them set up a new one (a lost phone). The
     secret key is never shown."""
@@ -159,7 +161,7 @@ class UnlockByDeletingAdmin(RoleAdmin):
             self.delete_model(request, row)
 
 
-@admin.register(AccessAttempt)
+@admin.register(PasswordLockout)
 class LockoutAdmin(UnlockByDeletingAdmin):
     """Failed sign-ins per user name and address; deleting a row unlocks the account."""
 
@@ -171,7 +173,8 @@ class LockoutAdmin(UnlockByDeletingAdmin):
     def unlock(self, obj, *, actor):  # type: ignore[no-untyped-def]
         from .services import lockout_clear
 
-        lockout_clear(attempt=obj, actor=actor)
+        # The event names the package's own record, as it always has, not this proxy.
+        lockout_clear(attempt=AccessAttempt.objects.get(pk=obj.pk), actor=actor)
 
 
 @admin.register(SingleSignOnLockout)

@@ -5,8 +5,10 @@ import secrets
 from functools import cached_property
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
 from .roles import Role
@@ -113,6 +115,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "API token"
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
@@ -229,3 +232,19 @@ class SingleSignOnLockout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity}: {self.failures} failed single sign-ons"
+
+
+# The packages' own models, under the names an administrator looks for, beside the other
+# lists of people in the administration site (their labels were 'AXES', 'OTP_TOTP').
+class Authenticator(TOTPDevice):
+    class Meta:
+        proxy = True
+        verbose_name = "authenticator app"
+
+
+class PasswordLockout(AccessAttempt):
+    """Failed password sign-ins per user name and address (django-axes)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "password lockout"

@@ -37,10 +37,10 @@ def test_admin_unlocks_a_locked_out_account(admin_client, settings):
     assert browser.post("/sign-in/", {"username": "pat", "password": PASSWORD}).status_code == 429
 
     attempt = AccessAttempt.objects.get(username="pat")
-    listing = admin_client.get(reverse("admin:axes_accessattempt_changelist"))
+    listing = admin_client.get(reverse("admin:people_passwordlockout_changelist"))
     assert listing.status_code == 200 and b"pat" in listing.content
     response = admin_client.post(
-        reverse("admin:axes_accessattempt_changelist"),
+        reverse("admin:people_passwordlockout_changelist"),
         {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
     )
     assert response.status_code == 302
@@ -53,11 +53,11 @@ def test_admin_unlocks_a_locked_out_account(admin_client, settings):
 def test_admin_resets_a_lost_authenticator(admin_client):
     pat = UserFactory(username="pat", roles=["practitioner"])
     device = confirmed_device(user=pat)
-    page = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    page = admin_client.get(reverse("admin:people_authenticator_change", args=[device.pk]))
     assert page.status_code == 200
     assert device.key.encode() not in page.content
     response = admin_client.post(
-        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+        reverse("admin:people_authenticator_delete", args=[device.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=pat).exists()
@@ -92,7 +92,7 @@ def test_user_added_in_admin_has_no_usable_password(admin_client):
 def test_people_without_the_admin_role_cannot_unlock(client):
     lead = UserFactory(username="lead", roles=["assurance_lead"])
     sign_in_with_second_factor(client=client, user=lead)
-    response = client.get(reverse("admin:axes_accessattempt_changelist"))
+    response = client.get(reverse("admin:people_passwordlockout_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
 
@@ -181,3 +181,16 @@ def test_saving_a_user_unchanged_in_admin_records_nothing(admin_client):
 def test_a_role_row_names_the_role_not_its_code():
     pat = UserFactory(username="pat", roles=["assurance_lead"])
     assert str(pat.roles.get()) == "pat as Assurance lead"
+
+
+@pytest.mark.django_db
+def test_the_admin_index_names_things_as_a_council_would(admin_client):
+    """Not the packages' own labels ('AXES', 'OTP_TOTP', 'TOTP devices'): the lists sit
+    under People with names an administrator would look for."""
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    for name in ("Authenticator apps", "Password lockouts", "API tokens"):
+        assert name in page
+    for label in ("Axes", "AXES", "Otp_Totp", "OTP_TOTP", "TOTP device", "Access attempt", "Api"):
+        assert label not in page
+    listing = admin_client.get(reverse("admin:people_authenticator_changelist"))
+    assert "Select authenticator app to" in listing.content.decode()
