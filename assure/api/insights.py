@@ -177,6 +177,18 @@ class SpcPoint(Schema):
     signals: list[Literal["outside_limits", "shift", "trend", "two_of_three"]]
 
 
+class SpcOpenInterval(Schema):
+    since: dt.date = Field(description="The day of the latest event.")
+    to: dt.date = Field(description="Today, or the end of the range when that is earlier.")
+    days: int = Field(description="Days from the latest event to `to`, with no event since.")
+    beyond_upper: bool = Field(
+        description=(
+            "Already longer than the upper process limit: a special cause (events have become "
+            "rarer), and then the chart's `variation` now."
+        )
+    )
+
+
 class SpcOut(Schema):
     measure: str
     chart: Literal["xmr", "g", "t", "p_prime", "u_prime"]
@@ -184,6 +196,12 @@ class SpcOut(Schema):
     variation: Literal["common_cause", "improvement", "concern", "neither"]
     phases: list[SpcPhase]
     points: list[SpcPoint]
+    open_interval: SpcOpenInterval | None = Field(
+        description=(
+            "A t chart's time since its latest event, provisional (it can only grow); null "
+            "for other charts or when the latest event is on the last day."
+        )
+    )
 
 
 @router.get(
@@ -259,4 +277,17 @@ def spc_chart(request: HttpRequest, measure: str, query: Query[SpcQuery]) -> Any
             }
             for p in chart.points
         ],
+        "open_interval": _open_interval(charted),
+    }
+
+
+def _open_interval(charted: Any) -> dict[str, Any] | None:
+    point = charted.chart.open_point
+    if point is None:
+        return None
+    return {
+        "since": charted.last_event,
+        "to": charted.open_to,
+        "days": round(point.value),
+        "beyond_upper": point.special,
     }

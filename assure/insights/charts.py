@@ -5,8 +5,10 @@ Every chart has a visible title, labelled axes and a legend, and a <title> and <
 screen readers. Nothing is told by colour alone: special-cause points are triangles (up for
 high, down for low) with a text label, ordinary points open circles, limits dashed, and the
 Making Data Count (MDC) variation and assurance icons carry a letter and their words beside
-them. MDC's colours: blue for improvement, orange for concern, purple for a change that is
-neither (a measure with no better direction), grey for common cause.
+them. A t chart's open interval (the days since the latest event, still growing) is hollow,
+joined by a dashed line and labelled "Open" with its end and its days. MDC's colours: blue for
+improvement, orange for concern, purple for a change that is neither (a measure with no
+better direction), grey for common cause.
 """
 
 from __future__ import annotations
@@ -123,6 +125,57 @@ def _marker(x: float, y: float, side: str, colour: str) -> str:
     return (
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{WHITE}" stroke="{MUTED}" '
         'stroke-width="2"/>'
+    )
+
+
+def _open_marker(x: float, y: float, *, beyond: bool, colour: str) -> str:
+    """A t chart's open interval: hollow (an up triangle beyond the upper limit, else a
+    circle) with a dashed outline, so it reads as provisional without its colour."""
+    if beyond:
+        return (
+            f'<polygon points="{x:.1f},{y - 8:.1f} {x - 7:.1f},{y + 6:.1f} {x + 7:.1f},{y + 6:.1f}"'
+            f' fill="{WHITE}" stroke="{colour}" stroke-width="2.5" stroke-dasharray="3 2"/>'
+        )
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{WHITE}" stroke="{MUTED}" '
+        'stroke-width="2" stroke-dasharray="3 2"/>'
+    )
+
+
+def _open_interval(frame: Frame, chart: spc.Chart, label: str) -> list[str]:
+    """The open interval: a dashed line from the latest event to its hollow marker, and a
+    label with its days and, beyond the upper limit, that it is outside it."""
+    point, points = chart.open_point, chart.points
+    if point is None or not points:
+        return []
+    last = points[-1]
+    x0, y0 = frame.x(last.index), frame.y(last.value)
+    x, y = frame.x(point.index), frame.y(point.value)
+    colour = MEANING_COLOUR[chart.meaning(point.side)] if point.special else MUTED
+    days = round(point.value)
+    detail = f"{days} day{'' if days == 1 else 's'}"
+    if point.special:
+        detail += ", outside limit"
+    heading = label[:1].upper() + label[1:] if label else "Open"
+    # Two lines on the side of the marker away from the dashed line: above it when the line
+    # climbs to it (the frame leaves room), below when it falls to it and there is room.
+    below = y0 < y and y + 36 < HEIGHT - BOTTOM
+    first = y + 22 if below else y - 27
+    return [
+        '<g class="app-open-interval">',
+        f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{MUTED}" '
+        'stroke-width="1.5" stroke-dasharray="4 3"/>',
+        _open_marker(x, y, beyond=point.special, colour=colour),
+        _haloed(_text(x + 6, first, heading, anchor="end", size=10, weight="bold")),
+        _haloed(_text(x + 6, first + 13, detail, anchor="end", size=10, weight="bold")),
+        "</g>",
+    ]
+
+
+def _haloed(text: str) -> str:
+    """A label with a white outline behind it, readable where it crosses a limit line."""
+    return text.replace(
+        "<text ", f'<text stroke="{WHITE}" stroke-width="3" paint-order="stroke" ', 1
     )
 
 
@@ -277,28 +330,34 @@ def spc_chart(
     y_title: str,
     programme_index: int | None = None,
     percent: bool = False,
+    open_label: str = "",
 ) -> SafeString:
-    """An SPC chart with its MDC variation icon in the corner."""
+    """An SPC chart with its MDC variation icon in the corner; a t chart's open interval,
+    when it has one, after its latest point (`open_label` names its end)."""
     points = chart.points
-    values = [p.value for p in points] + [p.upper for p in points if p.upper is not None]
+    # The open interval is placed, scaled and drawn against its limits like a point.
+    judged = [*points, chart.open_point] if chart.open_point and points else list(points)
+    values = [p.value for p in judged] + [p.upper for p in points if p.upper is not None]
+    if chart.open_point and points:
+        values.append(chart.open_point.value * 1.25)  # room above it for its label
     lows = [p.value for p in points] + [p.lower for p in points if p.lower is not None]
     bottom = min(0.0, min(lows, default=0.0))
     bottom_value = -nice_top(-bottom) if bottom < 0 else 0.0
     if chart.target is not None:
         values.append(chart.target)  # so the target's line is on the chart
     frame = Frame(
-        count=max(len(points), 1),
+        count=max(len(judged), 1),
         top_value=nice_top(max(values, default=0)),
         bottom_value=bottom_value,
     )
     fmt = ".0%" if percent else "g"
     parts = _open(chart_id, WIDTH, HEIGHT, title, description)
     variation = chart.variation
-    last = points[-1] if points else None
+    now = chart.signal_now()
     parts.append(
         '<g transform="translate(10,34)">'
         + icon(
-            variation_letter(variation, last.side if last else ""),
+            variation_letter(variation, now.side if now else ""),
             MEANING_COLOUR.get(variation, GREY),
             r=12,
         )
@@ -320,7 +379,7 @@ def spc_chart(
             f'<line x1="{LEFT}" y1="{y0:.1f}" x2="{WIDTH - RIGHT}" y2="{y0:.1f}" stroke="{GREY}"/>'
         )
     for attr in ("mean", "upper", "lower"):
-        parts += _segments(frame, points, attr)
+        parts += _segments(frame, judged, attr)
     parts += _target_line(frame, chart.target, fmt=".0%" if percent else ".3g")
     if programme_index is not None and 0 < programme_index < len(points):
         x = (frame.x(programme_index) + frame.x(programme_index - 1)) / 2
@@ -342,6 +401,7 @@ def spc_chart(
         if starts or p is latest:
             offset = -11 if p.side == "high" else 19
             parts.append(_text(x, y + offset, SHORT_RULE[p.signals[0]], size=10, weight="bold"))
+    parts += _open_interval(frame, chart, open_label)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 

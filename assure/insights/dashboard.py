@@ -87,6 +87,22 @@ class Measure:
         return self.spc.labels[self.spc.chart.points[-1].index]
 
     @property
+    def now_text(self) -> str:
+        """Where the signal now is, for the list of charts that moved: the latest point, or
+        a t chart's open interval already beyond the upper limit."""
+        now = self.spc.chart.signal_now() if self.spc else None
+        if now is not None and now.open:
+            return open_words(self.spc)
+        return f"latest point, {self.latest_label}"
+
+    @property
+    def open_text(self) -> str:
+        """A t chart's open interval in words, for beside its variation icon ("" without)."""
+        if not self.spc or self.spc.chart.open_point is None:
+            return ""
+        return open_words(self.spc)
+
+    @property
     def variation(self) -> str | None:
         return self.spc.chart.variation if self.spc else None
 
@@ -98,7 +114,8 @@ class Measure:
     def variation_icon(self) -> SafeString | str:
         if not self.spc or not self.spc.chart.points:
             return ""
-        return charts.variation_icon(self.variation, self.spc.chart.points[-1].side)
+        now = self.spc.chart.signal_now()
+        return charts.variation_icon(self.variation, now.side if now else "")
 
     @property
     def assurance(self) -> str | None:
@@ -295,10 +312,36 @@ def _signal_text(point: spc.Point) -> str:
     return f"{spc.RULE_TEXT[point.signals[0]]}, {way}"
 
 
+def _plural_days(days: int) -> str:
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
+def open_words(charted: measures.MeasureChart) -> str:
+    """A t chart's open interval in words: "no event for 212 days, from 3 December 2025 to
+    15 July 2026, longer than the upper limit of 127 days: events have become rarer"."""
+    point, since = charted.chart.open_point, charted.last_event
+    if point is None or since is None or charted.open_to is None:
+        return ""
+    days = round(point.value)
+    words = (
+        f"no event for {_plural_days(days)}, from {measures.day_label(since)} to "
+        f"{measures.day_label(charted.open_to)}"
+    )
+    if point.upper is None:
+        return words
+    # One decimal where the whole days would read as equal to the limit.
+    upper = f"{point.upper:.0f}" if round(point.upper) != days else f"{point.upper:.1f}"
+    if point.special:
+        return f"{words}, longer than the upper limit of {upper} days: events have become rarer"
+    return f"{words}, within the upper limit of {upper} days"
+
+
 def describe(charted: measures.MeasureChart) -> str:
     """The sentence, by Making Data Count's one rule for "now" (`spc.Chart.signal_now`: the
-    latest point): a special cause there, what it means for the measure and its date; or
-    common cause now, naming the last special cause before it, if there was one, as past."""
+    latest point, or a t chart's open interval already beyond the upper limit): a special
+    cause there, what it means for the measure and its date; or common cause now, naming the
+    last special cause before it, if there was one, as past. A t chart's open interval that
+    is not (yet) a signal is said after it."""
     spec, chart = charted.spec, charted.chart
     if len(chart.points) < 2:
         return f"{spec.subject}: too few points in the period to set process limits."
@@ -309,6 +352,20 @@ def describe(charted: measures.MeasureChart) -> str:
         else f"limits from all {chart.baseline_points} points"
     )
     now = chart.signal_now()
+    if now is not None and now.open:
+        meaning = MEANING_TEXT[chart.meaning(now.side)]
+        return (
+            f"{spec.subject}: special cause now: {open_words(charted)}, {meaning}. "
+            f"({base.capitalize()}.)"
+        )
+    sentence = _describe_points(charted, now, base)
+    if chart.open_point is not None:
+        sentence += f" Since then, {open_words(charted)}."
+    return sentence
+
+
+def _describe_points(charted: measures.MeasureChart, now: spc.Point | None, base: str) -> str:
+    spec, chart = charted.spec, charted.chart
     if now is not None:
         meaning = MEANING_TEXT[chart.meaning(now.side)]
         return (
@@ -324,6 +381,26 @@ def describe(charted: measures.MeasureChart) -> str:
         f"change now. The last special cause was earlier, {_when(charted, past)} "
         f"({_signal_text(past)}). ({base.capitalize()}.)"
     )
+
+
+def _open_row(charted: measures.MeasureChart, percent: bool) -> list[Any]:
+    """A t chart's open interval as the last row of its table, marked "Open, to <day>"."""
+    p = charted.chart.open_point
+    if p is None:
+        return []
+    signals = (
+        f"{_signals(p)} (open: already longer than the upper limit)"
+        if p.special
+        else "None yet (open: the time since the latest event is still growing)"
+    )
+    return [
+        charted.open_label[:1].upper() + charted.open_label[1:],
+        round(p.value),
+        _fmt(p.mean, percent),
+        _fmt(p.lower, percent),
+        _fmt(p.upper, percent),
+        signals,
+    ]
 
 
 def _spc_measure(charted: measures.MeasureChart, base: Base) -> Measure:
@@ -360,6 +437,7 @@ def _spc_measure(charted: measures.MeasureChart, base: Base) -> Measure:
             y_title=y_title,
             programme_index=programme_index,
             percent=percent,
+            open_label=charted.open_label,
         )
     )
     measure = Measure(
@@ -379,7 +457,10 @@ def _spc_measure(charted: measures.MeasureChart, base: Base) -> Measure:
         label = charted.labels[p.index]
         if chart.kind == spc.T:
             measure.rows.append([label, int(p.value), *stats])
-            measure.exportable = False  # every row is one event and its date
+            # Every row is one event and its date; the open row says that there were none
+            # in the days after the latest, a zero that, left in a download, could pin a
+            # hidden count of the same route's months. Neither leaves Assure.
+            measure.exportable = False
         elif spec.kind == "change":
             measure.rows.append([label, charted.counts[p.index], int(p.value), *stats])
             measure.terms[(row, 1)] = _stock_terms(base, periods[p.index])
@@ -415,6 +496,8 @@ def _spc_measure(charted: measures.MeasureChart, base: Base) -> Measure:
         else:
             measure.rows.append([label, int(p.value), *stats])
             measure.terms[(row, 1)] = _count_terms(spec, base, periods[p.index])
+    if chart.open_point is not None:
+        measure.rows.append(_open_row(charted, percent))
     width = len(measure.rows[0]) if measure.rows else 0
     measure.derived = {
         (r, c): None

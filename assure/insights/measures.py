@@ -5,7 +5,9 @@ so that the three cannot chart a measure differently.
 
 - Counts by month (exits, by route and by kind; entries; broken-down SGOs) are XmR charts,
   unless they average **under 2 a month**: then the months are mostly zeros and ones, which
-  XmR reads badly, so the measure is a **t chart** of the days between events.
+  XmR reads badly, so the measure is a **t chart** of the days between events, with the days
+  from the latest event to today (or the end of the range, if earlier) as its **open
+  interval** (`spc.open_point`).
 - **Looked after** is a stock: next month's count is this month's plus entries less exits,
   so the counts run on one side of any mean and XmR flags every point. It is charted by its
   **change** from one month end to the next; its level is tested in the before-and-after
@@ -172,6 +174,7 @@ class MeasureChart:
     denominators: list[int] = field(default_factory=list)
     programme_start: dt.date | None = None
     note: str = ""
+    open_to: dt.date | None = None  # a t chart's open interval runs to this day
 
     @property
     def slug(self) -> str:
@@ -180,6 +183,21 @@ class MeasureChart:
     @property
     def improvement(self) -> str | None:
         return self.chart.improvement
+
+    @property
+    def open_label(self) -> str:
+        """The open interval's label in its table and chart: "open, to 15 July 2026"."""
+        return f"open, to {day_label(self.open_to)}" if self.open_to else ""
+
+    @property
+    def last_event(self) -> dt.date | None:
+        """The day of the latest event of a t chart (where its open interval starts)."""
+        return self.period_starts[-1] if self.chart.kind == spc.T and self.period_starts else None
+
+
+def day_label(day: dt.date) -> str:
+    """A day as the house writes one: "15 July 2026"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _selected(spec: MeasureSpec, exits: Iterable[Exit]) -> list[Exit]:
@@ -225,19 +243,22 @@ def _count_chart(
         gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
         improvement = {spc.DOWN: spc.UP, spc.UP: spc.DOWN}.get(spec.improvement or "")
         event_days = dates[1:]
+        open_to = open_interval_end(analysis)
         chart = spc.t_chart(
             gaps,
             improvement=improvement,
             programme_start=_index(event_days, programme_start),
             rebases=_rebase_indexes(event_days, rebases),
+            open_days=(open_to - dates[-1]).days if dates else None,
         )
         return MeasureChart(
             spec=spec,
             chart=chart,
             period_starts=event_days,
-            labels=[f"{d.day} {d:%B %Y}" for d in event_days],
+            labels=[day_label(d) for d in event_days],
             counts=[1] * len(event_days),
             programme_start=programme_start,
+            open_to=open_to if chart.open_point else None,
             note=(
                 f"Fewer than {RARE_PER_MONTH:g} a month on average ({len(dates)} in "
                 f"{months} months): charted as the days between one and the next (a t chart)."
@@ -257,6 +278,12 @@ def _count_chart(
         counts=values,
         programme_start=programme_start,
     )
+
+
+def open_interval_end(analysis: Analysis) -> dt.date:
+    """Where a t chart's open interval ends: today, or the end of the range when that is
+    earlier (nothing after the range is read, so no quiet time after it can be claimed)."""
+    return min(analysis.date_to, analysis.today)
 
 
 def _looked_after_chart(

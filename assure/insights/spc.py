@@ -52,6 +52,17 @@ is then `improvement` or `concern` by the measure's improvement direction and wh
 signal is high or low, or `neither` for a measure with no direction; otherwise it is
 `common_cause`, whatever earlier points did: a special cause before the latest point is
 history, named as such (`Chart.latest_signal`), not a change now (`signal_now`).
+
+**The open interval** (a t chart's provisional point). On a t chart "now" is the latest event,
+which may be months old, and the quiet time since has no point of its own. Making Data Count
+shows it as an open (provisional) point: the days from the latest event to the end of the
+range (`t_chart(open_days=...)`). It is only a least value of the next gap, which can only
+grow, so it is judged by one rule alone: when it is already longer than the upper process
+limit of the latest phase it is a point outside the limits, high (events have become rarer),
+and it is then the signal now, ahead of the latest event (`signal_now`); within the limit it
+signals nothing yet (it takes no part in runs, trends or two of three), and "now" is the
+latest event as before.
+
 Assurance needs a target and a direction: `pass` when the latest limits are all on the good
 side of the target (it is met consistently), `fail` when they are all on the wrong side,
 `hit_and_miss` when the target lies between them.
@@ -111,6 +122,7 @@ class Point:
     side: str = ""  # "high" or "low": which way the point's signals point, "" with none
     sigma_lower: float | None = None  # the two-sigma lines
     sigma_upper: float | None = None
+    open: bool = False  # a t chart's open interval: provisional, a least value of the next gap
 
     @property
     def special(self) -> bool:
@@ -143,10 +155,11 @@ class Chart:
     rebases: list[Rebase] = field(default_factory=list)
     baseline_points: int = 0
     carried_forward: bool = False  # limits from the points before the programme start
+    open_point: Point | None = None  # a t chart's open interval, after `points`
 
     @property
     def variation(self) -> str:
-        return variation_of(self.points, self.improvement)
+        return variation_of(self.points, self.improvement, open_point=self.open_point)
 
     @property
     def assurance(self) -> str | None:
@@ -155,15 +168,17 @@ class Chart:
     def latest_signal(self) -> Point | None:
         """The most recent point with a signal, however long ago (for the record: whether
         the chart has moved is `signal_now`)."""
-        return next((p for p in reversed(self.points) if p.special), None)
+        ordered = [*self.points, *([self.open_point] if self.open_point else [])]
+        return next((p for p in reversed(ordered) if p.special), None)
 
     def signal_now(self) -> Point | None:
-        return signal_now(self.points)
+        return signal_now(self.points, open_point=self.open_point)
 
     @property
     def moved(self) -> bool:
-        """Whether the chart shows special cause variation now (at its latest point)."""
-        return signal_now(self.points) is not None
+        """Whether the chart shows special cause variation now (at its latest point, or its
+        open interval beyond the upper limit)."""
+        return self.signal_now() is not None
 
     def meaning(self, side: str) -> str:
         """What a high or low signal means for this measure: improvement, concern or
@@ -174,16 +189,21 @@ class Chart:
         return IMPROVEMENT if side == good else CONCERN
 
 
-def signal_now(points: Sequence[Point]) -> Point | None:
-    """The special cause now: the latest point, when it carries a signal (the one rule for
-    "now"; see the module's docstring)."""
+def signal_now(points: Sequence[Point], *, open_point: Point | None = None) -> Point | None:
+    """The special cause now (the one rule for "now"; see the module's docstring): a t
+    chart's open interval when it is already beyond the upper limit, else the latest point
+    when it carries a signal."""
+    if open_point is not None and open_point.special:
+        return open_point
     last = points[-1] if points else None
     return last if last is not None and last.special else None
 
 
-def variation_of(points: Sequence[Point], improvement: str | None) -> str:
+def variation_of(
+    points: Sequence[Point], improvement: str | None, *, open_point: Point | None = None
+) -> str:
     """MDC's variation now, from the signal now and the measure's direction."""
-    now = signal_now(points)
+    now = signal_now(points, open_point=open_point)
     if now is None:
         return COMMON
     if improvement is None:
@@ -523,11 +543,13 @@ def t_chart(
     improvement: str | None = None,
     programme_start: int | None = None,
     rebases: Sequence[int] = (),
+    open_days: float | None = None,
 ) -> Chart:
     """A t chart of the days between successive events (each gap at least a day: two events
-    on one day are a gap of zero, kept as zero)."""
+    on one day are a gap of zero, kept as zero). `open_days`, the days from the latest event
+    to the end of the range, makes the open interval (`Chart.open_point`) when above zero."""
     inner = [float(g) ** (1 / T_POWER) for g in gaps]
-    return _chart(
+    chart = _chart(
         T,
         inner,
         lambda a, b: _floored(_xmr_limits(inner[a:b], len(inner))),
@@ -536,6 +558,29 @@ def t_chart(
         rebases=rebases,
         target=None,
         transform=lambda v: max(v, 0.0) ** T_POWER,
+    )
+    if open_days is not None and open_days > 0 and chart.points:
+        chart.open_point = open_point(chart.points[-1], float(open_days))
+    return chart
+
+
+def open_point(last: Point, days: float) -> Point:
+    """The open interval after the latest point `last`, judged against its phase's limits
+    (carried on: no new event has changed them). Only the upper limit can be crossed for
+    certain by a gap still growing, so that is the only signal it can make."""
+    beyond = last.upper is not None and days > last.upper
+    return Point(
+        index=last.index + 1,
+        value=days,
+        mean=last.mean,
+        lower=last.lower,
+        upper=last.upper,
+        phase=last.phase,
+        signals=(OUTSIDE,) if beyond else (),
+        side="high" if beyond else "",
+        sigma_lower=last.sigma_lower,
+        sigma_upper=last.sigma_upper,
+        open=True,
     )
 
 

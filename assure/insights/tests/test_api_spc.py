@@ -47,7 +47,24 @@ def test_every_measure_on_the_demo_council_keeps_the_contract(client, demo):
         response = client.get(f"/api/v1/insights/spc/{item['measure']}?{RANGE}", **auth)
         assert response.status_code == 200, item
         body = response.json()
-        assert set(body) == {"measure", "chart", "improvement", "variation", "phases", "points"}
+        assert set(body) == {
+            "measure",
+            "chart",
+            "improvement",
+            "variation",
+            "phases",
+            "points",
+            "open_interval",
+        }
+        if body["chart"] != "t":
+            assert body["open_interval"] is None
+        elif body["open_interval"] is not None:
+            charts_seen["open"] += 1
+            gap = body["open_interval"]
+            assert set(gap) == {"since", "to", "days", "beyond_upper"}
+            assert gap["since"] == body["points"][-1]["period_start"] and gap["to"] == "2026-06-30"
+            upper = body["points"][-1]["upper"]
+            assert gap["beyond_upper"] == (upper is not None and gap["days"] > upper)
         assert body["measure"] == item["measure"]
         assert body["chart"] in spc.CHARTS and body["variation"] in spc.VARIATIONS
         charts_seen[body["chart"]] += 1
@@ -62,6 +79,7 @@ def test_every_measure_on_the_demo_council_keeps_the_contract(client, demo):
                 assert not point["lower"] <= point["value"] <= point["upper"]
     # The demo council has common routes (XmR), rare ones (t) and both rates.
     assert {"xmr", "t", "p_prime", "u_prime"} <= set(charts_seen), charts_seen
+    assert charts_seen["open"], "a rare route's latest event is before the end of the range"
 
 
 def test_the_exits_chart_counts_what_the_exits_series_counts(client, demo):
@@ -109,3 +127,40 @@ def test_unknown_measure_and_bad_parameters(client, demo):
         assert client.get(f"/api/v1/insights/spc/exits?{query}", **auth).status_code == 422
     panel = UserFactory(username="panel-api", roles=["panel_member"])
     assert client.get("/api/v1/insights/spc", **bearer_for(panel)).status_code == 403
+
+
+def test_a_rare_event_charts_its_open_interval(client):
+    """Thirteen adoptions in 2025, 20 and 40 days apart (upper limit 126.9 days), the last on
+    31 December 2025: the days since are the open interval, to the end of the range."""
+    from .helpers import child_with, period
+
+    day = dt.date(2025, 1, 5)
+    for n, gap in enumerate([0, *[20, 40] * 6]):
+        day += dt.timedelta(days=gap)
+        period(child_with(child_id=f"A{n}"), start=dt.date(2024, 1, 1), end=day, reason="E11")
+    auth = bearer_for(UserFactory(username="lead-open", roles=["assurance_lead"]))
+    with clock.frozen_at(TODAY):
+        quiet = client.get(
+            "/api/v1/insights/spc/exits_adoption?from=2025-01-01&to=2026-06-30&programme_start=",
+            **auth,
+        ).json()
+        recent = client.get(
+            "/api/v1/insights/spc/exits_adoption?from=2025-01-01&to=2026-04-30&programme_start=",
+            **auth,
+        ).json()
+    assert quiet["chart"] == "t" and quiet["points"][-1]["upper"] == pytest.approx(126.94, 0.01)
+    assert quiet["open_interval"] == {
+        "since": "2025-12-31",
+        "to": "2026-06-30",
+        "days": 181,
+        "beyond_upper": True,
+    }
+    assert quiet["variation"] == "neither"  # the signal now, though the last event was not
+    assert not quiet["points"][-1]["signals"]
+    assert recent["open_interval"] == {
+        "since": "2025-12-31",
+        "to": "2026-04-30",
+        "days": 120,
+        "beyond_upper": False,
+    }
+    assert recent["variation"] == "common_cause"

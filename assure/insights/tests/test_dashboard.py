@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from assure.insights import dashboard, measures, spc
+from assure.insights.exits import EpisodeRow, analyse
 
 ALTERNATING = [9.0, 11.0] * 6  # mean 10, sigma 2 / 1.128: limits about 4.7 to 15.3
 BASE = "(Limits from the 12 points before the programme start, carried forward.)"
@@ -86,3 +87,82 @@ def test_no_special_cause_at_all():
         "Entries to care: common cause variation only (limits from the 12 points before the "
         "programme start, carried forward); no sign of a change."
     )
+
+
+# A rare event's open interval: the days since the latest event, up to today or the end of
+# the range, against the upper limit.
+
+D = dt.date
+NEITHER = "a real change (neither better nor worse by itself)"
+
+
+def adoptions(*, date_to: dt.date, today: dt.date) -> dashboard.Page:
+    """Thirteen adoptions in 2025, 20 and 40 days apart in turn (upper limit 126.9 days), the
+    last on 31 December 2025; then none."""
+    days = [D(2025, 1, 5)]
+    for gap in [20, 40] * 6:
+        days.append(days[-1] + dt.timedelta(days=gap))
+    rows = [EpisodeRow(n, n, D(2024, 1, 1), day, "S", "E11") for n, day in enumerate(days, 1)]
+    analysis = analyse(rows, date_from=D(2025, 1, 1), date_to=date_to, today=today)
+    return dashboard.build(analysis, programme_start=None)
+
+
+def test_an_open_interval_beyond_the_upper_limit_moved_the_chart_everywhere():
+    # The range ends before today: the open interval runs to its end, 181 days.
+    page = adoptions(date_to=D(2026, 6, 30), today=D(2026, 7, 15))
+    m = page.get("exits-adoption")
+    assert m.spc.chart.kind == spc.T and m.spc.open_to == D(2026, 6, 30)
+    words = (
+        "no event for 181 days, from 31 December 2025 to 30 June 2026, longer than the upper "
+        "limit of 127 days: events have become rarer"
+    )
+    assert m.sentence == (
+        f"Exits through adoption: special cause now: {words}, {NEITHER}. "
+        "(Limits from all 12 points.)"
+    )
+    assert m.moved and m in page.moved and m.variation == spc.NEITHER
+    assert m.now_text == words and m.open_text == words
+    assert m.sentence in [f.text for f in page.findings]
+    assert m.rows[-1] == [
+        "Open, to 30 June 2026",
+        181,
+        "28.8",
+        "2.2",
+        "126.9",
+        "a point outside the process limits (open: already longer than the upper limit)",
+    ]
+    assert len(m.rows) == 13  # twelve gaps between events, and the open one
+    # Drawn apart: hollow, on a dashed line, labelled with its end and its days.
+    assert m.chart.count('class="app-open-interval"') == 1
+    assert "Open, to 30 June 2026" in m.chart and "181 days, outside limit" in m.chart
+    assert 'fill="#ffffff" stroke="#4c2c92" stroke-width="2.5" stroke-dasharray="3 2"' in m.chart
+
+
+def test_an_open_interval_within_the_upper_limit_is_said_but_is_not_a_move():
+    page = adoptions(date_to=D(2026, 4, 30), today=D(2026, 7, 15))
+    m = page.get("exits-adoption")
+    assert not m.moved and m not in page.moved and m.variation == spc.COMMON
+    assert m.sentence == (
+        "Exits through adoption: common cause variation only (limits from all 12 points); no "
+        "sign of a change. Since then, no event for 120 days, from 31 December 2025 to 30 "
+        "April 2026, within the upper limit of 127 days."
+    )
+    assert m.now_text == "latest point, 31 December 2025"
+    assert m.rows[-1][0] == "Open, to 30 April 2026" and m.rows[-1][1] == 120
+    assert m.rows[-1][-1].startswith("None yet (open")
+    assert "120 days" in m.chart and "outside limit" not in m.chart
+    assert not any(f.anchor == "exits-adoption" for f in page.findings)
+
+
+def test_the_open_interval_runs_to_today_inside_a_range_that_ends_later():
+    page = adoptions(date_to=D(2026, 12, 31), today=D(2026, 5, 6))
+    m = page.get("exits-adoption")
+    assert m.spc.open_to == D(2026, 5, 6) and m.rows[-1][1] == 126
+    assert not m.moved  # 126 days: still within 126.9
+    later = adoptions(date_to=D(2026, 12, 31), today=D(2026, 5, 7)).get("exits-adoption")
+    assert later.moved and later.rows[-1][1] == 127
+
+
+def test_charts_of_counts_by_month_have_no_open_interval():
+    m = measure(charted([*ALTERNATING, 10, 11, 9]))
+    assert m.spc.chart.open_point is None and m.open_text == ""

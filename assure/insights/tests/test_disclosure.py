@@ -18,7 +18,7 @@ from scipy.optimize import linprog
 from assure.core import clock
 from assure.insights import dashboard, disclosure, reports
 from assure.insights.docx import render
-from assure.insights.exits import ROUTES
+from assure.insights.exits import ROUTES, EpisodeRow, analyse
 from assure.insights.selectors import exits_analysis
 from tests.factories import TeamFactory, UserFactory
 
@@ -473,6 +473,35 @@ def test_no_hidden_count_can_be_worked_out_from_the_word_report(council):
     # No sentence gives a count the tables hide: the re-entry sentence, resting on hidden
     # counts, is replaced.
     assert "Of 98 exits in the period" not in texts
+    # Returns home are rare (a t chart) and the last was on 20 May 2026: the open interval
+    # says that none followed to 30 June, a zero over months whose counts may be hidden. Like
+    # the events themselves, it stays in Assure.
+    returns = page.get("exits-return-home")
+    assert returns.spc.chart.open_point is not None and "no event for 41 days" in returns.sentence
+    assert "no event for" not in texts
+    assert not any(
+        "Open, to" in cell for _, rows in captioned_tables(document) for r in rows for cell in r
+    )
+
+
+def test_an_open_interval_that_moved_a_chart_stays_in_assure():
+    """A rare route quiet for longer than its upper limit is a finding on the page, but says
+    that a route's months were zero: it leaves in no download, sentence or finding."""
+    days = [D(2025, 1, 5)]
+    for gap in [20, 40] * 6:
+        days.append(days[-1] + dt.timedelta(days=gap))
+    rows = [EpisodeRow(n, n, D(2024, 1, 1), day, "S", "E11") for n, day in enumerate(days, 1)]
+    analysis = analyse(rows, date_from=D(2025, 1, 1), date_to=D(2026, 6, 30), today=TODAY)
+    page = dashboard.build(analysis, programme_start=None)
+    adoption = page.get("exits-adoption")
+    assert adoption.moved and adoption.sentence in [f.text for f in page.findings]
+    assert "no event for 181 days" in adoption.sentence
+    shared = dashboard.export(page)
+    assert shared.rows(adoption) == [] and "no event for" not in shared.sentence(adoption)
+    assert not any("no event for" in text for text in shared.findings())
+    for m in page.measures:
+        assert "no event for" not in shared.sentence(m)
+        assert not any("Open, to" in str(cell) for row in shared.rows(m) for cell in row)
 
 
 def test_every_route_is_in_the_attack():

@@ -137,6 +137,65 @@ def test_t_chart_is_xmr_on_gaps_to_the_power_one_over_3_6():
     assert long_gap.variation == spc.IMPROVEMENT  # a long wait for a rare harm is good
 
 
+# The open interval: the days since the latest event, judged against the upper limit alone.
+RARE = [20.0, 40.0] * 6  # upper limit 126.9 days (the gaps to the power 1/3.6, as XmR)
+
+
+def rare_upper() -> float:
+    y = [g ** (1 / 3.6) for g in RARE]
+    return (statistics.fmean(y) + 3 * abs(y[1] - y[0]) / 1.128) ** 3.6
+
+
+@pytest.mark.parametrize(
+    ("improvement", "variation"),
+    [(spc.UP, spc.IMPROVEMENT), (spc.DOWN, spc.CONCERN), (None, spc.NEITHER)],
+)
+def test_an_open_interval_beyond_the_upper_limit_is_the_signal_now(improvement, variation):
+    upper = rare_upper()
+    assert upper == pytest.approx(126.94, abs=0.01)
+    quiet = spc.t_chart(RARE, improvement=improvement, open_days=127)
+    gap = quiet.open_point
+    assert gap.open and gap.index == 12 and gap.value == 127
+    assert gap.upper == pytest.approx(upper) and gap.mean == quiet.points[-1].mean
+    assert gap.signals == (spc.OUTSIDE,) and gap.side == "high"
+    assert quiet.signal_now() is gap and quiet.latest_signal() is gap
+    assert quiet.moved and quiet.variation == variation
+    # The closed points and their limits are the chart's without the open interval.
+    plain = spc.t_chart(RARE, improvement=improvement)
+    assert quiet.points == plain.points and plain.open_point is None
+    assert not plain.moved
+
+
+def test_an_open_interval_within_the_upper_limit_signals_nothing_yet():
+    within = spc.t_chart(RARE, improvement=spc.UP, open_days=126)
+    assert within.open_point.value == 126 and not within.open_point.special
+    assert within.signal_now() is None and not within.moved
+    assert within.variation == spc.COMMON
+    # Beyond the two-sigma line (82.6 days), as the latest event is: no two of three is made
+    # with it, for it or for the latest event.
+    pair = spc.t_chart([*RARE, 100.0], open_days=120)
+    assert pair.points[-1].sigma_upper < 100 and pair.open_point.sigma_upper < 120
+    assert pair.points[-1].signals == () and pair.open_point.signals == ()
+
+
+def test_the_latest_event_stays_now_while_the_open_interval_is_within_the_limit():
+    # A short gap at the latest event (below the lower limit) is the signal now, and a
+    # short open interval after it does not end it; one beyond the upper limit takes over.
+    short = spc.t_chart([*RARE, 0.0], improvement=spc.UP, open_days=10)
+    assert short.points[-1].signals == (spc.OUTSIDE,) and short.points[-1].side == "low"
+    assert short.signal_now() is short.points[-1] and short.variation == spc.CONCERN
+    long = spc.t_chart([*RARE, 0.0], improvement=spc.UP, open_days=400)
+    assert long.signal_now() is long.open_point and long.variation == spc.IMPROVEMENT
+
+
+def test_no_open_interval_without_days_or_events():
+    assert spc.t_chart(RARE, open_days=0).open_point is None  # the latest event was today
+    assert spc.t_chart(RARE, open_days=-3).open_point is None
+    assert spc.t_chart([], open_days=50).open_point is None
+    lone = spc.t_chart([30.0], open_days=500).open_point
+    assert lone.upper is None and not lone.special  # no limits: nothing to be beyond
+
+
 def test_g_chart_limits():
     chart = spc.g_chart([4.0] * 12)
     assert chart.phases[0].upper == pytest.approx(4 + 3 * math.sqrt(4 * 5))

@@ -44,6 +44,14 @@ def council(transactional_db):  # type: ignore[no-untyped-def]
             period(child, start=dt.date(2022, 1, 1), end=month_end.replace(day=10), reason="E45")
             n += 1
         month_end = month_end.replace(day=1) - dt.timedelta(days=1)
+    # Thirteen adoptions (rare: a t chart) 20 and 40 days apart in turn, starting early in the
+    # default 24 months, then none: the open interval is far beyond the upper limit.
+    first_month = (last_month.replace(day=1) - dt.timedelta(days=700)).replace(day=1)
+    adopted = first_month + dt.timedelta(days=9)
+    for index, gap in enumerate([0, *[20, 40] * 6]):
+        adopted += dt.timedelta(days=gap)
+        child = child_with(child_id=f"A{index}", team=north)
+        period(child, start=dt.date(2022, 1, 1), end=adopted, reason="E11")
     lead = user_create(username="lena", roles=["assurance_lead"], password=PASSWORD)
     director = user_create(username="dina", roles=["director"], password=PASSWORD)
     oversight = Theme.objects.create(slug="oversight", label="Management oversight")
@@ -59,7 +67,9 @@ def council(transactional_db):  # type: ignore[no-untyped-def]
             summary=summary,
             themes=[oversight],
         )
-    return SimpleNamespace(lead=lead, director=director, last_month=last_month)
+    return SimpleNamespace(
+        lead=lead, director=director, last_month=last_month, last_adoption=adopted
+    )
 
 
 def test_exits_dashboard(page: Page, council) -> None:
@@ -84,6 +94,31 @@ def test_exits_dashboard(page: Page, council) -> None:
         "Special cause variation: neither improvement nor concern"
     )
     expect(page.get_by_test_id("moved")).to_contain_text("Exits through special guardianship")
+    # Adoptions stopped: the days since the last one are an open point, drawn apart and
+    # already beyond the upper limit, so the chart moved, by the same rule everywhere.
+    quiet = (council.last_month - council.last_adoption).days
+    to = f"{council.last_month.day} {council.last_month:%B %Y}"
+    words = (
+        f"no event for {quiet} days, from {council.last_adoption.day} "
+        f"{council.last_adoption:%B %Y} to {to}, longer than the upper limit of 127 days: "
+        "events have become rarer"
+    )
+    expect(page.get_by_test_id("moved")).to_contain_text(
+        f"Exits through adoption: special cause variation: neither improvement nor concern "
+        f"({words})"
+    )
+    expect(page.get_by_test_id("sentence-exits-adoption")).to_contain_text(
+        f"Exits through adoption: special cause now: {words}"
+    )
+    expect(page.get_by_test_id("open-exits-adoption")).to_have_text(f"Open: {words}.")
+    adoption = page.get_by_role("img", name="Exits through adoption")
+    expect(adoption.locator("text", has_text=f"Open, to {to}")).to_have_count(1)
+    expect(adoption.locator("text", has_text=f"{quiet} days, outside limit")).to_have_count(1)
+    page.get_by_test_id("numbers-exits-adoption").locator("summary").click()
+    expect(
+        page.get_by_test_id("table-exits-adoption").get_by_role("row", name=f"Open, to {to}")
+    ).to_contain_text(str(quiet))
+    assert_accessible(page)
     # The numbers are folded under the chart, and open by keyboard.
     table = page.get_by_test_id("table-exits-sgo")
     expect(table).to_be_hidden()
