@@ -1,7 +1,10 @@
 """`assure seed-demo-decisions` on a small demo council: seats, meetings, outcomes and
-proposals at each state, all recorded as events; the same every time; --if-empty."""
+proposals at each state, all recorded as events, each on its day and in the order things
+happen; the same every time; --if-empty."""
 
 import datetime as dt
+import html
+import re
 from io import StringIO
 from types import SimpleNamespace
 
@@ -9,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 
 from assure.children.care import exits as care_exits
@@ -20,6 +24,7 @@ from assure.core import clock
 from assure.core.models import DomainEvent
 from assure.core.working_days import is_working_day
 from assure.decisions import services
+from assure.decisions.demo import Timeline, sgo_plan_on, timeline
 from assure.decisions.gates import unmet_gates
 from assure.decisions.models import Proposal
 from assure.panels.models import AgendaItem, Meeting, Outcome, PanelMember
@@ -66,9 +71,10 @@ def test_seed_demo_decisions():
     assert quorate == [False, True, True, False, False]
     coming = Meeting.objects.filter(date__gt=clock.today())
     assert coming.count() == 2 and not coming.filter(attendees__isnull=False).exists()
-    # Each proposal is written from its child's record: the carer the SGO plan names.
+    # Each proposal is written from its child's record: the carer the SGO plan in force on
+    # the day it was drafted names.
     for proposal in Proposal.objects.select_related("child"):
-        carer = proposal.child.permanence_plans.filter(plan="sgo").latest("agreed_date").carer_name
+        carer = sgo_plan_on(proposal.child, _drafted(proposal)).carer_name
         assert carer and carer in proposal.proposed_plan, proposal.proposed_plan
     # Outcomes are recorded on their meeting's day, their actions owned by a person's name.
     for outcome in Outcome.objects.select_related("item__meeting"):
@@ -113,6 +119,18 @@ def test_demo_meetings_fall_on_working_days_when_made_at_a_weekend():
         assert _working_day(3) == dt.date(2026, 12, 9)  # a Wednesday stays
 
 
+def _drafted(proposal: Proposal) -> dt.date:
+    return timezone.localtime(proposal.created_at).date()
+
+
+def _dates_in(text: str) -> list[dt.date]:
+    """The dates a text gives the house way ("1 February 2026")."""
+    return [
+        dt.datetime.strptime(found, "%d %B %Y").date()
+        for found in re.findall(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b", text)
+    ]
+
+
 @pytest.mark.django_db
 def test_demo_proposals_record_what_the_childs_record_shows_done():
     seed_demo(children=60)
@@ -120,20 +138,25 @@ def test_demo_proposals_record_what_the_childs_record_shows_done():
     care_plans = Proposal.objects.filter(scheme__decision_type__slug="sgo_care_plan")
     recorded = set()
     for proposal in care_plans.select_related("child"):
-        child, checks = proposal.child, proposal.checklist
-        carer = child.permanence_plans.filter(plan="sgo").latest("agreed_date").carer_name
-        full = child.sgo_assessments.filter(stage="full", carer_name=carer).last()
-        if full is not None and full.completed_date:
+        # The record as it stood on the day the proposal was written: nothing done later.
+        child, checks, on = proposal.child, proposal.checklist, _drafted(proposal)
+        assert all(day <= on for day in _dates_in(proposal.rationale)), proposal.rationale
+        carer = sgo_plan_on(child, on).carer_name
+        started = [a for a in child.sgo_assessments.all() if care_sgo.known_on(a, on)]
+        full = next(
+            (a for a in reversed(started) if a.stage == "full" and a.carer_name == carer), None
+        )
+        if full is not None and full.completed_date and full.completed_date <= on:
             # The rationale's positive full assessment is on the checklist, with its date.
             when = f"{full.completed_date:%-d %B %Y}"
             assert when in proposal.rationale and when in checks["full_assessment"]
         else:
             assert "full_assessment" not in checks, proposal.rationale
-        support = child.sgo_support_plans.filter(agreed_date__isnull=False).first()
+        support = child.sgo_support_plans.filter(agreed_date__lte=on).first()
         assert ("support_plan" in checks) == (support is not None)
         assert ("support plan was agreed" in proposal.rationale) == (support is not None)
-        viability = list(child.sgo_assessments.filter(stage="viability"))
-        if viability and all(a.completed_date for a in viability):
+        viability = [a for a in started if a.stage == "viability"]
+        if viability and all(a.completed_date and a.completed_date <= on for a in viability):
             for assessment in viability:
                 assert assessment.carer_name in checks["viability_assessments"]
         else:
@@ -206,3 +229,184 @@ def test_every_demo_proposal_fits_its_childs_record():
         assert care_periods.looked_after_on(list(child.episodes.all()), item.meeting.date)
         agreed = child.sgo_support_plans.values_list("agreed_date", flat=True)
         assert not care_sgo.support_plan_agreed(agreed, item.meeting.date), child.child_id
+
+
+# --- everything in the order it happens ---------------------------------------------------
+
+
+def _local(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _event_moments(obj: object) -> list[tuple[str, dt.datetime]]:
+    """(verb, at) of the domain events written for a record, in the order written."""
+    return list(
+        DomainEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .order_by("id")
+        .values_list("verb", "at")
+    )
+
+
+def _assert_proposal_in_order(proposal: Proposal, now: dt.datetime) -> None:
+    """Drafted, then submitted, then each approval, on working days in the past; and its
+    events say so at the same moments."""
+    decisions = sorted(proposal.decisions.all(), key=lambda d: d.step)
+    moments = [proposal.created_at, proposal.submitted_at, *(d.at for d in decisions)]
+    moments = [m for m in moments if m is not None]
+    assert moments == sorted(moments) and len(set(moments)) == len(moments), moments
+    assert moments[-1] <= now
+    assert all(is_working_day(_local(m)) for m in moments), moments
+    assert (proposal.submitted_at is None) == (proposal.status == "draft")
+    verbs = ["proposal_created"] + ["proposal_submitted"] * bool(proposal.submitted_at)
+    assert _event_moments(proposal) == list(
+        zip(verbs + ["proposal_approved"] * len(decisions), moments, strict=True)
+    )
+
+
+def _assert_item_in_order(item: AgendaItem, now: dt.datetime) -> None:
+    """Put to a meeting once it was arranged and, for a proposal, once it was submitted;
+    before the meeting day; an outcome recorded on the meeting day, after who attended."""
+    meeting = item.meeting
+    assert meeting.created_at <= item.added_at <= now
+    assert _local(item.added_at) < meeting.date
+    assert _event_moments(item) == [("panel_item_added", item.added_at)]
+    if item.proposal is not None:
+        submitted = item.proposal.submitted_at
+        assert submitted is not None and submitted <= item.added_at
+        assert meeting.date >= _local(submitted)
+    attendance = [at for verb, at in _event_moments(meeting) if verb == "panel_attendance_recorded"]
+    for outcome in item.outcomes.all():
+        assert _local(outcome.recorded_at) == meeting.date <= _local(now)
+        assert item.added_at < outcome.recorded_at <= now
+        assert attendance and attendance[-1] < outcome.recorded_at
+        assert _event_moments(outcome) == [("panel_outcome_recorded", outcome.recorded_at)]
+
+
+def _story(child, proposal: Proposal | None) -> list[str]:
+    """What the child's history should tell of the proposal and the panels, oldest first: the
+    proposal's steps, then each meeting the child was put to with its outcome."""
+
+    def summary(obj: object) -> str:
+        events = DomainEvent.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        )
+        return events.order_by("id").values_list("summary", flat=True).first()
+
+    told = []
+    if proposal is not None:
+        told += list(
+            DomainEvent.objects.filter(object_type="decisions.proposal", object_id=str(proposal.pk))
+            .order_by("id")
+            .values_list("summary", flat=True)
+        )
+    for item in AgendaItem.objects.filter(child=child).order_by("meeting__date"):
+        told += [summary(item)] + [summary(o) for o in item.outcomes.order_by("recorded_at")]
+    return told
+
+
+def _history_on_page(client, child) -> list[str]:
+    """The 'What' column of the history table on the child's page, top to bottom."""
+    page = client.get(reverse("children:detail", args=[child.child_id])).content.decode()
+    table = page[page.index('data-testid="history"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, flags=re.S)
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", cells[2]).strip())
+        for row in rows
+        if len(cells := re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)) == 3
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_decisions_happen_in_order(client):
+    seed_demo(children=60)
+    call_command("seed_demo_decisions", "--if-empty", stdout=StringIO())
+    now = clock.now()
+    proposals = Proposal.objects.select_related("child").prefetch_related("decisions")
+    for proposal in proposals:
+        _assert_proposal_in_order(proposal, now)
+    for item in AgendaItem.objects.select_related("meeting", "proposal"):
+        _assert_item_in_order(item, now)
+    for meeting in Meeting.objects.all():
+        assert is_working_day(meeting.date) and meeting.created_at <= now
+        assert _event_moments(meeting)[0] == ("panel_meeting_created", meeting.created_at)
+        if meeting.date > clock.today():
+            # A meeting to come: arranged, with nothing recorded at it yet.
+            assert not meeting.attendees.exists()
+            assert not Outcome.objects.filter(item__meeting=meeting).exists()
+        else:
+            assert meeting.attendees.exists()
+    # Nothing in any child's history is dated after now.
+    assert not DomainEvent.objects.filter(at__gt=now).exists()
+
+    # The child's page tells each story newest first, in the order it happened.
+    client.force_login(User.objects.get(username="practitioner"))
+    children = {p.child: p for p in proposals}
+    children |= {
+        i.child: None
+        for i in AgendaItem.objects.filter(proposal__isnull=True).select_related("child")
+    }
+    assert len(children) == 6
+    for child, proposal in children.items():
+        story = _story(child, proposal)
+        shown = [what for what in _history_on_page(client, child) if what in story]
+        assert shown == story[::-1], child.child_id
+
+
+def _put_to(days: Timeline) -> dict[dt.date, list[dt.date]]:
+    """Each meeting's day: the days cases were put to it, by the demo's plan."""
+    return {
+        days.missed: [days.gated_to_missed],
+        days.held: [days.panel_met_to_held, days.gated_to_held],
+        days.asked: [days.question_to_asked],
+        days.upcoming: [days.to_upcoming],
+        days.later: [days.question_to_later],
+    }
+
+
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_the_demo_timeline_keeps_its_order_whatever_the_day(year):
+    """Made on any day of the year (bank holidays and weekends included), every step falls
+    on a working day after the one it needs, in the past, and the meetings where they
+    should be."""
+    from assure.decisions.demo import _scheduled
+
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        with clock.frozen_at(day):
+            days = timeline()
+        steps = [days.drafted, days.with_tm, days.gated, days.panel_met, days.money]
+        for chain in steps:
+            assert list(chain) == sorted(set(chain)) and chain[-1] < day, (day, chain)
+        assert days.missed < days.held < days.asked < day < days.upcoming < days.later
+        for meeting, put in _put_to(days).items():
+            assert all(_scheduled(meeting) < added < min(meeting, day) for added in put), day
+        # Approved before its first panel, deferred at the next, then put to the coming one.
+        assert days.gated[-1] < days.gated_to_missed < days.missed < days.gated_to_held
+        assert days.panel_met[-1] < days.panel_met_to_held
+        assert days.held < days.to_upcoming and days.with_tm[-1] < days.to_upcoming
+        assert days.asked < days.question_to_later
+        every = [
+            *(d for chain in steps for d in chain),
+            *(d for put in _put_to(days).values() for d in put),
+            *_put_to(days),
+        ]
+        assert all(is_working_day(d) for d in every), day
+        assert days.in_care_days[0] == days.gated[0] and days.in_care_days[-1] == day
+        day += dt.timedelta(days=1)
+
+
+def test_the_demo_timeline_on_a_sunday():
+    """The days the demo gives, made on Sunday 6 December 2026 (a fixed example)."""
+    with clock.frozen_at(dt.datetime(2026, 12, 6, 10, tzinfo=dt.UTC)):
+        days = timeline()
+    assert days.missed == dt.date(2026, 9, 25) and days.held == dt.date(2026, 10, 30)
+    assert days.drafted == (dt.date(2026, 12, 3),)
+    assert days.with_tm == (dt.date(2026, 11, 23), dt.date(2026, 11, 26))
+    assert days.gated == (
+        dt.date(2026, 8, 27),
+        dt.date(2026, 9, 2),  # the August bank holiday (31st) is not a working day
+        dt.date(2026, 9, 7),
+        dt.date(2026, 9, 10),
+    )
+    assert days.gated_to_missed == dt.date(2026, 9, 15)
