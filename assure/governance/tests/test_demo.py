@@ -78,6 +78,21 @@ def test_a_hold_and_a_proposal_waiting_for_the_officer_who_approves_it(demo, cli
         call_command("seed_demo_governance", stdout=StringIO())
 
 
+def test_the_old_import_records_read_as_a_real_run_does(demo, client):
+    """The demo's old runs carry the figures an applied import records, so the history
+    pages show numbers, not blanks."""
+    client.force_login(User.objects.get(username="performance"))
+    for run in ImportRun.objects.all():
+        assert {"rows_read", "episodes_loaded", "children", "errors", "warnings"} <= set(
+            run.counts
+        ), run.files
+        assert len(run.files[0]["sha256"]) == 64
+        page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+        assert "not recorded" not in page and "0 errors and 0 warnings" in page
+    history = client.get(reverse("imports:runs")).content.decode()
+    assert "1,912" in history and "2,304" in history and "not recorded" not in history
+
+
 def test_without_the_demo_it_says_what_to_run(db):
     with pytest.raises(CommandError, match="seed-demo"):
         call_command("seed_demo_governance", stdout=StringIO())

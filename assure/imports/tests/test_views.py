@@ -4,11 +4,13 @@ apply (in the request and on the task worker), problems download, history."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from assure.children.models import Child, Episode
 from assure.core.models import DomainEvent
@@ -182,3 +184,32 @@ def test_kind_detected_for_extracts_and_templates_download(client, officer):
 
 def test_nav_shows_imports_to_importers_only(client, officer):
     assert 'href="/imports/"' in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_history_gives_each_runs_figures_or_says_they_were_not_recorded(client, officer):
+    started = timezone.make_aware(dt.datetime(2026, 12, 7, 5, 10))
+    counts = {"rows_read": 1912, "episodes_loaded": 1900, "errors": 1, "warnings": 3}
+    counted = ImportRun.objects.create(
+        kind="ssda903", status="applied", started_at=started, counts=counts
+    )
+    # A run recorded without the figures (the counts of an older version, or none at all).
+    bare = ImportRun.objects.create(
+        kind="annex_a",
+        status="applied",
+        started_at=started - dt.timedelta(days=1),
+        files=[{"path": "annex_a.xlsx"}],
+        counts={"rows": 12},
+    )
+    history = client.get(reverse("imports:runs")).content.decode()
+    assert "7 December 2026 at 5:10am" in history and "7 Dec 2026" not in history
+    assert "1,912" in history and "1,900" in history and "1 error, 3 warnings" in history
+    assert history.count("not recorded") == 3  # rows read, records stored, problems
+    assert 'numeric"></td>' not in history and " errors, " not in history
+
+    page = client.get(reverse("imports:run", args=[counted.pk])).content.decode()
+    assert "7 December 2026 at 5:10am" in page
+    assert "1,912" in page and "1 error and 3 warnings" in page
+    page = client.get(reverse("imports:run", args=[bare.pk])).content.decode()
+    assert 'value"></dd>' not in page and 'numeric"></td>' not in page  # no blank figure
+    assert page.count("not recorded") >= 5  # read, rejected, children, stored, file rows
+    assert "The number of errors and warnings was not recorded." in page
