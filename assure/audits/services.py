@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assure.core import access, clock, events, mail, working_days
 from assure.core.errors import NotNow
-from assure.core.formats import moment_words
+from assure.core.formats import day_words, moment_words
 from assure.core.workflow import Move, Workflow
 from assure.people.models import User
 
@@ -695,7 +695,7 @@ def action_add(
         verb="audit.action_added",
         obj=action,
         child=audit.child,
-        summary=f"Action for {owner.display_name} due {due_date:%d/%m/%Y}",
+        summary=f"Action for {owner.display_name} due {day_words(due_date)}",
         data={"audit": audit.pk, "owner": owner.username, "priority": priority},
     )
     return action

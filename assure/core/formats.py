@@ -28,3 +28,10 @@ def moment_words(moment: dt.datetime | None) -> str:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return f"{moment.day} {moment:%B %Y} at {time_words(moment.time())}"
+
+
+def day_words(day: dt.date | None) -> str:
+    """ "21 December 2026": a date written in words, as GOV.UK writes dates; "" for none."""
+    if day is None:
+        return ""
+    return f"{day.day} {day:%B %Y}"

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from assure.core import access, clock, events
 from assure.core.errors import NotNow
+from assure.core.formats import day_words
 
 from . import conflicts
 from .models import (
@@ -125,7 +126,7 @@ def panel_member_end(*, member: PanelMember, to_date: dt.date, actor: Any) -> Pa
         actor=actor,
         verb="panel_member_ended",
         obj=member,
-        summary=f"{member.user.username} left {member.panel.name} on {to_date}",
+        summary=f"{member.user.username} left {member.panel.name} on {day_words(to_date)}",
         data={"panel": member.panel.slug, "to": str(to_date)},
     )
     return member
@@ -204,7 +205,7 @@ def meeting_create(*, panel: Panel, date: dt.date, attendees: Iterable[Any], act
         actor=actor,
         verb="panel_meeting_created",
         obj=meeting,
-        summary=f"{panel.name} meeting on {date}",
+        summary=f"{panel.name} meeting on {day_words(date)}",
         data={
             "panel": panel.slug,
             "date": str(date),
@@ -280,7 +281,7 @@ def agenda_item_add(
         verb="panel_item_added",
         obj=item,
         child=child,
-        summary=f"Put to {meeting.panel.name} on {meeting.date}",
+        summary=f"Put to {meeting.panel.name} on {day_words(meeting.date)}",
         data={
             "meeting": meeting.pk,
             "proposal": getattr(proposal, "pk", None),
@@ -352,7 +353,8 @@ def outcome_record(
         verb="panel_outcome_recorded",
         obj=outcome,
         child=item.child,
-        summary=f"{meeting.panel.name} on {meeting.date}: {outcome.get_recommendation_display()}"
+        summary=f"{meeting.panel.name} on {day_words(meeting.date)}: "
+        f"{outcome.get_recommendation_display()}"
         + (f". Conditions: {outcome.conditions}" if outcome.conditions else ""),
         data={
             "item": item.pk,

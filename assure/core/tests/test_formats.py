@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assure.core.formats import moment_words, time_words
+from assure.core.formats import day_words, moment_words, time_words
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,8 @@ def test_a_moment_is_written_in_the_councils_time():
         "7 December 2026 at 5:10am"
     )
     assert moment_words(None) == ""
+
+
+def test_a_day_is_written_in_words():
+    assert day_words(dt.date(2026, 12, 1)) == "1 December 2026"
+    assert day_words(None) == ""

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assure.core import clock
+from assure.core.models import DomainEvent
 from assure.decisions import services as decisions
 from assure.panels import services
 from assure.panels.models import Outcome, PanelMember
@@ -86,6 +87,10 @@ def test_hold_a_meeting_and_record_an_outcome_through_the_pages(
     assert outcome.actions == [{"action": "Complete the contact plan", "owner": lead.display_name}]
     client.post(meeting_url, {"action": "minutes", "minutes-minutes": "Deferred for contact."})
     assert b"Deferred for contact." in client.get(meeting_url).content
+    # The child's history says the meeting's day in words, not as 2026-03-10.
+    summaries = set(DomainEvent.objects.filter(child=child).values_list("summary", flat=True))
+    assert "Put to Permanence panel on 10 March 2026" in summaries
+    assert "Permanence panel on 10 March 2026: Defer" in summaries
 
 
 def test_outcome_form_refused_at_a_non_quorate_meeting(panel, lead, seats, client, on_meeting_day):
