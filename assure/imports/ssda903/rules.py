@@ -45,7 +45,9 @@ class Rule:
 
     @property
     def dfe_label(self) -> str:
-        return self.dfe or "none"
+        """What the rules page's "DfE rule" column says: the DfE's code, or, for a check
+        the DfE does not make, that it is Assure's own (a blank would read as unknown)."""
+        return self.dfe or "Assure's own check"
 
 
 def _rules(*items: Rule) -> dict[str, Rule]:

@@ -5,6 +5,7 @@ an upload of several councils' children, and the one upload limit."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assure.children.models import Child
+from assure.core.formats import moment_words
 from assure.imports.models import ChildCheck, ImportRun, ImportUpload
 from assure.imports.ssda903.catalogue import ALL_RULES
 from assure.people.services import user_create
@@ -61,6 +63,12 @@ def test_the_rules_page_lists_every_check_with_its_source_for_anyone_signed_in(c
                 "334", "361", "362", "363", "440", "441", "634", "357"):  # fmt: skip
         assert any(dfe in rule.dfe.split(", ") for rule in ALL_RULES.values()), dfe
     assert "No 903 import has been applied yet" in html
+    # A check with no DfE rule says it is Assure's own, not "None".
+    own = unescape(re.search(r'data-testid="rule-file-truncated".*?</tr>', html, re.S).group(0))
+    assert ALL_RULES["file-truncated"].dfe == ""
+    assert "Assure's own check" in own and "None" not in own
+    dfe = re.search(r'data-testid="rule-freeing-order-after-2005".*?</tr>', html, re.S).group(0)
+    assert "445" in dfe and "own check" not in dfe
     # Nobody may import here: no link to the run history.
     assert reverse("imports:runs") not in html
 
@@ -89,6 +97,7 @@ def test_the_rules_page_counts_the_last_import(client, officer, write, run):
     assert fired["freeing-order-after-2005"] == "0"
     assert fired["file-truncated"] == "0"
     assert reverse("imports:run", args=[ImportRun.objects.first().pk]) in html
+    assert f"applied on {moment_words(ImportRun.objects.first().started_at)} by" in html
 
 
 def test_a_childs_page_shows_the_checks_the_latest_import_found(client, write, run):
