@@ -198,7 +198,9 @@ class SignInEventAdmin(RoleAdmin):
     """The sign-in log: every sign-in and refusal, with its reason, never changed. A person
     turned away by single sign-on is shown a reference: search for it here."""
 
-    list_display = ["at", "method", "outcome", "reason", "identity", "user", "address", "reference"]
+    list_display = [
+        "at", "method", "outcome", "reason_shown", "identity", "user", "address", "reference",
+    ]  # fmt: skip
     list_filter = ["method", "outcome", "reason"]
     search_fields = ["identity", "reference", "user__username", "address"]
     date_hierarchy = "at"
@@ -206,6 +208,14 @@ class SignInEventAdmin(RoleAdmin):
     fields = [*list_display, "detail"]
     readonly_fields = fields
     show_full_result_count = False
+
+    # A sign-in has no reason: a dash, not the blank choice's label ("None").
+    empty_value_display = "—"
+
+    @admin.display(description="Reason", ordering="reason")
+    def reason_shown(self, obj: SignInEvent) -> str:
+        # The dash itself: the view page shows a None from here as the word "None".
+        return obj.get_reason_display() if obj.reason else self.get_empty_value_display()
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -11,6 +11,8 @@ from django.db import models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
+from assure.core.formats import moment_words
+
 from .roles import Role
 
 
@@ -209,9 +211,18 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         what = self.get_outcome_display().lower()
-        why = f" ({self.reason})" if self.reason else ""
+        why = f": {self.reason_words}" if self.reason else ""
         who = self.identity or "unknown"
-        return f"{who}: {what} by {self.method}{why} at {self.at:%Y-%m-%d %H:%M}"
+        how = self.get_method_display().lower()
+        return f"{who}: {what}{why}, by {how}, {moment_words(self.at)}"
+
+    @property
+    def reason_words(self) -> str:
+        """The reason as its label says it, within a sentence ("wrong password"; "" for a
+        sign-in): the one set of words for the codes. Only the first letter is lowered, so
+        that "Assure" keeps its capital."""
+        label = self.get_reason_display() if self.reason else ""
+        return label[:1].lower() + label[1:]
 
 
 class SingleSignOnLockout(models.Model):

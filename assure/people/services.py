@@ -252,18 +252,15 @@ def sign_in_record(
             detail=detail or {},
         )
         signed_in = outcome == SignInEvent.Outcome.SIGNED_IN
-        how = SignInEvent.Method(method).label.lower()
+        how = entry.get_method_display().lower()
         who = identity or "someone unknown"
+        why = f": {entry.reason_words}" if entry.reason else ""
         events.record(
             # The person is the actor only once they are in; a refusal is the system's act.
             actor=entry.user if signed_in else None,
             verb="signed_in" if signed_in else "sign_in_refused",
             obj=entry,
-            summary=(
-                f"{who} signed in ({how})"
-                if signed_in
-                else f"{who} refused ({how}): {SignInEvent.Reason(reason).label.lower()}"
-            ),
+            summary=(f"{who} signed in ({how})" if signed_in else f"{who} refused ({how}){why}"),
             data={
                 "method": method,
                 "reason": reason,

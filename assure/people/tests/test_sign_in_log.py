@@ -2,6 +2,7 @@
 are in test_oidc.py): every sign-in and every refusal, with the reason the person is not
 told; and the administration site's lists of the log and of single sign-on lockouts."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -126,6 +127,34 @@ class TestAdministration:
         entry.refresh_from_db()
         assert (entry.reason, entry.identity) == ("wrong_password", "pat")
         assert admin_client.get(reverse("admin:people_signinevent_add")).status_code == 403
+
+    def test_each_entry_reads_in_words_and_a_sign_in_has_no_reason(self, admin_client, pat):
+        with clock.frozen_at(dt.datetime(2026, 12, 7, 5, 10, tzinfo=dt.UTC)):
+            password(Client(), "pat", "wrong-password-123")
+            password(Client(), "pat")
+        refused, signed_in = SignInEvent.objects.filter(identity="pat").order_by("id")
+        # The reason's label, once: the code never shows.
+        assert str(refused).startswith("pat: refused: wrong password, by password, 7 December")
+        assert str(signed_in).startswith("pat: signed in, by password, 7 December 2026 at")
+        _, event = last()
+        refusal = DomainEvent.objects.get(verb="sign_in_refused", object_id=str(refused.pk))
+        assert refusal.summary == "pat refused (password): wrong password"
+        assert event.summary == "pat signed in (password)"
+        # Only the label's first letter is lowered within a sentence.
+        assert SignInEvent(reason="inactive_account").reason_words == (
+            "the Assure account is deactivated"
+        )
+
+        listing = admin_client.get(reverse("admin:people_signinevent_changelist")).content
+        assert b"Wrong password" in listing and b">wrong_password<" not in listing
+        table = listing.split(b'id="result_list"')[1].split(b"</table>")[0]
+        assert b">None<" not in table
+        assert '<td class="field-reason_shown">—</td>'.encode() in listing  # the sign-in
+        change = reverse("admin:people_signinevent_change", args=[signed_in.pk])
+        page = admin_client.get(change).content.decode()
+        reason = page.split("field-reason_shown")[1].split("</label>")[1][:200]
+        assert "None" not in reason and "—" in reason
+        assert "pat: signed in, by password" in page  # the entry's title
 
     def test_an_administrator_unlocks_single_sign_on_for_one_council_account(
         self, admin_client, settings
