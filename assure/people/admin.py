@@ -1,6 +1,11 @@
+from typing import Any
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,12 +24,75 @@ from .models import (
     UserRole,
 )
 from .selectors import user_facts
-from .services import user_admin_saved
+from .services import user_access_check, user_admin_saved
+
+
+class UserRoleFormSet(BaseInlineFormSet):
+    """A person's role rows. Each field is named for screen readers (the table's headings
+    are not labels), and a change that would lock administrators out is refused here, where
+    the roles as they would be are known, with its reason above the rows."""
+
+    actor: Any = None  # who is making the change: set per request by the inline
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["role"].widget.attrs["aria-label"] = "Role"
+        if "DELETE" in form.fields:  # shown on saved rows only
+            role = form.instance.get_role_display() if form.instance.pk else "new role"
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete the role {role}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None:
+            return
+        roles = [
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data.get("role") and not self._should_delete_form(form)
+        ]
+        # The person's own form has set `is_active` on the instance to what it would be.
+        try:
+            user_access_check(
+                user=self.instance, is_active=self.instance.is_active, roles=roles, actor=self.actor
+            )
+        except ValidationError as refusal:
+            if "roles" in refusal.message_dict:
+                raise ValidationError(refusal.message_dict["roles"]) from refusal
+
+
+class UserAdminForm(forms.ModelForm):
+    """A person's details. Unticking Active is refused, on that box, when it would lock
+    administrators out (their roles are the role rows' to check)."""
+
+    actor: Any = None  # who is making the change: set per request by the admin
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None or "is_active" not in cleaned:
+            return cleaned
+        try:
+            user_access_check(
+                user=self.instance,
+                is_active=cleaned["is_active"],
+                roles=self.instance.roles.values_list("role", flat=True),
+                actor=self.actor,
+            )
+        except ValidationError as refusal:
+            for message in refusal.message_dict.get("is_active", []):
+                self.add_error("is_active", message)
+        return cleaned
 
 
 class UserRoleInline(admin.TabularInline):
     model = UserRole
+    formset = UserRoleFormSet
     extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+        # A new class each call, so the attribute is this request's alone.
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user
+        return formset
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return True
@@ -45,8 +113,21 @@ class UserAdmin(RoleAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     list_filter = ["is_active", "roles__role", "teams"]
     fields = ["username", "first_name", "last_name", "email", "job_title", "is_active", "teams"]
-    filter_horizontal = ["teams"]
+    form = UserAdminForm
+    # Tick boxes, not Django's two-list picker: its script gives a span an aria-label it may
+    # not have, and the boxes work without JavaScript.
     inlines = [UserRoleInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        # A new class each call, so the attribute is this request's alone.
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "teams":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         """People added here sign in with single sign-on or a password they are given by

@@ -79,12 +79,81 @@ def _user_change_summary(*, username: str, before: dict[str, Any], after: dict[s
     return f"{username}: {'; '.join(parts)}"
 
 
+# The action that makes someone an administrator: whoever holds it, active, can let people
+# in. Asked of the access policy by name, so the rule follows its permission table.
+ADMINISTERING = "manage_users"
+
+
+def _administers(*, is_active: bool, roles: Iterable[str]) -> bool:
+    return is_active and bool(set(roles) & access.PERMISSIONS[ADMINISTERING])
+
+
+def _lockout_refusals(
+    *, username: str, is_active: bool, roles: Iterable[str], by_self: bool, others_remain: bool
+) -> dict[str, str]:
+    """Why a change to an active administrator's access would lock administrators out, by
+    the field it is about ("is_active", "roles"); empty if it would not."""
+    role = _role_names(sorted(access.PERMISSIONS[ADMINISTERING]))
+    keeps_role = _administers(is_active=True, roles=roles)
+    refusals = {}
+    if by_self:
+        if not is_active:
+            refusals["is_active"] = (
+                "You cannot deactivate your own account. Another administrator can do it."
+            )
+        if not keeps_role:
+            refusals["roles"] = (
+                f"You cannot remove your own {role} role. Another administrator can do it."
+            )
+    elif not others_remain:
+        only = f"{username} is the only active {role.lower()}."
+        if not is_active:
+            refusals["is_active"] = (
+                f"{only} Give someone else the {role} role before you deactivate {username}."
+            )
+        if not keeps_role:
+            refusals["roles"] = (
+                f"{only} Give someone else the {role} role before you remove it from {username}."
+            )
+    return refusals
+
+
+@transaction.atomic
+def user_access_check(*, user: User, is_active: bool, roles: Iterable[str], actor: Any) -> None:
+    """Refuse, before it is saved, a change to whether a person may sign in or to their roles
+    that could lock every administrator out: an administrator may not deactivate themselves
+    or remove their own administrator role, and nobody may do either to the last active
+    administrator. Raises ValidationError keyed by "is_active" and "roles".
+
+    The active administrators are locked until the caller's transaction ends, so that two
+    administrators deactivating each other at the same moment cannot both succeed."""
+    if user.pk is None:
+        return  # someone being added takes no administrator away
+    admins = set(
+        User.objects.select_for_update()
+        .filter(pk__in=access.holders(ADMINISTERING).values("pk"))
+        .values_list("pk", flat=True)
+    )
+    if user.pk not in admins:
+        return
+    refusals = _lockout_refusals(
+        username=user.username,
+        is_active=is_active,
+        roles=roles,
+        by_self=actor is not None and actor.pk == user.pk,
+        others_remain=bool(admins - {user.pk}),
+    )
+    if refusals:
+        raise ValidationError(refusals)
+
+
 @transaction.atomic
 def user_admin_saved(*, user: User, before: dict[str, Any] | None, actor: Any) -> None:
     """Record what the administration site just saved about a person (Django's admin writes
     the rows; this is the domain event every other write of a user has). `before` is
     `selectors.user_facts` read before the save, or None for a person just added."""
     after = user_facts(user=user)
+    _refuse_lockout(user=user, before=before, after=after, actor=actor)
     if before is None:
         events.record(
             actor=actor,
@@ -104,6 +173,24 @@ def user_admin_saved(*, user: User, before: dict[str, Any] | None, actor: Any) -
         summary=_user_change_summary(username=user.username, before=before, after=after),
         data={"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}},
     )
+
+
+def _refuse_lockout(
+    *, user: User, before: dict[str, Any] | None, after: dict[str, Any], actor: Any
+) -> None:
+    """The same rule as `user_access_check`, on what was written: if a change got past the
+    form anyway, raising here undoes it with the rest of the caller's transaction."""
+    if before is None or not _administers(is_active=before["is_active"], roles=before["roles"]):
+        return
+    refusals = _lockout_refusals(
+        username=user.username,
+        is_active=after["is_active"],
+        roles=after["roles"],
+        by_self=actor is not None and actor.pk == user.pk,
+        others_remain=access.holders(ADMINISTERING).exclude(pk=user.pk).exists(),
+    )
+    if refusals:
+        raise ValidationError(refusals)
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin as django_admin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -194,3 +196,143 @@ def test_the_admin_index_names_things_as_a_council_would(admin_client):
         assert label not in page
     listing = admin_client.get(reverse("admin:people_authenticator_changelist"))
     assert "Select authenticator app to" in listing.content.decode()
+
+
+def _change_form(user: User, *, roles: dict[str, str] | None = None, **overrides):  # type: ignore[no-untyped-def]
+    """The change form for `user` as a browser posts it: their details, Active ticked, and
+    their role rows as stored (overridden by `roles`, e.g. {"roles-0-DELETE": "on"})."""
+    rows = list(user.roles.order_by("pk"))
+    form = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "job_title": user.job_title,
+        "is_active": "on",
+        "roles-TOTAL_FORMS": str(len(rows)),
+        "roles-INITIAL_FORMS": str(len(rows)),
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        form |= {f"roles-{i}-id": str(row.pk), f"roles-{i}-user": str(user.pk)}
+        form[f"roles-{i}-role"] = row.role
+    form |= roles or {}
+    form |= overrides
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def _post_change(admin_client, user: User, **form):  # type: ignore[no-untyped-def]
+    return admin_client.post(
+        reverse("admin:people_user_change", args=[user.pk]), _change_form(user, **form)
+    )
+
+
+@pytest.fixture
+def root(admin_client) -> User:  # type: ignore[no-untyped-def]
+    """The signed-in administrator, with a second one so that neither is the last."""
+    UserFactory(username="sam", roles=["admin"])
+    return User.objects.get(username="root")
+
+
+@pytest.mark.django_db
+def test_an_administrator_cannot_deactivate_themselves(admin_client, root):
+    response = _post_change(admin_client, root, is_active=None)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["is_active"] == [
+        "You cannot deactivate your own account. Another administrator can do it."
+    ]
+    root.refresh_from_db()
+    assert root.is_active
+    assert not DomainEvent.objects.filter(verb="user_changed").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [{"roles-0-DELETE": "on"}, {"roles-0-role": "auditor"}],
+    ids=["deleting the row", "changing the row to another role"],
+)
+def test_an_administrator_cannot_remove_their_own_administrator_role(admin_client, root, change):
+    response = _post_change(admin_client, root, roles=change)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == [
+        "You cannot remove your own System administrator role. Another administrator can do it."
+    ]
+    assert "You cannot remove your own System administrator role" in response.content.decode()
+    assert User.objects.get(username="root").role_slugs == {"admin"}
+
+
+@pytest.mark.django_db
+def test_an_administrator_may_give_themselves_another_role_and_change_their_details(
+    admin_client, root
+):
+    response = _post_change(
+        admin_client,
+        root,
+        first_name="Robin",
+        roles={"roles-TOTAL_FORMS": "2", "roles-1-role": "auditor"},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    root = User.objects.get(username="root")
+    assert root.first_name == "Robin" and root.role_slugs == {"admin", "auditor"}
+
+
+@pytest.mark.django_db
+def test_another_administrator_may_be_deactivated_or_lose_the_role(admin_client, root):
+    sam = User.objects.get(username="sam")
+    response = _post_change(admin_client, sam, roles={"roles-0-role": "auditor"})
+    assert response.status_code == 302, response.content[:2000]
+    assert User.objects.get(username="sam").role_slugs == {"auditor"}
+    UserFactory(username="kim", roles=["admin"])
+    kim = User.objects.get(username="kim")
+    assert _post_change(admin_client, kim, is_active=None).status_code == 302
+    assert not User.objects.get(username="kim").is_active
+
+
+@pytest.mark.django_db
+def test_the_last_active_administrator_cannot_be_deactivated_or_lose_the_role():
+    """By anyone: here a command or a service acting for nobody in particular, and another
+    person. An inactive administrator does not count as one who remains."""
+    from assure.people.services import user_access_check
+
+    root = UserFactory(username="root", roles=["admin"])
+    UserFactory(username="old", roles=["admin"], is_active=False)
+    lead = UserFactory(username="lead", roles=["assurance_lead"])
+    only = "root is the only active system administrator."
+    for actor in (None, lead):
+        with pytest.raises(ValidationError) as refused:
+            user_access_check(user=root, is_active=False, roles=["auditor"], actor=actor)
+        assert refused.value.message_dict == {
+            "is_active": [
+                f"{only} Give someone else the System administrator role before you "
+                "deactivate root."
+            ],
+            "roles": [
+                f"{only} Give someone else the System administrator role before you "
+                "remove it from root."
+            ],
+        }
+    # Keeping both is no change to refuse; nor is anything done to a non-administrator.
+    user_access_check(user=root, is_active=True, roles=["admin", "auditor"], actor=None)
+    user_access_check(user=lead, is_active=False, roles=[], actor=None)
+    # With a second active administrator, either may go.
+    UserFactory(username="sam", roles=["admin"])
+    user_access_check(user=root, is_active=False, roles=[], actor=None)
+
+
+@pytest.mark.django_db
+def test_a_lockout_written_past_the_form_is_undone_when_it_is_recorded():
+    """The record of an administration-site save checks the rule again, on what was written:
+    raising there rolls the whole save back."""
+    from assure.people.selectors import user_facts
+    from assure.people.services import user_admin_saved
+
+    root = UserFactory(username="root", roles=["admin"])
+    before = user_facts(user=root)
+    with pytest.raises(ValidationError), transaction.atomic():
+        root.roles.all().delete()
+        user_admin_saved(user=root, before=before, actor=None)
+    assert User.objects.get(username="root").role_slugs == {"admin"}
+    assert not DomainEvent.objects.filter(verb="user_changed").exists()
