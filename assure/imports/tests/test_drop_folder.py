@@ -134,6 +134,9 @@ def test_a_file_with_errors_is_refused_whole_and_kept_aside(drop, officers, clie
         assert f"Run {run.pk}" in html
     page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
     assert "Refused" in page and "Mark as dealt with" in page
+    # Never "None: the files had no errors" for a run refused for its errors.
+    assert "the import was refused, and nothing was stored" in page
+    assert "no row had an error" not in page
     response = client.post(reverse("imports:run", args=[run.pk]), {"action": "dealt_with"})
     assert response.status_code == 302
     run.refresh_from_db()

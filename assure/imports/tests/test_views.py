@@ -190,7 +190,11 @@ def test_the_history_gives_each_runs_figures_or_says_they_were_not_recorded(clie
     started = timezone.make_aware(dt.datetime(2026, 12, 7, 5, 10))
     counts = {"rows_read": 1912, "episodes_loaded": 1900, "errors": 1, "warnings": 3}
     counted = ImportRun.objects.create(
-        kind="ssda903", status="applied", started_at=started, counts=counts
+        kind="ssda903",
+        status="applied",
+        started_at=started,
+        counts=counts,
+        options={"skip_invalid_rows": True},  # applied with an error: its row left out
     )
     # A run recorded without the figures (the counts of an older version, or none at all).
     bare = ImportRun.objects.create(
@@ -209,7 +213,9 @@ def test_the_history_gives_each_runs_figures_or_says_they_were_not_recorded(clie
     page = client.get(reverse("imports:run", args=[counted.pk])).content.decode()
     assert "7 December 2026 at 5:10am" in page
     assert "1,912" in page and "1 error and 3 warnings" in page
+    assert "Rows with errors were left out" in page
     page = client.get(reverse("imports:run", args=[bare.pk])).content.decode()
     assert 'value"></dd>' not in page and 'numeric"></td>' not in page  # no blank figure
     assert page.count("not recorded") >= 5  # read, rejected, children, stored, file rows
     assert "The number of errors and warnings was not recorded." in page
+    assert "None: no row had an error" in page  # applied without leaving rows out
