@@ -47,3 +47,12 @@ def run_email(*, run: ImportRun) -> Any:
 
     pk = (run.options or {}).get("email")
     return Email.objects.filter(pk=pk).first() if pk else None
+
+
+def care_records_imported() -> bool:
+    """Whether any applied import has brought care records (a 903 return or an Annex A
+    workbook): then the records are only as current as the files were."""
+    return ImportRun.objects.filter(
+        status=ImportRun.Status.APPLIED,
+        kind__in=[ImportRun.Kind.SSDA903, ImportRun.Kind.ANNEX_A],
+    ).exists()

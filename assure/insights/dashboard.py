@@ -327,6 +327,8 @@ def open_words(charted: measures.MeasureChart) -> str:
         f"no event for {_plural_days(days)}, from {measures.day_label(since)} to "
         f"{measures.day_label(charted.open_to)}"
     )
+    if charted.open_to_records:
+        words += " (as far as the imported records run)"
     if point.upper is None:
         return words
     # One decimal where the whole days would read as equal to the limit.

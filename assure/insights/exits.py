@@ -202,6 +202,9 @@ class Analysis:
     by_child: dict[int, ChildHistory]
     p2_records: tuple[tuple[int, str], ...]
     today: dt.date
+    # How far imported care records run (the latest episode start or end), when they come
+    # from imports: quiet time after it is not known to be quiet. None: up to date.
+    records_to: dt.date | None = None
     _exit_counts: dict[tuple[dt.date, str], int] | None = field(default=None, repr=False)
     _looked_after: dict[dt.date, int] = field(default_factory=dict, repr=False)
     _entries: list[dt.date] | None = field(default=None, repr=False)
@@ -336,9 +339,11 @@ def analyse(
     interval: str = "month",
     p2_records: Iterable[tuple[int, str]] = (),
     dobs: dict[int, dt.date | None] | None = None,
+    records_to: dt.date | None = None,
 ) -> Analysis:
     """The analysis of these episodes; `p2_records` are (child, DATE_PERM) of P2 records,
-    `today` the day re-entry windows are judged at, `dobs` the children's dates of birth."""
+    `today` the day re-entry windows are judged at, `dobs` the children's dates of birth,
+    `records_to` how far imported records run (None: taken as up to date)."""
     by_child = histories(rows, dobs)
     return Analysis(
         date_from=date_from,
@@ -349,4 +354,5 @@ def analyse(
         by_child=by_child,
         p2_records=tuple(p2_records),
         today=today,
+        records_to=records_to,
     )

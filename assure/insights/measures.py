@@ -175,6 +175,7 @@ class MeasureChart:
     programme_start: dt.date | None = None
     note: str = ""
     open_to: dt.date | None = None  # a t chart's open interval runs to this day
+    open_to_records: bool = False  # ... because the imported records run no further
 
     @property
     def slug(self) -> str:
@@ -244,6 +245,7 @@ def _count_chart(
         improvement = {spc.DOWN: spc.UP, spc.UP: spc.DOWN}.get(spec.improvement or "")
         event_days = dates[1:]
         open_to = open_interval_end(analysis)
+        by_records = open_to < min(analysis.date_to, analysis.today)
         chart = spc.t_chart(
             gaps,
             improvement=improvement,
@@ -259,6 +261,7 @@ def _count_chart(
             counts=[1] * len(event_days),
             programme_start=programme_start,
             open_to=open_to if chart.open_point else None,
+            open_to_records=bool(chart.open_point) and by_records,
             note=(
                 f"Fewer than {RARE_PER_MONTH:g} a month on average ({len(dates)} in "
                 f"{months} months): charted as the days between one and the next (a t chart)."
@@ -281,9 +284,10 @@ def _count_chart(
 
 
 def open_interval_end(analysis: Analysis) -> dt.date:
-    """Where a t chart's open interval ends: today, or the end of the range when that is
-    earlier (nothing after the range is read, so no quiet time after it can be claimed)."""
-    return min(analysis.date_to, analysis.today)
+    """Where a t chart's open interval ends: today, the end of the range, or as far as
+    imported records run, whichever is earliest (no quiet time is claimed after the range,
+    nor after the records' last day: a late import is not a quiet spell)."""
+    return min(analysis.date_to, analysis.today, analysis.records_to or analysis.today)
 
 
 def _looked_after_chart(

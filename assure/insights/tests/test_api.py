@@ -164,8 +164,10 @@ def build(first: int, last: int, team) -> None:
 
 
 # The token lookup (with its user) and its last-used stamp, the user's roles, the user's
-# teams (inside the policy's subquery, no query of its own), the episodes and the P2 children.
-API_QUERIES = 5
+# teams (inside the policy's subquery, no query of its own), the episodes, the P2 children
+# and whether imports brought the care records (with one more, how far they run, once they
+# have: see insights.selectors.records_run_to).
+API_QUERIES = 6
 
 
 @pytest.mark.parametrize("route", ["exits", "reentry"])

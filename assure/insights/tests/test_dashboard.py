@@ -93,18 +93,57 @@ def test_no_special_cause_at_all():
 # the range, against the upper limit.
 
 D = dt.date
+NOW = dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC)
 NEITHER = "a real change (neither better nor worse by itself)"
 
 
-def adoptions(*, date_to: dt.date, today: dt.date) -> dashboard.Page:
+def adoptions(
+    *, date_to: dt.date, today: dt.date, records_to: dt.date | None = None
+) -> dashboard.Page:
     """Thirteen adoptions in 2025, 20 and 40 days apart in turn (upper limit 126.9 days), the
     last on 31 December 2025; then none."""
     days = [D(2025, 1, 5)]
     for gap in [20, 40] * 6:
         days.append(days[-1] + dt.timedelta(days=gap))
     rows = [EpisodeRow(n, n, D(2024, 1, 1), day, "S", "E11") for n, day in enumerate(days, 1)]
-    analysis = analyse(rows, date_from=D(2025, 1, 1), date_to=date_to, today=today)
+    analysis = analyse(
+        rows, date_from=D(2025, 1, 1), date_to=date_to, today=today, records_to=records_to
+    )
     return dashboard.build(analysis, programme_start=None)
+
+
+def test_the_open_interval_stops_where_the_imported_records_stop():
+    """Records imported on a return that runs to 1 April 2026 cannot say the quiet went on
+    to 30 June: the open interval is 91 days, within the limit, not 181 beyond it."""
+    page = adoptions(date_to=D(2026, 6, 30), today=D(2026, 7, 15), records_to=D(2026, 4, 1))
+    m = page.get("exits-adoption")
+    assert m.spc.open_to == D(2026, 4, 1) and not m.spc.chart.moved
+    assert (
+        "no event for 91 days, from 31 December 2025 to 1 April 2026 (as far as the imported "
+        "records run), within the upper limit of 127 days"
+    ) in m.sentence
+    # Records that run past the range's end change nothing.
+    later = adoptions(date_to=D(2026, 6, 30), today=D(2026, 7, 15), records_to=D(2026, 7, 1))
+    assert later.get("exits-adoption").spc.open_to == D(2026, 6, 30)
+    assert "imported records" not in later.get("exits-adoption").sentence
+
+
+@pytest.mark.django_db
+def test_records_run_as_far_as_their_latest_episode_once_they_come_from_imports():
+    from assure.imports.models import ImportRun
+    from assure.insights.selectors import records_run_to
+    from tests.factories import EpisodeFactory
+
+    EpisodeFactory(start_date=D(2025, 1, 5), end_date=D(2026, 3, 20), reason_ceased="E11")
+    EpisodeFactory(start_date=D(2026, 2, 3))
+    assert records_run_to() is None  # not imported: taken as up to date
+    run = ImportRun.objects.create(kind="extract", status="applied", started_at=NOW)
+    assert records_run_to() is None  # extracts bring no episodes
+    ImportRun.objects.create(kind="ssda903", status="rejected", started_at=NOW)
+    assert records_run_to() is None  # a refused return brought nothing
+    run.kind = "ssda903"
+    run.save()
+    assert records_run_to() == D(2026, 3, 20)
 
 
 def test_an_open_interval_beyond_the_upper_limit_moved_the_chart_everywhere():
