@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from assure.children.care import exits as care_exits
+from assure.core.formats import day_words
 
 from . import spc
 from .exits import Analysis, Exit, period_label, period_start
@@ -198,7 +199,7 @@ class MeasureChart:
 
 def day_label(day: dt.date) -> str:
     """A day as the house writes one: "15 July 2026"."""
-    return f"{day.day} {day:%B %Y}"
+    return day_words(day)
 
 
 def _selected(spec: MeasureSpec, exits: Iterable[Exit]) -> list[Exit]:

@@ -21,14 +21,11 @@ from django.utils.safestring import SafeString
 from assure.audits.models import Audit, CaseAction, Escalation, Finding, OverallGrade, Status
 from assure.core import clock
 from assure.core.access import visible_children
+from assure.core.formats import day_words
 
 from . import dashboard, disclosure, evidence, plan, raster, selectors
 from .exits import month_start_after
 from .models import InsightsSettings
-
-
-def _long(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass
@@ -108,12 +105,12 @@ def _exits_section(
     section = Section(
         heading="Were exits from care safe?",
         paragraphs=[
-            f"Exits from care from {_long(date_from)} to {_long(date_to)} by {interval}, "
+            f"Exits from care from {day_words(date_from)} to {day_words(date_to)} by {interval}, "
             "with statistical process control as in NHS England's Making Data Count (limits "
             "at three sigma; shifts and trends of seven; two of three beyond two sigma)."
             + (
                 f" Limits from the points before the programme start on "
-                f"{_long(programme_start)}, carried forward."
+                f"{day_words(programme_start)}, carried forward."
                 if programme_start
                 else ""
             )
@@ -334,7 +331,7 @@ def _tracker_section(user: Any, on: dt.date) -> Section:
     flags = Counter(f.code for r in red_rows for f in r.flags if f.level == "red")
     return Section(
         heading="Tracker red flags",
-        paragraphs=[f"Children on the permanency tracker red at {_long(on)}, by flag."],
+        paragraphs=[f"Children on the permanency tracker red at {day_words(on)}, by flag."],
         tables=[
             Table(
                 caption="Red flags at month end",
@@ -356,7 +353,8 @@ def monthly_summary(*, user: Any, month: dt.date) -> Report:
             kind="monthly",
             title=f"Monthly assurance summary: {start:%B %Y}",
             subtitle=(
-                f"Prepared {_long(clock.today())}. Counts are of the children the author may see."
+                f"Prepared {day_words(clock.today())}. "
+                "Counts are of the children the author may see."
             ),
             sections=[
                 *_audit_sections(user, start, end),
@@ -388,7 +386,10 @@ def stage_review(
         Report(
             kind="stage-review",
             title="Stage review: independent assurance",
-            subtitle=(f"{_long(date_from)} to {_long(date_to)}. Prepared {_long(clock.today())}."),
+            subtitle=(
+                f"{day_words(date_from)} to {day_words(date_to)}. "
+                f"Prepared {day_words(clock.today())}."
+            ),
             sections=[
                 Section(
                     heading="Evidence gathered",
