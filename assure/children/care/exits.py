@@ -29,6 +29,9 @@ from django.db.models import Case, CharField, Value, When
 
 from .dates import add_months
 
+# The collection year (by the year it ends) whose return first split the SGO exit into
+# four codes: E43/E44 to 2017/18, E45 to E48 from 2018/19.
+SGO_CODES_SPLIT_YEAR = 2019
 HISTORIC_SGO_EXIT_CODES = frozenset({"E43", "E44"})  # before 2018/19
 CURRENT_SGO_EXIT_CODES = frozenset({"E45", "E46", "E47", "E48"})  # since 2018/19
 SGO_EXIT_CODES = HISTORIC_SGO_EXIT_CODES | CURRENT_SGO_EXIT_CODES

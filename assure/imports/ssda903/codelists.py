@@ -24,6 +24,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assure.children.care.exits import (
+    CURRENT_SGO_EXIT_CODES,
+    HISTORIC_SGO_EXIT_CODES,
+    SGO_CODES_SPLIT_YEAR,
+)
+from assure.children.care.periods import CONTINUES
+
 FIRST_YEAR = 2016  # 2015/16
 LAST_YEAR = 2026  # 2025/26: the latest specification these lists follow
 
@@ -138,7 +145,7 @@ PLACE_PROVIDER = _all("PR0", "PR1", "PR2", "PR3", "PR4", "PR5")
 
 REC = {
     **_all(
-        "X1",
+        CONTINUES,
         "E11",
         "E12",
         "E13",
@@ -158,13 +165,10 @@ REC = {
     ),  # fmt: skip
     # Staying put at 18.
     "E17": Span(),  # uncertain: may have come in after 2015/16
-    # Special guardianship: two codes to 2017/18, four (relative or friend or not) since.
-    "E43": Span(until=2018),
-    "E44": Span(until=2018),
-    "E45": Span(since=2019),
-    "E46": Span(since=2019),
-    "E47": Span(since=2019),
-    "E48": Span(since=2019),
+    # Special guardianship: two codes to 2017/18, four (relative or friend or not) since:
+    # the care rules' own codes and year.
+    **{c: Span(until=SGO_CODES_SPLIT_YEAR - 1) for c in sorted(HISTORIC_SGO_EXIT_CODES)},
+    **{c: Span(since=SGO_CODES_SPLIT_YEAR) for c in sorted(CURRENT_SGO_EXIT_CODES)},
 }
 
 REASON_PLACE_CHANGE = _all(
