@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Q
 
 from assure.audits.models import OverallGrade, Status
 from assure.children.models import Episode, PreviousPermanenceRecord, SGOAssessment
@@ -22,10 +22,10 @@ from .models import LimitRebase, MeasureTarget
 def exits_analysis(
     *, user: Any, date_from: dt.date, date_to: dt.date, interval: str = "month"
 ) -> Analysis:
-    """The exits analysis over the children this user may see: three or four queries
-    whatever the number of children (the few columns of every episode of the visible
-    children active in or after the range, with the child's date of birth; those children
-    with previous permanence P2; and how far imported records run)."""
+    """The exits analysis over the children this user may see: three queries whatever the
+    number of children (the few columns of every episode of the visible children active in
+    or after the range, with the child's date of birth; those children with previous
+    permanence P2; and whether imports brought the records)."""
     # Children whose every episode ended before the range add nothing to any measure (no
     # exit, no month end, no period starting in it), so they are not fetched.
     active = Episode.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=date_from))
@@ -60,21 +60,22 @@ def exits_analysis(
         interval=interval,
         p2_records=list(p2),
         dobs=dobs,
-        records_to=records_run_to(),
+        records_to=records_run_to(rows),
     )
 
 
-def records_run_to() -> dt.date | None:
+def records_run_to(rows: list[EpisodeRow]) -> dt.date | None:
     """How far the care records run when they come from imports: the latest episode start
-    or end in the council's records (a return read in June may hold nothing after March).
-    None when no import has brought care records: they are taken as up to date. Every
-    child's, not only those a person sees: one team's quiet weeks are not the records'."""
+    or end among the rows read, the children this person may see (a return read in June may
+    hold nothing after March). None when no import has brought care records: they are taken
+    as up to date. Only what the access policy lets this person read: for one team, its own
+    records' last day, a shorter and so safe claim of quiet time."""
     from assure.imports.selectors import care_records_imported
 
     if not care_records_imported():
         return None
-    latest = Episode.objects.aggregate(start=Max("start_date"), end=Max("end_date"))
-    return max((day for day in latest.values() if day is not None), default=None)
+    days = [day for row in rows for day in (row.start_date, row.end_date) if day is not None]
+    return max(days, default=None)
 
 
 AUDIT_WINDOW_DAYS = 365

@@ -165,8 +165,7 @@ def build(first: int, last: int, team) -> None:
 
 # The token lookup (with its user) and its last-used stamp, the user's roles, the user's
 # teams (inside the policy's subquery, no query of its own), the episodes, the P2 children
-# and whether imports brought the care records (with one more, how far they run, once they
-# have: see insights.selectors.records_run_to).
+# and whether imports brought the care records (insights.selectors.records_run_to).
 API_QUERIES = 6
 
 

@@ -132,18 +132,20 @@ def test_the_open_interval_stops_where_the_imported_records_stop():
 def test_records_run_as_far_as_their_latest_episode_once_they_come_from_imports():
     from assure.imports.models import ImportRun
     from assure.insights.selectors import records_run_to
-    from tests.factories import EpisodeFactory
 
-    EpisodeFactory(start_date=D(2025, 1, 5), end_date=D(2026, 3, 20), reason_ceased="E11")
-    EpisodeFactory(start_date=D(2026, 2, 3))
-    assert records_run_to() is None  # not imported: taken as up to date
+    rows = [
+        EpisodeRow(1, 1, D(2025, 1, 5), D(2026, 3, 20), "S", "E11"),
+        EpisodeRow(2, 2, D(2026, 2, 3), None, "S", ""),
+    ]
+    assert records_run_to(rows) is None  # not imported: taken as up to date
     run = ImportRun.objects.create(kind="extract", status="applied", started_at=NOW)
-    assert records_run_to() is None  # extracts bring no episodes
+    assert records_run_to(rows) is None  # extracts bring no episodes
     ImportRun.objects.create(kind="ssda903", status="rejected", started_at=NOW)
-    assert records_run_to() is None  # a refused return brought nothing
+    assert records_run_to(rows) is None  # a refused return brought nothing
     run.kind = "ssda903"
     run.save()
-    assert records_run_to() == D(2026, 3, 20)
+    assert records_run_to(rows) == D(2026, 3, 20)
+    assert records_run_to([]) is None
 
 
 def test_an_open_interval_beyond_the_upper_limit_moved_the_chart_everywhere():
