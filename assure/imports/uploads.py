@@ -236,9 +236,15 @@ def _paths(upload: ImportUpload) -> list[Path]:
     return [upload_dir() / item["stored"] for item in upload.files]
 
 
+def _given_names(upload: ImportUpload) -> dict[str, str]:
+    """Each stored file's path -> the name the person gave the file."""
+    base = upload_dir()
+    return {str(base / item["stored"]): item["name"] for item in upload.files}
+
+
 def _renamer(upload: ImportUpload):  # type: ignore[no-untyped-def]
     """Stored paths in messages and file names -> the names the person gave the files."""
-    pairs = [(str(upload_dir() / item["stored"]), item["name"]) for item in upload.files]
+    pairs = list(_given_names(upload).items())
 
     def rename(text: str) -> str:
         for stored, name in pairs:
@@ -464,8 +470,7 @@ def _options(upload: ImportUpload) -> dict[str, Any] | None:
     if upload.kind != ImportRun.Kind.SSDA903:
         return None
     chosen = {k: v for k, v in (upload.options or {}).items() if k in ("la", "year")}
-    names = {str(upload_dir() / item["stored"]): item["name"] for item in upload.files}
-    return {**chosen, "file_names": names}
+    return {**chosen, "file_names": _given_names(upload)}
 
 
 def upload_choose_council(*, upload: ImportUpload, actor: Any, la: str) -> None:
