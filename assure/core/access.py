@@ -209,14 +209,6 @@ def holders(action: str, *, team_ids: Any = None) -> QuerySet:
     return people.distinct()
 
 
-def holds_for_team(user: Any, action: str, *, team_id: int | None) -> bool:
-    """May this user do an action that is theirs for the people and children of their own
-    teams (such as acknowledging an escalation), for this team?"""
-    if team_id is None or not can(user, action):
-        return False
-    return user.teams.filter(pk=team_id).exists()
-
-
 def sees_child_q(child: Any) -> Q:
     """A Q over User: the people whose roles and teams let them see this child, the policy
     of `child_visibility_q` turned round for one child. A panel member's window on an
@@ -285,11 +277,6 @@ def authority_of(user: Any) -> Authority:
     team_roles = frozenset(r for r in held if DELEGATED_SCOPE.get(r) == "team")
     team_ids = frozenset(user.teams.values_list("pk", flat=True)) if team_roles else frozenset()
     return Authority(team_roles, everywhere, team_ids)
-
-
-def holds_authority(*, user: Any, role: str, child: Any) -> bool:
-    """May this user take a step that names `role`, for this child?"""
-    return authority_of(user).covers(role=role, team_id=child.team_id)
 
 
 def can(user: Any, action: str) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from assure.children.care.exits import ADOPTION_EXIT_CODES
@@ -368,9 +368,3 @@ def hold_get(*, user: Any, pk: int) -> LegalHold:
     if hold is None:
         raise Http404("No such hold")
     return hold
-
-
-def proposals_with_items() -> QuerySet[DeletionProposal]:
-    return DeletionProposal.objects.prefetch_related(
-        Prefetch("items", queryset=DeletionItem.objects.select_related("child"))
-    )

@@ -63,13 +63,6 @@ def parts_for(
     return {pk: dict(people) for pk, people in parts.items()}
 
 
-def parts_of(*, user: Any, proposal: Any, on: dt.datetime | None = None) -> list[str]:
-    """This person's parts in this proposal (none: they may chair and count)."""
-    if proposal is None:
-        return []
-    return parts_for([proposal], on=on).get(proposal.pk, {}).get(user.pk, [])
-
-
 def refusal(*, name: str, parts: list[str]) -> str:
     """The words of the refusal: "Angela Ward raised it and decided a step of its sign-off:
     a person with a part in a proposal does not chair or vote on its item."""

@@ -25,7 +25,7 @@ from assure.core.gc_pause import gc_paused
 from . import rules
 from .models import SnapshotRow
 from .rows import AGE_BANDS, Row, age_band_of, build_rows, children_of
-from .snapshot import RAG_NAMES, RAG_NUMBERS, current_rule_set, snapshot_for
+from .snapshot import RAG_NUMBERS, current_rule_set, snapshot_for
 
 __all__ = [
     "AGE_BANDS",
@@ -278,7 +278,3 @@ def counts_of(rows: list[Row]) -> dict[str, Any]:
             for value, n in sorted(plans.items(), key=lambda item: (-item[1], item[0]))
         ],
     }
-
-
-def rag_name(number: int) -> str:
-    return RAG_NAMES[number]

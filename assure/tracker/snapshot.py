@@ -14,7 +14,6 @@ load or a new rule set version). A date's snapshot is built the first time it is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -189,8 +188,3 @@ def discard_all() -> int:
     count = Snapshot.objects.count()
     Snapshot.objects.all().delete()
     return count
-
-
-def rebuild(dates: Iterable[dt.date]) -> list[Snapshot]:
-    """Build (or bring up to date) the snapshots at these dates."""
-    return [snapshot_for(on) for on in dates]
